@@ -1,0 +1,16 @@
+namespace Webhooks.Listeners;
+
+/// <summary>
+/// One change to a listener, ordered by its tenant's router. <see cref="Definition"/> is null for a delete.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("webhooks.ListenerChange")]
+public sealed record ListenerChange(
+    [property: Id(0)] Guid OperationId,
+    [property: Id(1)] string TenantId,
+    [property: Id(2)] ListenerDefinition? Definition);
+
+/// <summary>Whether a router operation took effect on the listener, and what the listener holds now.</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.ListenerResolution")]
+public sealed record ListenerResolution(
+    [property: Id(0)] bool Applied,
+    [property: Id(1)] WebhookView? Current);

@@ -1,0 +1,10 @@
+using System.Collections.Immutable;
+
+namespace Webhooks.Listeners;
+
+/// <summary>What a tenant chose for a listener: where to send and which event codes (<c>*</c> for all).</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.ListenerDefinition")]
+public sealed record ListenerDefinition(
+    [property: Id(0)] string Uri,
+    [property: Id(1)] ImmutableArray<string> Subscriptions,
+    [property: Id(2)] string? Description);

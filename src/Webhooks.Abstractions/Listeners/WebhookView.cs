@@ -1,0 +1,16 @@
+using System.Collections.Immutable;
+
+namespace Webhooks.Listeners;
+
+/// <summary>A listener as its tenant sees it.</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.WebhookView")]
+public sealed record WebhookView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string TenantId,
+    [property: Id(2)] string Uri,
+    [property: Id(3)] ImmutableArray<string> Subscriptions,
+    [property: Id(4)] string? Description,
+    [property: Id(5)] bool Enabled,
+    [property: Id(6)] string? DisabledReason,
+    [property: Id(7)] DateTimeOffset CreatedAt,
+    [property: Id(8)] DateTimeOffset UpdatedAt);

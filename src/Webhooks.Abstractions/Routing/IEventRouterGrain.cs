@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using Webhooks.Listeners;
+
+namespace Webhooks.Routing;
+
+/// <summary>
+/// One per tenant, keyed by the tenant id: the tenant's listeners and the index from event code to listener ids.
+/// Every add, edit and delete goes through it so the index never disagrees with the listeners.
+/// </summary>
+public interface IEventRouterGrain : IGrainWithStringKey
+{
+    /// <summary>Registers a new listener and returns it.</summary>
+    Task<WebhookView> AddAsync(ListenerDefinition definition);
+
+    /// <summary>Replaces a listener's URI and subscriptions; null when the tenant has no such listener.</summary>
+    Task<WebhookView?> UpdateAsync(string listenerId, ListenerDefinition definition);
+
+    /// <summary>Deletes a listener; false when the tenant has no such listener.</summary>
+    Task<bool> RemoveAsync(string listenerId);
+
+    /// <summary>One page of the tenant's listeners in creation order (pages are 1-based).</summary>
+    [ReadOnly]
+    Task<ListenerPage> ListAsync(int pageNumber, int pageSize);
+
+    /// <summary>The ids of the listeners that want <paramref name="eventCode"/>, including those subscribed to <c>*</c>.</summary>
+    [ReadOnly]
+    Task<ImmutableArray<string>> MatchAsync(string eventCode);
+}
+
+/// <summary>A page of listeners and the tenant's total.</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.ListenerPage")]
+public sealed record ListenerPage(
+    [property: Id(0)] ImmutableArray<WebhookView> Items,
+    [property: Id(1)] int Total);

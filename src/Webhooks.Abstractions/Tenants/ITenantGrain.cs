@@ -1,0 +1,29 @@
+namespace Webhooks.Tenants;
+
+/// <summary>One tenant, keyed by its <c>t_…</c> id: its name and hashed API keys.</summary>
+public interface ITenantGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the tenant with its first API key; null when the id is already taken.</summary>
+    Task<TenantCreated?> CreateAsync(string name);
+
+    /// <summary>The tenant, or null when it does not exist.</summary>
+    [ReadOnly]
+    Task<TenantView?> GetAsync();
+
+    /// <summary>True when <paramref name="key"/> is a live key of this tenant.</summary>
+    [ReadOnly]
+    Task<bool> VerifyKeyAsync(ApiKey key);
+}
+
+/// <summary>A tenant as the platform sees it.</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.TenantView")]
+public sealed record TenantView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] DateTimeOffset CreatedAt);
+
+/// <summary>A new tenant and its API key, which is shown this once and stored only as a hash.</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.TenantCreated")]
+public sealed record TenantCreated(
+    [property: Id(0)] TenantView Tenant,
+    [property: Id(1)] string ApiKey);

@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans;
+using Webhooks.Tenants;
+
+namespace Webhooks.Api.Auth;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c>: the platform key, or a tenant key checked against the
+/// hash its tenant grain holds. Challenges and refusals are answered with problem details.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    IOptions<AuthOptions> auth,
+    IGrainFactory grains,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    private const string BearerPrefix = "Bearer ";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var headers = Request.Headers.Authorization;
+        if (headers.Count == 0)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var header = headers.Count == 1 ? headers[0] : null;
+        if (header is null || !header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.Fail("Expected exactly one 'Authorization: Bearer <key>' header.");
+        }
+
+        var token = header[BearerPrefix.Length..].Trim();
+        if (IsPlatformKey(token))
+        {
+            return Success(new Claim(ApiClaims.Platform, "true"));
+        }
+
+        if (ApiKey.TryParse(token, out var key) && await grains.GetGrain<ITenantGrain>(key.TenantId).VerifyKeyAsync(key))
+        {
+            return Success(new Claim(ApiClaims.TenantId, key.TenantId));
+        }
+
+        return AuthenticateResult.Fail("The API key is not valid.");
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", "Send a valid API key as 'Authorization: Bearer <key>'.");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "This key may not perform this operation.");
+
+    private bool IsPlatformKey(string token)
+    {
+        var platformKey = auth.Value.PlatformKey;
+        return !string.IsNullOrEmpty(platformKey)
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(platformKey));
+    }
+
+    private AuthenticateResult Success(Claim claim) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([claim], Scheme.Name)), Scheme.Name));
+
+    private async Task WriteProblemAsync(int status, string errorCode, string detail)
+    {
+        Response.StatusCode = status;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = status, Detail = detail, Extensions = { ["errorCode"] = errorCode } },
+        });
+    }
+}

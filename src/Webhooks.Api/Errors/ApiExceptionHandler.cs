@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Webhooks.Api.Errors;
+
+/// <summary>
+/// Turns exceptions into problem details: client errors keep their status, an unavailable cluster or store is a
+/// 503, and anything else a generic 500 whose cause is logged, never echoed.
+/// </summary>
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, errorCode, detail) = exception switch
+        {
+            ApiProblemException p => (p.StatusCode, p.ErrorCode, p.Message),
+            BadHttpRequestException { InnerException: JsonException json } b =>
+                (b.StatusCode, "InvalidJson", $"The body is not valid JSON of the expected shape (at {json.Path ?? "$"}, line {json.LineNumber + 1})."),
+            BadHttpRequestException b => (b.StatusCode, b.StatusCode == StatusCodes.Status400BadRequest ? "BadRequest" : "RequestRejected", b.Message),
+            TimeoutException or OrleansException => (StatusCodes.Status503ServiceUnavailable, "Unavailable", "The service is temporarily unavailable; retry later."),
+            _ => (StatusCodes.Status500InternalServerError, "InternalError", "An unexpected error occurred."),
+        };
+
+        if (status >= 500)
+        {
+            LogFailure(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Detail = detail, Extensions = { ["errorCode"] = errorCode } },
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
+    private static partial void LogFailure(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using Webhooks.Listeners;
+
+namespace Webhooks.Api.Listeners;
+
+/// <summary>A listener as the API returns it: the compatible <c>{id, uri, subscriptions}</c> plus read-only extras.</summary>
+public sealed record WebhookModel(
+    string Id,
+    string Uri,
+    ImmutableArray<string> Subscriptions,
+    string? Description,
+    bool Enabled,
+    string? DisabledReason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static WebhookModel From(WebhookView view) => new(
+        view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt);
+}
+
+/// <summary>One page of a list, in the compatible API's shape.</summary>
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, int PageSize, int PageNumber, int ElementsTotal);
+
+/// <summary>The event catalog, in the compatible API's shape.</summary>
+public sealed record EventTypeList(IReadOnlyList<EventTypeModel> Items, int ElementsTotal);
+
+/// <summary>One catalog entry.</summary>
+public sealed record EventTypeModel(string Type, string Code, string Description);

@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Orleans;
+using Webhooks.Api.Auth;
+using Webhooks.Api.Catalog;
+using Webhooks.Api.Errors;
+using Webhooks.Api.Validation;
+using Webhooks.Listeners;
+using Webhooks.Routing;
+
+namespace Webhooks.Api.Listeners;
+
+/// <summary>The compatible <c>api/v1/account/webhooks</c> endpoints: add, list, get, edit and delete listeners, and the event catalog.</summary>
+public static class WebhooksApi
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("api/v1/account/webhooks")
+            .RequireAuthorization(ApiClaims.AnyKeyPolicy)
+            .WithTags("Webhooks")
+            .WithRequestSizeLimit(MaxBodyBytes)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        group.MapGet("events", GetEventTypes)
+            .WithName("GetWebhookEventTypes")
+            .WithSummary("Lists the event codes a listener can subscribe to.");
+
+        group.MapPost("", CreateAsync)
+            .Validates<WebhookRequest>()
+            .WithName("CreateWebhook")
+            .WithSummary("Adds a listener.");
+
+        group.MapGet("", ListAsync)
+            .WithName("ListWebhooks")
+            .WithSummary("Lists the tenant's listeners, a page at a time.");
+
+        group.MapGet("{webhookListenerId}", GetAsync)
+            .WithName("GetWebhook")
+            .WithSummary("Gets one listener.");
+
+        group.MapPut("{webhookListenerId}", UpdateAsync)
+            .Validates<WebhookRequest>()
+            .WithName("UpdateWebhook")
+            .WithSummary("Replaces a listener's URI and subscriptions.");
+
+        group.MapDelete("{webhookListenerId}", DeleteAsync)
+            .WithName("DeleteWebhook")
+            .WithSummary("Deletes a listener.");
+
+        return group;
+    }
+
+    private static Ok<EventTypeList> GetEventTypes(EventCatalog catalog, TenantScope tenant) =>
+        TypedResults.Ok(new EventTypeList([.. catalog.EventTypes.Select(e => new EventTypeModel(e.Type, e.Code, e.Description))], catalog.EventTypes.Count));
+
+    private static async Task<Created<WebhookModel>> CreateAsync(WebhookRequest body, TenantScope tenant, IGrainFactory grains)
+    {
+        var view = await grains.GetGrain<IEventRouterGrain>(tenant.TenantId).AddAsync(ToDefinition(body));
+        return TypedResults.Created($"/api/v1/account/webhooks/{view.Id}", WebhookModel.From(view));
+    }
+
+    private static async Task<Results<Ok<PagedResult<WebhookModel>>, ProblemHttpResult>> ListAsync(
+        TenantScope tenant, IGrainFactory grains, int? pageNumber, int? pageSize)
+    {
+        var number = pageNumber ?? 1;
+        var size = pageSize ?? DefaultPageSize;
+        var errors = new Dictionary<string, string>();
+        if (number < 1)
+        {
+            errors["pageNumber"] = "The page number starts at 1.";
+        }
+
+        if (size is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = $"The page size must be between 1 and {MaxPageSize}.";
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblem.Validation(errors);
+        }
+
+        var page = await grains.GetGrain<IEventRouterGrain>(tenant.TenantId).ListAsync(number, size);
+        return TypedResults.Ok(new PagedResult<WebhookModel>([.. page.Items.Select(WebhookModel.From)], size, number, page.Total));
+    }
+
+    private static async Task<Results<Ok<WebhookModel>, ProblemHttpResult>> GetAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)
+    {
+        var view = ResourceIds.IsListenerId(webhookListenerId)
+            ? await grains.GetGrain<IWebhookGrain>(webhookListenerId).GetAsync()
+            : null;
+        return view is not null && view.TenantId == tenant.TenantId
+            ? TypedResults.Ok(WebhookModel.From(view))
+            : ListenerNotFound();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> UpdateAsync(
+        string webhookListenerId, WebhookRequest body, TenantScope tenant, IGrainFactory grains)
+    {
+        var updated = ResourceIds.IsListenerId(webhookListenerId)
+            && await grains.GetGrain<IEventRouterGrain>(tenant.TenantId).UpdateAsync(webhookListenerId, ToDefinition(body)) is not null;
+        return updated ? TypedResults.NoContent() : ListenerNotFound();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)
+    {
+        var deleted = ResourceIds.IsListenerId(webhookListenerId)
+            && await grains.GetGrain<IEventRouterGrain>(tenant.TenantId).RemoveAsync(webhookListenerId);
+        return deleted ? TypedResults.NoContent() : ListenerNotFound();
+    }
+
+    private static ListenerDefinition ToDefinition(WebhookRequest body) =>
+        new(body.Uri!, [.. body.Subscriptions!.OfType<string>().Distinct(StringComparer.Ordinal)], body.Description);
+
+    private static ProblemHttpResult ListenerNotFound() => ApiProblem.NotFound("No webhook listener with this id.");
+}

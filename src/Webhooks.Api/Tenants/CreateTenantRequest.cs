@@ -1,0 +1,24 @@
+using Webhooks.Api.Validation;
+
+namespace Webhooks.Api.Tenants;
+
+/// <summary>The body of <c>POST api/v1/tenants</c>.</summary>
+/// <param name="Name">A display name, 1 to 200 characters.</param>
+public sealed record CreateTenantRequest(string? Name);
+
+/// <summary>A tenant needs a name.</summary>
+public sealed class CreateTenantRequestValidator : IRequestValidator<CreateTenantRequest>
+{
+    public const int MaxNameLength = 200;
+
+    public IReadOnlyDictionary<string, string> Validate(CreateTenantRequest request) =>
+        string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > MaxNameLength
+            ? new Dictionary<string, string> { ["name"] = $"The name is required, at most {MaxNameLength} characters." }
+            : new Dictionary<string, string>();
+}
+
+/// <summary>A new tenant; <see cref="ApiKey"/> is shown this once.</summary>
+public sealed record TenantCreatedModel(string Id, string Name, DateTimeOffset CreatedAt, string ApiKey);
+
+/// <summary>A tenant.</summary>
+public sealed record TenantModel(string Id, string Name, DateTimeOffset CreatedAt);

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Orleans;
+using Webhooks.Api.Auth;
+using Webhooks.Api.Errors;
+using Webhooks.Api.Validation;
+using Webhooks.Tenants;
+
+namespace Webhooks.Api.Tenants;
+
+/// <summary>Tenant management for the platform: <c>api/v1/tenants</c>, platform key only.</summary>
+public static class TenantsApi
+{
+    public static RouteGroupBuilder MapTenants(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("api/v1/tenants")
+            .RequireAuthorization(ApiClaims.PlatformPolicy)
+            .WithTags("Tenants")
+            .WithRequestSizeLimit(16 * 1024)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapPost("", CreateAsync)
+            .Validates<CreateTenantRequest>()
+            .WithName("CreateTenant")
+            .WithSummary("Creates a tenant and returns its first API key (shown once).");
+
+        group.MapGet("{tenantId}", GetAsync)
+            .WithName("GetTenant")
+            .WithSummary("Gets a tenant.");
+
+        return group;
+    }
+
+    private static async Task<Results<Created<TenantCreatedModel>, ProblemHttpResult>> CreateAsync(CreateTenantRequest body, IGrainFactory grains)
+    {
+        var id = ResourceIds.NewTenantId();
+        var created = await grains.GetGrain<ITenantGrain>(id).CreateAsync(body.Name!.Trim());
+        if (created is null)
+        {
+            return ApiProblem.Conflict("A tenant with this id already exists; retry.");
+        }
+
+        var tenant = created.Tenant;
+        return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", new TenantCreatedModel(tenant.Id, tenant.Name, tenant.CreatedAt, created.ApiKey));
+    }
+
+    private static async Task<Results<Ok<TenantModel>, ProblemHttpResult>> GetAsync(string tenantId, IGrainFactory grains)
+    {
+        var tenant = ResourceIds.IsTenantId(tenantId) ? await grains.GetGrain<ITenantGrain>(tenantId).GetAsync() : null;
+        return tenant is null
+            ? ApiProblem.NotFound("No tenant with this id.")
+            : TypedResults.Ok(new TenantModel(tenant.Id, tenant.Name, tenant.CreatedAt));
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace Webhooks.Api.Validation;
+
+/// <summary>Caps the request body of the endpoints it is applied to; a larger body is answered with 413.</summary>
+public sealed class RequestSizeLimit(long maxBytes) : IRequestSizeLimitMetadata
+{
+    public long? MaxRequestBodySize { get; } = maxBytes;
+}
+
+public static class RequestSizeLimitExtensions
+{
+    public static TBuilder WithRequestSizeLimit<TBuilder>(this TBuilder builder, long maxBytes) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestSizeLimit(maxBytes));
+}

@@ -1,0 +1,142 @@
+using System.Collections.Immutable;
+using Webhooks.Listeners;
+using Webhooks.Storage;
+
+namespace Webhooks.Routing;
+
+/// <summary>
+/// A tenant's router: the only writer of its listeners' definitions and of the index that routes events to them.
+/// </summary>
+/// <remarks>
+/// Invariant: once a router call has returned, or after any crash and reactivation, the index holds a
+/// listener exactly when that listener exists, with exactly its subscriptions.
+///
+/// The index and the listener live in two storage rows that cannot be written atomically, so every change
+/// runs as a small two-phase protocol with this grain as coordinator:
+/// 1. record the intent (<see cref="RouterState.Pending"/>: operation id, listener, new definition) and persist it;
+/// 2. apply the change to the listener, which persists it together with the operation id;
+/// 3. record the outcome in the index and clear the intent, in one write.
+/// A crash anywhere leaves either no intent (nothing happened, or everything did) or an intent that is resolved
+/// before this grain serves anything else: on activation it asks the listener whether the operation took
+/// effect. If it did, the index adopts the listener's definition; if not, the listener fences the operation id,
+/// so a message still in flight from before the crash can never apply it later. The grain is not reentrant, so
+/// no routing decision is made while a change is between steps.
+/// </remarks>
+public sealed class EventRouterGrain(
+    [PersistentState("router", WebhookStorage.ProviderName)] IPersistentState<RouterState> router)
+    : Grain, IEventRouterGrain
+{
+    private readonly RoutingIndex _index = new();
+
+    private string TenantId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (id, listener) in router.State.Listeners)
+        {
+            _index.Set(id, listener);
+        }
+
+        await ResolvePendingAsync();
+    }
+
+    public async Task<WebhookView> AddAsync(ListenerDefinition definition)
+    {
+        var view = await ChangeAsync(ResourceIds.NewListenerId(), definition);
+        return view ?? throw new InvalidOperationException("A new listener was refused by its own grain.");
+    }
+
+    public async Task<WebhookView?> UpdateAsync(string listenerId, ListenerDefinition definition) =>
+        _index.Contains(listenerId) ? await ChangeAsync(listenerId, definition) : null;
+
+    public async Task<bool> RemoveAsync(string listenerId)
+    {
+        if (!_index.Contains(listenerId))
+        {
+            return false;
+        }
+
+        await ChangeAsync(listenerId, definition: null);
+        return true;
+    }
+
+    public async Task<ListenerPage> ListAsync(int pageNumber, int pageSize)
+    {
+        var ids = _index.InOrder((pageNumber - 1) * pageSize, pageSize).ToArray();
+        var views = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IWebhookGrain>(id).GetAsync()));
+        return new ListenerPage([.. views.OfType<WebhookView>()], _index.Count);
+    }
+
+    public Task<ImmutableArray<string>> MatchAsync(string eventCode) => Task.FromResult(_index.Match(eventCode));
+
+    private async Task<WebhookView?> ChangeAsync(string listenerId, ListenerDefinition? definition)
+    {
+        var change = new ListenerChange(Guid.NewGuid(), TenantId, definition);
+        router.State.Pending = new PendingChange(change.OperationId, listenerId, definition);
+        await router.WriteStateAsync();
+
+        ListenerResolution outcome;
+        try
+        {
+            outcome = await Listener(listenerId).ApplyAsync(change);
+        }
+        catch
+        {
+            // The listener may or may not have applied the change; only it can say, so ask it now, and if
+            // even that fails, let the next activation ask before anything is routed.
+            try
+            {
+                await ResolvePendingAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+            }
+
+            throw;
+        }
+
+        await CommitAsync(listenerId, outcome);
+        return outcome.Current;
+    }
+
+    private async Task ResolvePendingAsync()
+    {
+        if (router.State.Pending is { } pending)
+        {
+            var outcome = await Listener(pending.ListenerId).ResolveAsync(pending.OperationId);
+            await CommitAsync(pending.ListenerId, outcome);
+        }
+    }
+
+    private async Task CommitAsync(string listenerId, ListenerResolution outcome)
+    {
+        var state = router.State;
+        if (outcome.Applied)
+        {
+            if (outcome.Current is { } current)
+            {
+                var sequence = state.Listeners.TryGetValue(listenerId, out var existing) ? existing.Sequence : state.NextSequence++;
+                state.Listeners[listenerId] = new RoutedListener(current.Subscriptions, sequence);
+            }
+            else
+            {
+                state.Listeners.Remove(listenerId);
+            }
+        }
+
+        state.Pending = null;
+        await router.WriteStateAsync();
+
+        if (state.Listeners.TryGetValue(listenerId, out var routed))
+        {
+            _index.Set(listenerId, routed);
+        }
+        else
+        {
+            _index.Remove(listenerId);
+        }
+    }
+
+    private IWebhookGrain Listener(string listenerId) => GrainFactory.GetGrain<IWebhookGrain>(listenerId);
+}

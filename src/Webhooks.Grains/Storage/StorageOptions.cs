@@ -1,0 +1,26 @@
+namespace Webhooks.Storage;
+
+/// <summary>Where grain state lives.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>The configuration section, <c>Webhooks:Storage</c>.</summary>
+    public const string Section = "Webhooks:Storage";
+
+    /// <summary>The default connection string: a SQLite file under <c>./data</c>.</summary>
+    public const string DefaultSqliteConnectionString = "Data Source=./data/webhooks.db";
+
+    /// <summary>The database engine.</summary>
+    /// <value>The default is <see cref="StorageProvider.Sqlite"/>.</value>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>The ADO.NET connection string (configured as <c>ConnectionStrings:Webhooks</c>).</summary>
+    /// <value>The default is <see cref="DefaultSqliteConnectionString"/>.</value>
+    public string ConnectionString { get; set; } = DefaultSqliteConnectionString;
+}
+
+/// <summary>The database engines the dispatcher can keep its state in.</summary>
+public enum StorageProvider
+{
+    /// <summary>An embedded SQLite file: one process, no set-up.</summary>
+    Sqlite,
+}

@@ -1,0 +1,8 @@
+namespace Webhooks.Storage;
+
+/// <summary>Names shared by the grains and the storage registration.</summary>
+public static class WebhookStorage
+{
+    /// <summary>The grain storage provider every webhook grain persists through.</summary>
+    public const string ProviderName = "webhooks";
+}

@@ -1,0 +1,19 @@
+namespace Webhooks.Tenants;
+
+/// <summary>The persisted state of a tenant.</summary>
+[GenerateSerializer, Alias("webhooks.TenantState")]
+public sealed class TenantState
+{
+    [Id(0)] public string? Name { get; set; }
+    [Id(1)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(2)] public List<StoredApiKey> ApiKeys { get; set; } = [];
+
+    public bool Exists => Name is not null;
+}
+
+/// <summary>An API key as stored: its id and the SHA-256 of its secret, never the secret itself.</summary>
+[GenerateSerializer, Alias("webhooks.StoredApiKey")]
+public sealed record StoredApiKey(
+    [property: Id(0)] string KeyId,
+    [property: Id(1)] byte[] SecretHash,
+    [property: Id(2)] DateTimeOffset CreatedAt);

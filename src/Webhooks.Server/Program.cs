@@ -1,0 +1,38 @@
+using Scalar.AspNetCore;
+using Webhooks.Api;
+using Webhooks.Hosting;
+using Webhooks.Server;
+using Webhooks.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+builder.UseOrleans(silo =>
+{
+    silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+    silo.AddWebhooks(storage =>
+    {
+        builder.Configuration.GetSection(StorageOptions.Section).Bind(storage);
+        storage.ConnectionString = builder.Configuration.GetConnectionString("Webhooks") ?? storage.ConnectionString;
+    });
+});
+
+builder.Services.AddWebhooksApi(builder.Environment);
+builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
+app.MapWebhooksApi();
+
+app.Run();
+
+/// <summary>The entry point, visible to the tests' web application factory.</summary>
+public partial class Program;
