@@ -5,11 +5,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Webhooks.Api.Auth;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Webhooks.Api.Catalog;
+using Webhooks.Api.Deliveries;
+using Webhooks.Api.Publishing;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Listeners;
 using Webhooks.Api.Tenants;
 using Webhooks.Api.Validation;
+using Webhooks.Publishing;
 
 namespace Webhooks.Api;
 
@@ -39,6 +43,10 @@ public static class WebhooksApiExtensions
         services.AddSingleton<EventCatalog>();
         services.AddSingleton<IRequestValidator<WebhookRequest>, WebhookRequestValidator>();
         services.AddSingleton<IRequestValidator<CreateTenantRequest>, CreateTenantRequestValidator>();
+        services.AddSingleton<IRequestValidator<PublishEventRequest>, PublishEventRequestValidator>();
+        services.AddSingleton<IRequestValidator<RecoverRequest>, RecoverRequestValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
 
         // Binding failures (bad JSON, a query value of the wrong type, an oversized body) reach the exception
         // handler in every environment, so every client error has the same problem body.
@@ -57,6 +65,8 @@ public static class WebhooksApiExtensions
     {
         routes.MapWebhooks();
         routes.MapTenants();
+        routes.MapEvents();
+        routes.MapCredentials();
         return routes;
     }
 }

@@ -1,10 +1,17 @@
+using Microsoft.AspNetCore.DataProtection;
 using Scalar.AspNetCore;
 using Webhooks.Api;
+using Webhooks.Delivery;
 using Webhooks.Hosting;
 using Webhooks.Server;
 using Webhooks.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+{
+    // The documented default; ASPNETCORE_URLS, --urls or Urls in configuration choose another.
+    builder.WebHost.UseUrls("http://localhost:5080");
+}
 
 var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
 builder.UseOrleans(silo =>
@@ -17,6 +24,15 @@ builder.UseOrleans(silo =>
     });
 });
 
+if (builder.Environment.IsDevelopment() && builder.Configuration["Webhooks:Delivery:AllowPrivateNetworks"] is null)
+{
+    // Local listeners (http://localhost:…) are the point of a development server; production refuses them.
+    builder.Services.PostConfigure<DeliveryOptions>(o => o.AllowPrivateNetworks = true);
+}
+
+builder.Services.AddDataProtection()
+    .SetApplicationName("Webhooks.Orleans")
+    .PersistKeysToFileSystem(new DirectoryInfo(DataProtectionKeys.Folder(builder.Configuration)));
 builder.Services.AddWebhooksApi(builder.Environment);
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
 

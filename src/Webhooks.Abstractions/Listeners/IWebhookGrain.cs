@@ -1,3 +1,5 @@
+using Webhooks.Delivery;
+
 namespace Webhooks.Listeners;
 
 /// <summary>One webhook listener, keyed by its <c>wh_…</c> id: its URI, event filter and delivery state.</summary>
@@ -12,4 +14,30 @@ public interface IWebhookGrain : IGrainWithStringKey
 
     /// <summary>Reports whether <paramref name="operationId"/> took effect and, when it did not, fences it so it never will.</summary>
     Task<ListenerResolution> ResolveAsync(Guid operationId);
+
+    /// <summary>
+    /// Queues an event for delivery and returns once it is on storage; false when the listener is disabled or
+    /// gone. An event id already queued is not queued again. Interleaves, so concurrent events share one write.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> EnqueueAsync(EventEnvelope envelope);
+
+    /// <summary>Queues the test event (one attempt, never retried) and returns its id; null when <paramref name="tenantId"/> has no such listener.</summary>
+    Task<string?> TestAsync(string tenantId);
+
+    /// <summary>A page of the delivery log, newest first; null when <paramref name="tenantId"/> has no such listener.</summary>
+    [ReadOnly]
+    Task<DeliveryPage?> GetDeliveriesAsync(string tenantId, DeliveryStatus? status, int pageNumber, int pageSize);
+
+    /// <summary>Starts a fresh attempt series for a finished delivery; null when there is no such listener, false when no such finished delivery.</summary>
+    Task<bool?> RedeliverAsync(string tenantId, string eventId);
+
+    /// <summary>Re-queues every failed delivery created since <paramref name="since"/>; null when there is no such listener.</summary>
+    Task<int?> RecoverAsync(string tenantId, DateTimeOffset since);
+
+    /// <summary>Issues a new signing secret; the old one keeps signing alongside it for the configured overlap. Null when there is no such listener.</summary>
+    Task<string?> RotateSecretAsync(string tenantId);
+
+    /// <summary>Turns a disabled listener back on; delivery resumes. Null when there is no such listener.</summary>
+    Task<WebhookView?> EnableAsync(string tenantId);
 }

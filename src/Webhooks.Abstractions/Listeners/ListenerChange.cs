@@ -1,13 +1,21 @@
 namespace Webhooks.Listeners;
 
 /// <summary>
-/// One change to a listener, ordered by its tenant's router. <see cref="Definition"/> is null for a delete.
+/// One change to a listener, ordered by its tenant's router. <see cref="Definition"/> is null for a delete;
+/// <see cref="Secret"/> is the signing secret of a listener being created.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("webhooks.ListenerChange")]
 public sealed record ListenerChange(
     [property: Id(0)] Guid OperationId,
     [property: Id(1)] string TenantId,
-    [property: Id(2)] ListenerDefinition? Definition);
+    [property: Id(2)] ListenerDefinition? Definition,
+    [property: Id(3)] string? Secret = null);
+
+/// <summary>A listener just created, with its signing secret: the only time the secret is shown.</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.CreatedListener")]
+public sealed record CreatedListener(
+    [property: Id(0)] WebhookView Listener,
+    [property: Id(1)] string Secret);
 
 /// <summary>Whether a router operation took effect on the listener, and what the listener holds now.</summary>
 [GenerateSerializer, Immutable, Alias("webhooks.ListenerResolution")]

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Webhooks.Delivery;
 using Webhooks.Listeners;
 
 namespace Webhooks.Routing;
@@ -9,8 +10,8 @@ namespace Webhooks.Routing;
 /// </summary>
 public interface IEventRouterGrain : IGrainWithStringKey
 {
-    /// <summary>Registers a new listener and returns it.</summary>
-    Task<WebhookView> AddAsync(ListenerDefinition definition);
+    /// <summary>Registers a new listener and returns it with its signing secret.</summary>
+    Task<CreatedListener> AddAsync(ListenerDefinition definition);
 
     /// <summary>Replaces a listener's URI and subscriptions; null when the tenant has no such listener.</summary>
     Task<WebhookView?> UpdateAsync(string listenerId, ListenerDefinition definition);
@@ -25,6 +26,13 @@ public interface IEventRouterGrain : IGrainWithStringKey
     /// <summary>The ids of the listeners that want <paramref name="eventCode"/>, including those subscribed to <c>*</c>.</summary>
     [ReadOnly]
     Task<ImmutableArray<string>> MatchAsync(string eventCode);
+
+    /// <summary>
+    /// Hands the event to every matching listener and returns how many queued it (disabled listeners do not).
+    /// When it returns, the event is on storage at each of them. Edits wait for fan-outs in progress, and the other way round.
+    /// </summary>
+    [ReadOnly]
+    Task<int> PublishAsync(EventEnvelope envelope);
 }
 
 /// <summary>A page of listeners and the tenant's total.</summary>

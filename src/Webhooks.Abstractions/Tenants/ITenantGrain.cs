@@ -13,7 +13,19 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>True when <paramref name="key"/> is a live key of this tenant.</summary>
     [ReadOnly]
     Task<bool> VerifyKeyAsync(ApiKey key);
+
+    /// <summary>The public half of the tenant's <c>N-Signature</c> key; null when the tenant does not exist.</summary>
+    Task<TenantCredentials?> GetCredentialsAsync();
+
+    /// <summary>The tenant's private signing key as stored: PKCS#8 protected by Data Protection. Only silos can open it.</summary>
+    Task<byte[]> GetProtectedSigningKeyAsync();
 }
+
+/// <summary>What a listener needs to verify <c>N-Signature</c>: the RSA public modulus (base64url) and exponent.</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.TenantCredentials")]
+public sealed record TenantCredentials(
+    [property: Id(0)] string PublicKeyModulus,
+    [property: Id(1)] string PublicKeyExponent);
 
 /// <summary>A tenant as the platform sees it.</summary>
 [GenerateSerializer, Immutable, Alias("webhooks.TenantView")]

@@ -4,7 +4,7 @@ using Webhooks.Listeners;
 namespace Webhooks.Api.Listeners;
 
 /// <summary>A listener as the API returns it: the compatible <c>{id, uri, subscriptions}</c> plus read-only extras.</summary>
-public sealed record WebhookModel(
+public record WebhookModel(
     string Id,
     string Uri,
     ImmutableArray<string> Subscriptions,
@@ -17,6 +17,18 @@ public sealed record WebhookModel(
     public static WebhookModel From(WebhookView view) => new(
         view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt);
 }
+
+/// <summary>A listener just created, with its Standard Webhooks signing secret: shown this once.</summary>
+public sealed record CreatedWebhookModel(
+    string Id,
+    string Uri,
+    ImmutableArray<string> Subscriptions,
+    string? Description,
+    bool Enabled,
+    string? DisabledReason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string Secret) : WebhookModel(Id, Uri, Subscriptions, Description, Enabled, DisabledReason, CreatedAt, UpdatedAt);
 
 /// <summary>One page of a list, in the compatible API's shape.</summary>
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int PageSize, int PageNumber, int ElementsTotal);

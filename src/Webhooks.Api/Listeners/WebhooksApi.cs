@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Orleans;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Catalog;
+using Webhooks.Api.Deliveries;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Validation;
 using Webhooks.Listeners;
@@ -15,8 +16,6 @@ namespace Webhooks.Api.Listeners;
 /// <summary>The compatible <c>api/v1/account/webhooks</c> endpoints: add, list, get, edit and delete listeners, and the event catalog.</summary>
 public static class WebhooksApi
 {
-    public const int DefaultPageSize = 20;
-    public const int MaxPageSize = 100;
     public const long MaxBodyBytes = 64 * 1024;
 
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder routes)
@@ -53,34 +52,25 @@ public static class WebhooksApi
             .WithName("DeleteWebhook")
             .WithSummary("Deletes a listener.");
 
+        group.MapListenerActions();
         return group;
     }
 
     private static Ok<EventTypeList> GetEventTypes(EventCatalog catalog, TenantScope tenant) =>
         TypedResults.Ok(new EventTypeList([.. catalog.EventTypes.Select(e => new EventTypeModel(e.Type, e.Code, e.Description))], catalog.EventTypes.Count));
 
-    private static async Task<Created<WebhookModel>> CreateAsync(WebhookRequest body, TenantScope tenant, IGrainFactory grains)
+    private static async Task<Created<CreatedWebhookModel>> CreateAsync(WebhookRequest body, TenantScope tenant, IGrainFactory grains)
     {
-        var view = await grains.GetGrain<IEventRouterGrain>(tenant.TenantId).AddAsync(ToDefinition(body));
-        return TypedResults.Created($"/api/v1/account/webhooks/{view.Id}", WebhookModel.From(view));
+        var created = await grains.GetGrain<IEventRouterGrain>(tenant.TenantId).AddAsync(ToDefinition(body));
+        var view = created.Listener;
+        return TypedResults.Created($"/api/v1/account/webhooks/{view.Id}", new CreatedWebhookModel(
+            view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt, created.Secret));
     }
 
     private static async Task<Results<Ok<PagedResult<WebhookModel>>, ProblemHttpResult>> ListAsync(
         TenantScope tenant, IGrainFactory grains, int? pageNumber, int? pageSize)
     {
-        var number = pageNumber ?? 1;
-        var size = pageSize ?? DefaultPageSize;
-        var errors = new Dictionary<string, string>();
-        if (number < 1)
-        {
-            errors["pageNumber"] = "The page number starts at 1.";
-        }
-
-        if (size is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = $"The page size must be between 1 and {MaxPageSize}.";
-        }
-
+        var (number, size, errors) = Paging.Read(pageNumber, pageSize);
         if (errors.Count > 0)
         {
             return ApiProblem.Validation(errors);
@@ -118,5 +108,5 @@ public static class WebhooksApi
     private static ListenerDefinition ToDefinition(WebhookRequest body) =>
         new(body.Uri!, [.. body.Subscriptions!.OfType<string>().Distinct(StringComparer.Ordinal)], body.Description);
 
-    private static ProblemHttpResult ListenerNotFound() => ApiProblem.NotFound("No webhook listener with this id.");
+    internal static ProblemHttpResult ListenerNotFound() => ApiProblem.NotFound("No webhook listener with this id.");
 }

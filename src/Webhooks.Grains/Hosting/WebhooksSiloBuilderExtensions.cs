@@ -3,6 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
+using Microsoft.AspNetCore.DataProtection;
+using Webhooks.Delivery;
+using Webhooks.Delivery.Http;
+using Webhooks.Publishing;
+using Webhooks.Signing;
 using Webhooks.Storage;
 
 namespace Webhooks.Hosting;
@@ -11,8 +16,8 @@ namespace Webhooks.Hosting;
 public static class WebhooksSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the webhook grains' storage (JSON state in the configured database, schema applied at start-up)
-    /// and their services to <paramref name="silo"/>.
+    /// Adds the webhook grains' storage (JSON state in the configured database, schema applied at start-up),
+    /// durable reminders in the same database, and their services to <paramref name="silo"/>.
     /// </summary>
     public static ISiloBuilder AddWebhooks(this ISiloBuilder silo, Action<StorageOptions>? configureStorage = null)
     {
@@ -25,6 +30,11 @@ public static class WebhooksSiloBuilderExtensions
         }
 
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddDataProtection();
+        silo.Services.TryAddSingleton<SecretProtector>();
+        silo.Services.TryAddSingleton<SignedBodies>();
+        silo.Services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
+        silo.Services.AddDeliverySender();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SqliteSchemaInstaller>();
         silo.AddAdoNetGrainStorage(WebhookStorage.ProviderName, (OptionsBuilder<AdoNetGrainStorageOptions> ado) =>
             ado.Configure<IOptions<StorageOptions>>((ado, options) =>
@@ -33,6 +43,24 @@ public static class WebhooksSiloBuilderExtensions
                 ado.ConnectionString = options.Value.ConnectionString;
                 ado.GrainStorageSerializer = new JsonGrainStateSerializer();
             }));
+
+        // Reminders live in the same database (OrleansRemindersTable, schema 002). The reminder table reads its
+        // queries when the reminder service starts (RuntimeGrainServices), after the installer (RuntimeInitialize).
+        silo.UseAdoNetReminderService((OptionsBuilder<AdoNetReminderTableOptions> ado) =>
+            ado.Configure<IOptions<StorageOptions>>((ado, options) =>
+            {
+                ado.Invariant = "System.Data.SQLite";
+                ado.ConnectionString = options.Value.ConnectionString;
+            }));
+
+        // The wake-up reminder's period is ours to choose; Orleans refuses periods below its minimum (1 minute).
+        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<DeliveryOptions>>((reminders, delivery) =>
+        {
+            if (delivery.Value.WakeInterval < reminders.MinimumReminderPeriod)
+            {
+                reminders.MinimumReminderPeriod = delivery.Value.WakeInterval;
+            }
+        });
         return silo;
     }
 }

@@ -10,8 +10,8 @@ public sealed class ListenerState
     [Id(1)] public string? Uri { get; set; }
     [Id(2)] public ImmutableArray<string> Subscriptions { get; set; } = [];
     [Id(3)] public string? Description { get; set; }
-    [Id(4)] public bool Enabled { get; set; } = true;
-    [Id(5)] public string? DisabledReason { get; set; }
+
+    // Ids 4 and 5 held the enabled flag, which now lives with the delivery state.
     [Id(6)] public DateTimeOffset CreatedAt { get; set; }
     [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(8)] public bool Deleted { get; set; }
@@ -21,6 +21,14 @@ public sealed class ListenerState
 
     /// <summary>Router operations resolved as "did not happen"; they are refused if they ever arrive.</summary>
     [Id(10)] public List<Guid> FencedOperationIds { get; set; } = [];
+
+    /// <summary>The Standard Webhooks secret, protected by Data Protection: ciphertext at rest.</summary>
+    [Id(11)] public string? ProtectedSecret { get; set; }
+
+    /// <summary>The secret before the last rotation, which keeps signing until <see cref="PreviousSecretExpiresAt"/>.</summary>
+    [Id(12)] public string? PreviousProtectedSecret { get; set; }
+
+    [Id(13)] public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
 
     public bool Exists => TenantId is not null && !Deleted;
 }

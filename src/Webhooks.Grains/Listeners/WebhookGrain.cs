@@ -1,14 +1,25 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Webhooks.Delivery;
+using Webhooks.Signing;
 using Webhooks.Storage;
 
 namespace Webhooks.Listeners;
 
 /// <summary>
-/// One listener. Its definition only ever changes through <see cref="ApplyAsync"/>, called by the tenant's
-/// router, which keeps the routing index in step (see <c>EventRouterGrain</c> for the protocol).
+/// One listener: its definition, signing secrets and delivery queue. The definition only ever changes through
+/// <see cref="ApplyAsync"/>, called by the tenant's router, which keeps the routing index in step (see
+/// <c>EventRouterGrain</c> for the protocol). Delivery lives in <c>WebhookGrain.Delivery.cs</c>.
 /// </summary>
-public sealed class WebhookGrain(
+public sealed partial class WebhookGrain(
     [PersistentState("listener", WebhookStorage.ProviderName)] IPersistentState<ListenerState> listener,
-    TimeProvider time) : Grain, IWebhookGrain
+    [PersistentState("deliveries", WebhookStorage.ProviderName)] IPersistentState<DeliveryState> deliveries,
+    TimeProvider time,
+    IOptions<DeliveryOptions> options,
+    IDeliverySender sender,
+    SignedBodies bodies,
+    SecretProtector protector,
+    ILogger<WebhookGrain> logger) : Grain, IWebhookGrain, IRemindable
 {
     // Enough to cover every operation a crashed router could still have in flight.
     private const int FencesKept = 16;
@@ -35,27 +46,40 @@ public sealed class WebhookGrain(
         }
 
         var now = time.GetUtcNow();
-        if (change.Definition is null)
-        {
-            State.Deleted = true;
-        }
-        else
+        var deleted = change.Definition is null;
+        if (change.Definition is { } definition)
         {
             if (!State.Exists)
             {
                 State.TenantId = change.TenantId;
                 State.CreatedAt = now;
                 State.Deleted = false;
+                State.ProtectedSecret = protector.ProtectListenerSecret(change.Secret ?? ListenerSecrets.Create());
             }
 
-            State.Uri = change.Definition.Uri;
-            State.Subscriptions = change.Definition.Subscriptions;
-            State.Description = change.Definition.Description;
+            State.Uri = definition.Uri;
+            State.Subscriptions = definition.Subscriptions;
+            State.Description = definition.Description;
+        }
+        else
+        {
+            State.Deleted = true;
+            State.ProtectedSecret = State.PreviousProtectedSecret = null;
         }
 
         State.UpdatedAt = now;
         State.LastOperationId = change.OperationId;
-        await listener.WriteStateAsync();
+        await PersistAsync();
+        _signingKeys = null;
+        if (deleted)
+        {
+            await ForgetDeliveriesAsync();
+        }
+        else
+        {
+            Pump();
+        }
+
         return new ListenerResolution(true, View());
     }
 
@@ -74,15 +98,50 @@ public sealed class WebhookGrain(
                 State.FencedOperationIds.RemoveAt(0);
             }
 
-            await listener.WriteStateAsync();
+            await PersistAsync();
         }
 
         return new ListenerResolution(false, View());
     }
 
+    public async Task<string?> RotateSecretAsync(string tenantId)
+    {
+        if (!IsOwnedBy(tenantId))
+        {
+            return null;
+        }
+
+        var secret = ListenerSecrets.Create();
+        State.PreviousProtectedSecret = State.ProtectedSecret;
+        State.PreviousSecretExpiresAt = time.GetUtcNow() + options.Value.SecretRotationOverlap;
+        State.ProtectedSecret = protector.ProtectListenerSecret(secret);
+        await PersistAsync();
+        _signingKeys = null;
+        return secret;
+    }
+
+    // The state in memory already holds the change when a write fails, and the write may or may not have reached
+    // the database. Were this activation kept, ResolveAsync would answer from memory and the router could index a
+    // change that was never stored (or miss one that was), so it is dropped: the next activation, which serves the
+    // router's ResolveAsync, answers from what is actually stored.
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await listener.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private bool IsOwnedBy(string tenantId) => State.Exists && State.TenantId == tenantId;
+
     private WebhookView? View() => State.Exists
         ? new WebhookView(
             this.GetPrimaryKeyString(), State.TenantId!, State.Uri!, State.Subscriptions, State.Description,
-            State.Enabled, State.DisabledReason, State.CreatedAt, State.UpdatedAt)
+            !deliveries.State.Disabled, deliveries.State.DisabledReason, State.CreatedAt, State.UpdatedAt)
         : null;
 }

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using Webhooks.Delivery;
 using Webhooks.Listeners;
+using Webhooks.Signing;
 using Webhooks.Storage;
 
 namespace Webhooks.Routing;
@@ -40,10 +42,11 @@ public sealed class EventRouterGrain(
         await ResolvePendingAsync();
     }
 
-    public async Task<WebhookView> AddAsync(ListenerDefinition definition)
+    public async Task<CreatedListener> AddAsync(ListenerDefinition definition)
     {
-        var view = await ChangeAsync(ResourceIds.NewListenerId(), definition);
-        return view ?? throw new InvalidOperationException("A new listener was refused by its own grain.");
+        var secret = ListenerSecrets.Create();
+        var view = await ChangeAsync(ResourceIds.NewListenerId(), definition, secret);
+        return new CreatedListener(view ?? throw new InvalidOperationException("A new listener was refused by its own grain."), secret);
     }
 
     public async Task<WebhookView?> UpdateAsync(string listenerId, ListenerDefinition definition) =>
@@ -69,11 +72,18 @@ public sealed class EventRouterGrain(
 
     public Task<ImmutableArray<string>> MatchAsync(string eventCode) => Task.FromResult(_index.Match(eventCode));
 
-    private async Task<WebhookView?> ChangeAsync(string listenerId, ListenerDefinition? definition)
+    public async Task<int> PublishAsync(EventEnvelope envelope)
     {
-        var change = new ListenerChange(Guid.NewGuid(), TenantId, definition);
+        var matching = _index.Match(envelope.EventCode);
+        var queued = await Task.WhenAll(matching.Select(id => Listener(id).EnqueueAsync(envelope)));
+        return queued.Count(q => q);
+    }
+
+    private async Task<WebhookView?> ChangeAsync(string listenerId, ListenerDefinition? definition, string? secret = null)
+    {
+        var change = new ListenerChange(Guid.NewGuid(), TenantId, definition, secret);
         router.State.Pending = new PendingChange(change.OperationId, listenerId, definition);
-        await router.WriteStateAsync();
+        await PersistAsync();
 
         ListenerResolution outcome;
         try
@@ -126,7 +136,7 @@ public sealed class EventRouterGrain(
         }
 
         state.Pending = null;
-        await router.WriteStateAsync();
+        await PersistAsync();
 
         if (state.Listeners.TryGetValue(listenerId, out var routed))
         {
@@ -135,6 +145,23 @@ public sealed class EventRouterGrain(
         else
         {
             _index.Remove(listenerId);
+        }
+    }
+
+    // A failed write leaves the state in memory ahead of the index (CommitAsync updates the index only after its
+    // write) and possibly ahead of the database, so this activation would route by an index that disagrees with
+    // the listeners. It is dropped instead: the next activation rebuilds the index from the stored state and
+    // resolves any stored intent before serving anything.
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await router.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Webhooks.Signing;
 using Webhooks.Storage;
 
 namespace Webhooks.Tenants;
@@ -7,7 +8,8 @@ namespace Webhooks.Tenants;
 /// <summary>A tenant: its name and API keys. Keys are random 256-bit secrets, so an unsalted SHA-256 is a safe digest.</summary>
 public sealed class TenantGrain(
     [PersistentState("tenant", WebhookStorage.ProviderName)] IPersistentState<TenantState> tenant,
-    TimeProvider time) : Grain, ITenantGrain
+    TimeProvider time,
+    SecretProtector protector) : Grain, ITenantGrain
 {
     private const int KeyIdBytes = 6;
     private const int SecretBytes = 32;
@@ -24,7 +26,8 @@ public sealed class TenantGrain(
         tenant.State.Name = name;
         tenant.State.CreatedAt = now;
         tenant.State.ApiKeys.Add(new StoredApiKey(key.KeyId, Hash(key.Secret), now));
-        await tenant.WriteStateAsync();
+        (tenant.State.ProtectedSigningKey, tenant.State.SigningKeyModulus) = TenantSigningKey.Create(protector);
+        await PersistAsync();
         return new TenantCreated(View()!, key.ToString());
     }
 
@@ -37,6 +40,53 @@ public sealed class TenantGrain(
             && key.TenantId == this.GetPrimaryKeyString()
             && CryptographicOperations.FixedTimeEquals(stored.SecretHash, Hash(key.Secret));
         return Task.FromResult(valid);
+    }
+
+    public async Task<TenantCredentials?> GetCredentialsAsync()
+    {
+        if (!tenant.State.Exists)
+        {
+            return null;
+        }
+
+        await EnsureSigningKeyAsync();
+        return new TenantCredentials(tenant.State.SigningKeyModulus!, "AQAB");
+    }
+
+    public async Task<byte[]> GetProtectedSigningKeyAsync()
+    {
+        if (!tenant.State.Exists)
+        {
+            throw new InvalidOperationException("The tenant does not exist.");
+        }
+
+        await EnsureSigningKeyAsync();
+        return tenant.State.ProtectedSigningKey!;
+    }
+
+    // Tenants created before signing existed get their key on first use.
+    private async Task EnsureSigningKeyAsync()
+    {
+        if (tenant.State.ProtectedSigningKey is null)
+        {
+            (tenant.State.ProtectedSigningKey, tenant.State.SigningKeyModulus) = TenantSigningKey.Create(protector);
+            await PersistAsync();
+        }
+    }
+
+    // A failed write leaves memory ahead of storage (a tenant that looks created with a key nobody received);
+    // dropping the activation makes the next call start from what is stored.
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await tenant.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private TenantView? View() => tenant.State.Exists

@@ -8,6 +8,12 @@ public sealed class TenantState
     [Id(1)] public DateTimeOffset CreatedAt { get; set; }
     [Id(2)] public List<StoredApiKey> ApiKeys { get; set; } = [];
 
+    /// <summary>The RSA private key, PKCS#8, protected by Data Protection: ciphertext at rest.</summary>
+    [Id(3)] public byte[]? ProtectedSigningKey { get; set; }
+
+    /// <summary>The public modulus of that key, base64url.</summary>
+    [Id(4)] public string? SigningKeyModulus { get; set; }
+
     public bool Exists => Name is not null;
 }
 

@@ -1,0 +1,11 @@
+namespace Webhooks.Delivery;
+
+/// <summary>A published event as every matching listener queues it. <see cref="Payload"/> is raw JSON, sent as-is.</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.EventEnvelope")]
+public sealed record EventEnvelope(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string EventId,
+    [property: Id(2)] string EventCode,
+    [property: Id(3)] string? ResourceId,
+    [property: Id(4)] DateTimeOffset EventDate,
+    [property: Id(5)] string? Payload);

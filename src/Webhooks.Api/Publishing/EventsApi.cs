@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Webhooks.Api.Auth;
+using Webhooks.Api.Validation;
+using Webhooks.Publishing;
+
+namespace Webhooks.Api.Publishing;
+
+/// <summary><c>POST api/v1/events</c>: the platform (or a tenant) publishes an event for delivery.</summary>
+public static class EventsApi
+{
+    /// <summary>The default payload cap of 256 KiB, plus room for the envelope.</summary>
+    public const long MaxBodyBytes = (256 + 8) * 1024;
+
+    public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("api/v1/events")
+            .RequireAuthorization(ApiClaims.AnyKeyPolicy)
+            .WithTags("Events")
+            .WithRequestSizeLimit(MaxBodyBytes)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        group.MapPost("", PublishAsync)
+            .Validates<PublishEventRequest>()
+            .WithName("PublishEvent")
+            .WithSummary("Accepts an event: when this returns 202 it is on durable storage for every matching listener.");
+
+        return group;
+    }
+
+    private static async Task<Accepted<PublishEventResponse>> PublishAsync(PublishEventRequest body, TenantScope tenant, IWebhookPublisher publisher)
+    {
+        var payload = body.Payload is { ValueKind: not System.Text.Json.JsonValueKind.Null } json ? json.GetRawText() : null;
+        var result = await publisher.PublishAsync(tenant.TenantId, new WebhookEvent(body.EventCode!, body.ResourceId, payload, body.EventId));
+        return TypedResults.Accepted((string?)null, new PublishEventResponse(result.EventId, result.MatchedWebhooks));
+    }
+}

@@ -1,0 +1,44 @@
+namespace Webhooks.Delivery;
+
+/// <summary>
+/// Serializes and batches writes of one grain state: at most one write is in flight, and every change made
+/// while it is shares the single write that follows it (group commit). A caller's task completes once a
+/// write that started after its change has landed. Grain code is single-threaded, so no locks are needed.
+/// </summary>
+internal sealed class CoalescingWriter(Func<Task> write)
+{
+    private Task? _running;
+    private Task? _queued;
+
+    public Task WriteAsync()
+    {
+        if (_queued is not null)
+        {
+            return _queued;
+        }
+
+        if (_running is null || _running.IsCompleted)
+        {
+            return _running = write();
+        }
+
+        return _queued = WriteAfterAsync(_running);
+    }
+
+    private async Task WriteAfterAsync(Task running)
+    {
+        try
+        {
+            await running;
+        }
+        catch
+        {
+            // That write's failure is reported to its own callers; this one carries later changes regardless.
+        }
+
+        _queued = null;
+        var next = write();
+        _running = next;
+        await next;
+    }
+}

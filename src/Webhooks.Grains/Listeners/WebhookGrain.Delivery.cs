@@ -1,0 +1,329 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Webhooks.Delivery;
+using Webhooks.Publishing;
+using Webhooks.Signing;
+
+namespace Webhooks.Listeners;
+
+/// <summary>
+/// Delivery: the queue is grain state; attempts run off the grain's turn; outcomes are written back.
+/// </summary>
+/// <remarks>
+/// Invariant: a delivery leaves <see cref="DeliveryStatus.Pending"/> only after the outcome that ends it is on
+/// storage. An attempt in flight is not recorded anywhere, so a crash mid-attempt means the delivery is simply
+/// still pending — the next activation sends it again (at-least-once; listeners de-duplicate on webhook-id).
+/// What brings a listener with pending deliveries back after a restart is a reminder, registered while it has
+/// any; while active, a grain timer polls for due attempts.
+/// </remarks>
+public sealed partial class WebhookGrain
+{
+    private const string WakeReminder = "deliveries";
+    public const string TestEventCode = "webhook.test";
+
+    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private DeliveryQueue? _queue;
+    private CoalescingWriter? _writer;
+    private RetryPolicy? _retries;
+    private IGrainTimer? _poll;
+    private bool _reminderRegistered;
+    private List<byte[]>? _signingKeys;
+
+    private DeliveryQueue Queue => _queue ??= new DeliveryQueue(deliveries.State);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _writer = new CoalescingWriter(deliveries.WriteStateAsync);
+        var o = options.Value;
+        _retries = new RetryPolicy(o.GetRetrySchedule(), o.JitterRatio, Random.Shared.NextDouble);
+        // Registering again is an idempotent upsert: cheaper than trusting that an earlier activation's did land.
+        _reminderRegistered = false;
+        Pump();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Attempts still in flight are abandoned unrecorded; their deliveries stay pending for the next activation.
+        _stopping.Cancel();
+        _poll?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> EnqueueAsync(EventEnvelope envelope)
+    {
+        if (!State.Exists || State.TenantId != envelope.TenantId || deliveries.State.Disabled)
+        {
+            return false;
+        }
+
+        if (Queue.Enqueue(envelope, isTest: false, time.GetUtcNow()))
+        {
+            await WriteDeliveriesAsync();
+            Pump();
+        }
+
+        return true;
+    }
+
+    public async Task<string?> TestAsync(string tenantId)
+    {
+        if (!IsOwnedBy(tenantId))
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var eventId = WebhookPublisher.EventIdPrefix + ResourceIds.NewRandomToken(16);
+        Queue.Enqueue(new EventEnvelope(tenantId, eventId, TestEventCode, this.GetPrimaryKeyString(), now, null), isTest: true, now);
+        await WriteDeliveriesAsync();
+        Pump();
+        return eventId;
+    }
+
+    public Task<DeliveryPage?> GetDeliveriesAsync(string tenantId, DeliveryStatus? status, int pageNumber, int pageSize) =>
+        Task.FromResult(IsOwnedBy(tenantId) ? Queue.Page(status, pageNumber, pageSize) : null);
+
+    public async Task<bool?> RedeliverAsync(string tenantId, string eventId)
+    {
+        if (!IsOwnedBy(tenantId))
+        {
+            return null;
+        }
+
+        if (!Queue.Redeliver(eventId, time.GetUtcNow()))
+        {
+            return false;
+        }
+
+        await WriteDeliveriesAsync();
+        Pump();
+        return true;
+    }
+
+    public async Task<int?> RecoverAsync(string tenantId, DateTimeOffset since)
+    {
+        if (!IsOwnedBy(tenantId))
+        {
+            return null;
+        }
+
+        var requeued = Queue.Recover(since, time.GetUtcNow());
+        if (requeued > 0)
+        {
+            await WriteDeliveriesAsync();
+            Pump();
+        }
+
+        return requeued;
+    }
+
+    public async Task<WebhookView?> EnableAsync(string tenantId)
+    {
+        if (!IsOwnedBy(tenantId))
+        {
+            return null;
+        }
+
+        if (deliveries.State.Disabled)
+        {
+            Queue.Enable();
+            await WriteDeliveriesAsync();
+            Pump();
+        }
+
+        return View();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // A reminder left over from a crash (nothing pending any more) is removed by the pump.
+        _reminderRegistered = true;
+        Pump();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts every due attempt the concurrency bound allows, and keeps the timer and reminder in step with the queue.</summary>
+    private void Pump()
+    {
+        var pending = State.Exists ? Queue.PendingCount : 0;
+        var active = pending > 0 && !deliveries.State.Disabled && !_stopping.IsCancellationRequested;
+        if (active)
+        {
+            var limit = options.Value.MaxConcurrencyPerListener;
+            foreach (var due in Queue.Due(time.GetUtcNow()))
+            {
+                if (_inFlight.Count >= limit)
+                {
+                    break;
+                }
+
+                if (_inFlight.Add(due.EventId))
+                {
+                    _ = AttemptAsync(due);
+                }
+            }
+        }
+
+        KeepAwake(active, pending > 0);
+    }
+
+    private async Task AttemptAsync(DeliveryRecord delivery)
+    {
+        var attempt = delivery.Attempts.Count + 1;
+        var startedAt = time.GetUtcNow();
+        AttemptOutcome outcome;
+        try
+        {
+            var envelope = new EventEnvelope(State.TenantId!, delivery.EventId, delivery.EventCode, delivery.ResourceId, delivery.EventDate, delivery.Payload);
+            var signed = await bodies.GetAsync(envelope, attempt);
+            var request = new DeliveryRequest(this.GetPrimaryKeyString(), new Uri(State.Uri!), signed.Body, Headers(delivery.EventId, signed));
+            var token = _stopping.Token;
+
+            // The HTTP exchange runs on the thread pool, not on this activation: the grain keeps serving
+            // (other attempts, enqueues, edits) while a listener takes its time.
+            outcome = await Task.Run(() => sender.SendAsync(request, token), token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            LogAttemptNotSent(logger, ex, this.GetPrimaryKeyString(), delivery.EventId);
+            outcome = new AttemptOutcome(false, null, TimeSpan.Zero, "The request could not be prepared; it will be retried.", null, null);
+        }
+        finally
+        {
+            _inFlight.Remove(delivery.EventId);
+        }
+
+        if (!ReferenceEquals(Queue.Find(delivery.EventId), delivery) || delivery.Status != DeliveryStatus.Pending)
+        {
+            return; // the listener was deleted, or the log moved on, while the attempt was out
+        }
+
+        var o = options.Value;
+        Queue.Record(delivery, attempt, startedAt, outcome, time.GetUtcNow(), _retries!, o.DisableAfter);
+        Queue.Trim(o.LogRetention);
+        try
+        {
+            await WriteDeliveriesAsync();
+        }
+        catch (Exception ex)
+        {
+            LogOutcomeNotStored(logger, ex, this.GetPrimaryKeyString(), delivery.EventId);
+            return;
+        }
+
+        Pump();
+    }
+
+    private List<KeyValuePair<string, string>> Headers(string eventId, SignedBody signed)
+    {
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        return
+        [
+            new("N-Signature", signed.Signature),
+            new("webhook-id", eventId),
+            new("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture)),
+            new("webhook-signature", StandardWebhookSignature.Compute(SigningKeys(), eventId, timestamp, signed.Body)),
+        ];
+    }
+
+    /// <summary>The HMAC keys that sign now: the current secret, and the previous one during a rotation's overlap.</summary>
+    private List<byte[]> SigningKeys()
+    {
+        var previousLive = State.PreviousProtectedSecret is not null && State.PreviousSecretExpiresAt > time.GetUtcNow();
+        if (_signingKeys is null || (_signingKeys.Count > 1 && !previousLive))
+        {
+            _signingKeys = [ListenerSecrets.KeyBytes(protector.UnprotectListenerSecret(State.ProtectedSecret!))];
+            if (previousLive)
+            {
+                _signingKeys.Add(ListenerSecrets.KeyBytes(protector.UnprotectListenerSecret(State.PreviousProtectedSecret!)));
+            }
+        }
+
+        return _signingKeys;
+    }
+
+    private async Task WriteDeliveriesAsync()
+    {
+        try
+        {
+            await _writer!.WriteAsync();
+        }
+        catch
+        {
+            // Memory is ahead of storage now; start over from what is stored.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task ForgetDeliveriesAsync()
+    {
+        if (deliveries.State.Deliveries.Count > 0 || deliveries.State.Disabled)
+        {
+            Queue.Clear();
+            Queue.Enable();
+            await WriteDeliveriesAsync();
+        }
+
+        KeepAwake(active: false, pending: false);
+    }
+
+    /// <summary>A poll timer while attempts may come due; a reminder while anything is pending, so a restart wakes us.</summary>
+    private void KeepAwake(bool active, bool pending)
+    {
+        if (active && _poll is null)
+        {
+            var interval = options.Value.PollInterval;
+            _poll = this.RegisterGrainTimer(static (grain, _) => { grain.Pump(); return Task.CompletedTask; }, this,
+                new GrainTimerCreationOptions(interval, interval) { Interleave = true, KeepAlive = true });
+        }
+        else if (!active && _poll is not null)
+        {
+            _poll.Dispose();
+            _poll = null;
+        }
+
+        if (pending != _reminderRegistered && !_stopping.IsCancellationRequested)
+        {
+            _reminderRegistered = pending;
+            _ = UpdateReminderAsync(pending);
+        }
+    }
+
+    private async Task UpdateReminderAsync(bool register)
+    {
+        try
+        {
+            if (register)
+            {
+                var period = options.Value.WakeInterval;
+                await this.RegisterOrUpdateReminder(WakeReminder, period, period);
+            }
+            else if (await this.GetReminder(WakeReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Try again on the next change of state.
+            _reminderRegistered = !register;
+            LogReminderFailed(logger, ex, this.GetPrimaryKeyString());
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: the attempt for {EventId} could not be prepared")]
+    private static partial void LogAttemptNotSent(ILogger logger, Exception exception, string listenerId, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: the outcome for {EventId} could not be stored; it will be attempted again")]
+    private static partial void LogOutcomeNotStored(ILogger logger, Exception exception, string listenerId, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: the wake-up reminder could not be updated")]
+    private static partial void LogReminderFailed(ILogger logger, Exception exception, string listenerId);
+}

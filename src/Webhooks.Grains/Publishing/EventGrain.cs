@@ -1,0 +1,38 @@
+using Webhooks.Delivery;
+using Webhooks.Routing;
+using Webhooks.Storage;
+
+namespace Webhooks.Publishing;
+
+/// <summary>The record that an event was accepted, and with what outcome.</summary>
+[GenerateSerializer, Alias("webhooks.AcceptedEvent")]
+public sealed class AcceptedEvent
+{
+    [Id(0)] public bool Accepted { get; set; }
+    [Id(1)] public int MatchedWebhooks { get; set; }
+    [Id(2)] public DateTimeOffset AcceptedAt { get; set; }
+}
+
+/// <summary>
+/// De-duplicates publishing. The outcome is stored only after every matching listener has the event on storage,
+/// so a publish that failed midway (no 202) is safely repeated — listeners that already queued the event id
+/// ignore it — and one that succeeded is answered from the record without delivering again.
+/// </summary>
+public sealed class EventGrain(
+    [PersistentState("event", WebhookStorage.ProviderName)] IPersistentState<AcceptedEvent> accepted,
+    TimeProvider time) : Grain, IEventGrain
+{
+    public async Task<PublishResult> PublishAsync(EventEnvelope envelope)
+    {
+        if (!accepted.State.Accepted)
+        {
+            var matched = await GrainFactory.GetGrain<IEventRouterGrain>(envelope.TenantId).PublishAsync(envelope);
+            accepted.State.Accepted = true;
+            accepted.State.MatchedWebhooks = matched;
+            accepted.State.AcceptedAt = time.GetUtcNow();
+            await accepted.WriteStateAsync();
+        }
+
+        return new PublishResult(envelope.EventId, accepted.State.MatchedWebhooks);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Webhooks.Delivery;
+using Webhooks.Tenants;
+
+namespace Webhooks.Signing;
+
+/// <summary>A delivery body and its <c>N-Signature</c>.</summary>
+public sealed record SignedBody(byte[] Body, string Signature);
+
+/// <summary>
+/// Builds and RSA-signs each distinct body once per silo: the listeners of one event share the bytes and the
+/// signature of each call attempt (an RSA signature costs far more than the HTTP request around it). Tenant
+/// private keys are opened once and kept in memory only.
+/// </summary>
+public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector)
+{
+    // Two generations: lookups see both, inserts go to the young one, and when it is full the old one is
+    // dropped. Memory stays bounded and a burst's bodies stay shared while its listeners are attempting.
+    private const int GenerationSize = 4096;
+
+    private readonly ConcurrentDictionary<string, Task<RSA>> _keys = new(StringComparer.Ordinal);
+    private readonly object _rotate = new();
+    private ConcurrentDictionary<(string, string, int), Lazy<Task<SignedBody>>> _young = new();
+    private ConcurrentDictionary<(string, string, int), Lazy<Task<SignedBody>>> _old = new();
+
+    public Task<SignedBody> GetAsync(EventEnvelope envelope, int callAttempt)
+    {
+        var key = (envelope.TenantId, envelope.EventId, callAttempt);
+        if (_old.TryGetValue(key, out var aged) && !aged.Value.IsFaulted)
+        {
+            return aged.Value;
+        }
+
+        var young = _young;
+        var entry = young.GetOrAdd(key, _ => new Lazy<Task<SignedBody>>(() => SignAsync(envelope, callAttempt)));
+        if (entry.Value.IsFaulted)
+        {
+            young.TryRemove(new KeyValuePair<(string, string, int), Lazy<Task<SignedBody>>>(key, entry));
+        }
+
+        if (young.Count > GenerationSize)
+        {
+            lock (_rotate)
+            {
+                if (ReferenceEquals(young, _young))
+                {
+                    _old = young;
+                    _young = new();
+                }
+            }
+        }
+
+        return entry.Value;
+    }
+
+    private async Task<SignedBody> SignAsync(EventEnvelope envelope, int callAttempt)
+    {
+        var body = DeliveryBody.Serialize(envelope, callAttempt);
+        var key = await KeyAsync(envelope.TenantId);
+        return new SignedBody(body, TenantSigningKey.Sign(key, body));
+    }
+
+    private Task<RSA> KeyAsync(string tenantId)
+    {
+        var key = _keys.GetOrAdd(tenantId, id => LoadAsync(id));
+        if (key.IsFaulted)
+        {
+            _keys.TryRemove(new KeyValuePair<string, Task<RSA>>(tenantId, key));
+        }
+
+        return key;
+    }
+
+    private async Task<RSA> LoadAsync(string tenantId)
+    {
+        var protectedKey = await grains.GetGrain<ITenantGrain>(tenantId).GetProtectedSigningKeyAsync();
+        return TenantSigningKey.Load(protector, protectedKey);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+
+namespace Webhooks.Signing;
+
+/// <summary>
+/// A tenant's 2048-bit RSA key for <c>N-Signature</c>: RSA PKCS#1 v1.5 over SHA-256 of the body bytes. The
+/// private half is kept only protected; listeners verify with the public modulus (exponent AQAB).
+/// </summary>
+public static class TenantSigningKey
+{
+    public const int KeySizeBits = 2048;
+
+    /// <summary>A new key pair: the protected PKCS#8 private key and the base64url public modulus.</summary>
+    public static (byte[] ProtectedPrivateKey, string Modulus) Create(SecretProtector protector)
+    {
+        using var rsa = RSA.Create(KeySizeBits);
+        var modulus = Base64Url.EncodeToString(rsa.ExportParameters(includePrivateParameters: false).Modulus);
+        return (protector.ProtectPrivateKey(rsa.ExportPkcs8PrivateKey()), modulus);
+    }
+
+    /// <summary>Loads a protected private key for signing.</summary>
+    public static RSA Load(SecretProtector protector, byte[] protectedPrivateKey)
+    {
+        var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(protector.UnprotectPrivateKey(protectedPrivateKey), out _);
+        return rsa;
+    }
+
+    public static string Sign(RSA key, ReadOnlySpan<byte> body) =>
+        Convert.ToBase64String(key.SignData(body, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Webhooks.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One real server for a test class: the whole <c>Program</c> (silo and API) on Kestrel at a free loopback port,
+/// with its own SQLite file and free silo and gateway ports, so several can run side by side in one process.
+/// </summary>
+public class ApiServer : IAsyncLifetime
+{
+    public const string PlatformKey = "test-platform-key";
+
+    private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), "webhooks-api-tests", Guid.NewGuid().ToString("N"));
+    private readonly List<HttpClient> _clients = [];
+    private WebApplicationFactory<Program>? _factory;
+
+    /// <summary>Every response any client of this server received, so a test can prove none was a 5xx.</summary>
+    public ResponseLog Responses { get; } = new();
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>A client that sends the platform key and no tenant.</summary>
+    public HttpClient Platform { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            // Kestrel listens where UseKestrel below says; this only keeps the app from choosing its own default.
+            ["urls"] = "http://127.0.0.1:0",
+            ["ConnectionStrings:Webhooks"] = $"Data Source={Path.Combine(_dataFolder, "webhooks.db")}",
+            ["Webhooks:Cluster:SiloPort"] = FreeTcpPort().ToString(),
+            ["Webhooks:Cluster:GatewayPort"] = FreeTcpPort().ToString(),
+            ["Webhooks:Cluster:ClusterId"] = "api-tests-" + Guid.NewGuid().ToString("N"),
+            ["Webhooks:Auth:PlatformKey"] = PlatformKey,
+        };
+        foreach (var (key, value) in AdditionalSettings())
+        {
+            settings[key] = value;
+        }
+
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _factory.StartServer();
+
+        var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        BaseAddress = new Uri(address);
+        Platform = CreateClient(PlatformKey);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A client over real HTTP; <paramref name="bearer"/> and <paramref name="tenantId"/> become its default headers.</summary>
+    public HttpClient CreateClient(string? bearer = null, string? tenantId = null)
+    {
+        var client = new HttpClient(new ResponseRecorder(Responses, new SocketsHttpHandler { AllowAutoRedirect = false }))
+        {
+            BaseAddress = BaseAddress,
+        };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        if (tenantId is not null)
+        {
+            client.DefaultRequestHeaders.Add("N-TenantId", tenantId);
+        }
+
+        lock (_clients)
+        {
+            _clients.Add(client);
+        }
+
+        return client;
+    }
+
+    /// <summary>Creates a tenant through the platform API and returns it with a client that uses its key.</summary>
+    public async Task<TestTenant> CreateTenantAsync(string name = "Acme")
+    {
+        using var response = await Platform.PostAsJsonAsync("api/v1/tenants", new { name });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await Json.ReadObjectAsync(response);
+        var id = body.GetProperty("id").GetString()!;
+        var apiKey = body.GetProperty("apiKey").GetString()!;
+        return new TestTenant(id, apiKey, CreateClient(apiKey));
+    }
+
+    public async Task DisposeAsync()
+    {
+        lock (_clients)
+        {
+            _clients.ForEach(c => c.Dispose());
+        }
+
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the folder is under the temp directory, and a left-over file harms no later run.
+        }
+    }
+
+    /// <summary>Configuration a derived fixture adds on top of the test defaults.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> AdditionalSettings() => [];
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>A tenant created for one test, with a client that authenticates as it.</summary>
+public sealed record TestTenant(string Id, string ApiKey, HttpClient Client);

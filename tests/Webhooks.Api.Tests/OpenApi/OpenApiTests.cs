@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using Webhooks.Api.Tests.Infrastructure;
+
+namespace Webhooks.Api.Tests.OpenApi;
+
+/// <summary>The API describes itself: an OpenAPI document with every endpoint, and a browsable reference.</summary>
+public sealed class OpenApiTests(ApiServer server) : ApiTest(server), IClassFixture<ApiServer>
+{
+    public static TheoryData<string, string> Operations => new()
+    {
+        { "/api/v1/account/webhooks", "post" },
+        { "/api/v1/account/webhooks", "get" },
+        { "/api/v1/account/webhooks/{webhookListenerId}", "get" },
+        { "/api/v1/account/webhooks/{webhookListenerId}", "put" },
+        { "/api/v1/account/webhooks/{webhookListenerId}", "delete" },
+        { "/api/v1/account/webhooks/events", "get" },
+        { "/api/v1/tenants", "post" },
+        { "/api/v1/tenants/{tenantId}", "get" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public async Task OpenApiDocument_DescribesEveryEndpoint(string path, string method)
+    {
+        using var client = Server.CreateClient();
+
+        using var response = await client.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var document = await Json.ReadObjectAsync(response);
+        Assert.StartsWith("3.", document.String("openapi"), StringComparison.Ordinal);
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty(path, out var item), $"The document has no path {path}.");
+        Assert.True(item.TryGetProperty(method, out var operation), $"{path} has no {method} operation.");
+        Assert.Equal(JsonValueKind.Object, operation.ValueKind);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DeclaresTheBearerScheme()
+    {
+        using var client = Server.CreateClient();
+
+        using var response = await client.GetAsync("/openapi/v1.json");
+
+        var document = await Json.ReadObjectAsync(response);
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal("http", scheme.String("type"));
+        Assert.Equal("bearer", scheme.String("scheme"));
+    }
+
+    [Fact]
+    public async Task ApiReference_AtScalar_Returns200Html()
+    {
+        using var client = Server.CreateClient();
+
+        // Scalar answers /scalar with a redirect to /scalar/ so its relative asset paths resolve; a browser follows it.
+        using var redirect = await client.GetAsync("/scalar");
+        Assert.Equal(HttpStatusCode.Found, redirect.StatusCode);
+        var page = new Uri(new Uri(Server.BaseAddress, "/scalar"), redirect.Headers.Location!);
+        Assert.Equal("/scalar/", page.AbsolutePath);
+        using var response = await client.GetAsync(page);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<html", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("openapi/v1.json", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Root_RedirectsToTheApiReference()
+    {
+        using var client = Server.CreateClient();
+
+        using var response = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/scalar", response.Headers.Location?.OriginalString);
+    }
+}

@@ -1,0 +1,167 @@
+using Webhooks.Delivery;
+
+namespace Webhooks.Delivery.Tests;
+
+public sealed class DeliveryQueueTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 28, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan[] Schedule = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5)];
+
+    // random() = 0.5 means no jitter, so the schedule is exact.
+    private static readonly RetryPolicy Exact = new(Schedule, 0.2, () => 0.5);
+    private static readonly TimeSpan DisableAfter = TimeSpan.FromDays(5);
+
+    private static AttemptOutcome Failure(int? status = 500, TimeSpan? retryAfter = null) => new(false, status, TimeSpan.FromMilliseconds(7), status is null ? "connection refused" : null, "oops", retryAfter);
+
+    private static readonly AttemptOutcome Success = new(true, 200, TimeSpan.FromMilliseconds(3), null, "ok", null);
+
+    private static EventEnvelope Event(string id = "event_a") => new("t_x", id, "entitlement.created", "ent_1", T0, "{}");
+
+    [Fact]
+    public void Enqueue_SameEventIdTwice_QueuesItOnce()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+
+        Assert.True(queue.Enqueue(Event(), isTest: false, T0));
+        Assert.False(queue.Enqueue(Event(), isTest: false, T0.AddSeconds(1)));
+
+        Assert.Single(queue.Due(T0));
+        Assert.Equal(1, queue.PendingCount);
+    }
+
+    [Fact]
+    public void Failures_FollowTheSchedule_ThenTheDeliveryFails()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        queue.Enqueue(Event(), false, T0);
+        var delivery = queue.Due(T0).Single();
+
+        queue.Record(delivery, 1, T0, Failure(), T0, Exact, DisableAfter);
+        Assert.Equal(DeliveryStatus.Pending, delivery.Status);
+        Assert.Equal(T0.AddSeconds(5), delivery.NextAttemptAt);
+        Assert.Empty(queue.Due(T0.AddSeconds(4)));
+
+        queue.Record(delivery, 2, T0.AddSeconds(5), Failure(null), T0.AddSeconds(5), Exact, DisableAfter);
+        Assert.Equal(T0.AddSeconds(5).AddMinutes(5), delivery.NextAttemptAt);
+
+        queue.Record(delivery, 3, T0.AddMinutes(6), Failure(), T0.AddMinutes(6), Exact, DisableAfter);
+        Assert.Equal(DeliveryStatus.Failed, delivery.Status);
+        Assert.Null(delivery.NextAttemptAt);
+        Assert.Equal([1, 2, 3], delivery.Attempts.Select(a => a.Attempt));
+        Assert.Equal("connection refused", delivery.Attempts[1].Error);
+    }
+
+    [Fact]
+    public void RetryAfter_DelaysTheNextAttempt_ButNoLongerThanTheLongestStep()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        queue.Enqueue(Event("event_1"), false, T0);
+        queue.Enqueue(Event("event_2"), false, T0);
+        var (first, second) = (queue.Find("event_1")!, queue.Find("event_2")!);
+
+        queue.Record(first, 1, T0, Failure(429, TimeSpan.FromSeconds(90)), T0, Exact, DisableAfter);
+        queue.Record(second, 1, T0, Failure(503, TimeSpan.FromDays(2)), T0, Exact, DisableAfter);
+
+        Assert.Equal(T0.AddSeconds(90), first.NextAttemptAt);
+        Assert.Equal(T0.AddMinutes(5), second.NextAttemptAt);
+    }
+
+    [Fact]
+    public void Jitter_StaysWithinTheRatio()
+    {
+        var low = new RetryPolicy(Schedule, 0.2, () => 0.0).NextDelay(1, null);
+        var high = new RetryPolicy(Schedule, 0.2, () => 0.999999).NextDelay(1, null);
+
+        Assert.Equal(TimeSpan.FromSeconds(4), low);
+        Assert.InRange(high!.Value, TimeSpan.FromSeconds(5.99), TimeSpan.FromSeconds(6));
+        Assert.Null(Exact.NextDelay(3, null));
+    }
+
+    [Fact]
+    public void TestEvent_FailsAfterOneAttempt_AndDoesNotCountAgainstHealth()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        queue.Enqueue(Event("event_test"), isTest: true, T0);
+        var test = queue.Find("event_test")!;
+
+        queue.Record(test, 1, T0, Failure(), T0.AddDays(10), Exact, DisableAfter);
+
+        Assert.Equal(DeliveryStatus.Failed, test.Status);
+        Assert.Null(queue.State.FailingSince);
+        Assert.False(queue.State.Disabled);
+    }
+
+    [Fact]
+    public void Health_ContinuousFailureForDisableAfter_DisablesWithAReason_AndSuccessResetsIt()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        queue.Enqueue(Event("event_1"), false, T0);
+        queue.Enqueue(Event("event_2"), false, T0);
+        var (first, second) = (queue.Find("event_1")!, queue.Find("event_2")!);
+
+        queue.Record(first, 1, T0, Failure(), T0, Exact, DisableAfter);
+        queue.Record(second, 1, T0.AddDays(4), Failure(), T0.AddDays(4), Exact, DisableAfter);
+        Assert.False(queue.State.Disabled);
+        Assert.Equal(T0, queue.State.FailingSince);
+
+        queue.Record(second, 2, T0.AddDays(5), Failure(), T0.AddDays(5), Exact, DisableAfter);
+        Assert.True(queue.State.Disabled);
+        Assert.Contains("every delivery attempt failed", queue.State.DisabledReason, StringComparison.Ordinal);
+
+        queue.Enable();
+        Assert.False(queue.State.Disabled);
+        Assert.Null(queue.State.DisabledReason);
+
+        queue.Record(first, 2, T0.AddDays(6), Success, T0.AddDays(6), Exact, DisableAfter);
+        Assert.Null(queue.State.FailingSince);
+        Assert.Equal(DeliveryStatus.Succeeded, first.Status);
+    }
+
+    [Fact]
+    public void Redeliver_And_Recover_StartFreshSeries()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        foreach (var id in new[] { "event_old", "event_new", "event_ok" })
+        {
+            queue.Enqueue(Event(id), false, id == "event_old" ? T0 : T0.AddHours(1));
+        }
+
+        var failNow = new RetryPolicy([], 0, () => 0.5);
+        queue.Record(queue.Find("event_old")!, 1, T0, Failure(), T0, failNow, DisableAfter);
+        queue.Record(queue.Find("event_new")!, 1, T0, Failure(), T0, failNow, DisableAfter);
+        queue.Record(queue.Find("event_ok")!, 1, T0, Success, T0, failNow, DisableAfter);
+
+        Assert.Equal(1, queue.Recover(T0.AddMinutes(30), T0.AddHours(2)));
+        Assert.Equal(DeliveryStatus.Pending, queue.Find("event_new")!.Status);
+        Assert.Equal(0, queue.Find("event_new")!.SeriesFailures);
+        Assert.Equal(DeliveryStatus.Failed, queue.Find("event_old")!.Status);
+
+        Assert.True(queue.Redeliver("event_ok", T0.AddHours(2)));
+        Assert.False(queue.Redeliver("event_ok", T0.AddHours(2)));
+        Assert.False(queue.Redeliver("event_missing", T0.AddHours(2)));
+        Assert.Equal(2, queue.Due(T0.AddHours(2)).Count());
+    }
+
+    [Fact]
+    public void Trim_DropsOldestFinished_KeepsEveryPending()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        for (var i = 0; i < 6; i++)
+        {
+            queue.Enqueue(Event($"event_{i}"), false, T0.AddSeconds(i));
+            if (i % 2 == 0)
+            {
+                queue.Record(queue.Find($"event_{i}")!, 1, T0, Success, T0, Exact, DisableAfter);
+            }
+        }
+
+        queue.Trim(1);
+
+        Assert.Equal(["event_1", "event_3", "event_4", "event_5"], queue.State.Deliveries.Select(d => d.EventId));
+        Assert.Null(queue.Find("event_0"));
+        var page = queue.Page(null, 1, 2);
+        Assert.Equal(4, page.Total);
+        Assert.Equal(["event_5", "event_4"], page.Items.Select(d => d.EventId));
+        Assert.Equal(["event_4"], queue.Page(DeliveryStatus.Succeeded, 1, 10).Items.Select(d => d.EventId));
+    }
+}

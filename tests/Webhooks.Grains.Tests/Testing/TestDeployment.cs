@@ -1,0 +1,65 @@
+using Microsoft.Data.Sqlite;
+using Orleans.TestingHost;
+
+namespace Webhooks.Testing;
+
+/// <summary>
+/// What outlives a silo: a SQLite file of its own and the service and cluster ids. Every cluster started on a
+/// deployment, including one started after a crash, shares all three, so it sees the same grain state.
+/// </summary>
+internal sealed class TestDeployment : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "webhooks-grains-tests", Guid.NewGuid().ToString("N"));
+
+    public TestDeployment()
+    {
+        Directory.CreateDirectory(_folder);
+    }
+
+    public string DatabasePath => Path.Combine(_folder, "webhooks.db");
+
+    public string ConnectionString => $"Data Source={DatabasePath}";
+
+    public string ServiceId { get; } = "webhooks-tests-" + Guid.NewGuid().ToString("N");
+
+    public string ClusterId { get; } = InProcessTestClusterBuilder.CreateClusterId();
+
+    public Task<WebhooksCluster> StartClusterAsync() => WebhooksCluster.StartAsync(this);
+
+    /// <summary>A connection of the test's own, to look at the file the way an operator would.</summary>
+    public SqliteConnection OpenDatabase()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Every stored grain state: its grain type as the provider names it, and its payload bytes.</summary>
+    public IReadOnlyList<(string GrainType, byte[]? Payload)> ReadStoredStates()
+    {
+        using var connection = OpenDatabase();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT GrainTypeString, PayloadBinary FROM OrleansStorage;";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(string, byte[]?)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1)));
+        }
+
+        return rows;
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A crashed silo's frozen calls may still hold the folder; it is in the temp directory either way.
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using Orleans.TestingHost;
+using Webhooks.Hosting;
+using Webhooks.Listeners;
+using Webhooks.Routing;
+using Webhooks.Tenants;
+
+namespace Webhooks.Testing;
+
+/// <summary>
+/// A one-silo in-process cluster with the real SQLite storage of a <see cref="TestDeployment"/>, behind the
+/// fault-injecting decorator (which does nothing until armed).
+/// </summary>
+internal sealed class WebhooksCluster : IAsyncDisposable
+{
+    private readonly InProcessTestCluster _cluster;
+
+    private WebhooksCluster(InProcessTestCluster cluster, StorageFaults faults)
+    {
+        _cluster = cluster;
+        Faults = faults;
+    }
+
+    public StorageFaults Faults { get; }
+
+    public IGrainFactory Grains => _cluster.Client;
+
+    public IEventRouterGrain Router(string tenantId) => Grains.GetGrain<IEventRouterGrain>(tenantId);
+
+    public IWebhookGrain Listener(string listenerId) => Grains.GetGrain<IWebhookGrain>(listenerId);
+
+    public ITenantGrain Tenant(string tenantId) => Grains.GetGrain<ITenantGrain>(tenantId);
+
+    public static async Task<WebhooksCluster> StartAsync(TestDeployment deployment)
+    {
+        var faults = new StorageFaults();
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
+        builder.Options.ServiceId = deployment.ServiceId;
+        builder.Options.ClusterId = deployment.ClusterId;
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) => silo
+            .AddWebhooks(storage => storage.ConnectionString = deployment.ConnectionString)
+            .InjectStorageFaults(faults));
+
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return new WebhooksCluster(cluster, faults);
+    }
+
+    /// <summary>Deactivates the grain's activation, if it has one, and waits until it is gone.</summary>
+    public async Task DeactivateAsync(IAddressable grain)
+    {
+        await _cluster.DeactivateAsync(grain);
+        Assert.False(IsActive(grain), $"{grain.GetGrainId()} is still active.");
+    }
+
+    public bool IsActive(IAddressable grain) => _cluster.TryGetGrainContext(grain.GetGrainId(), out _);
+
+    /// <summary>
+    /// Kills the client and the silo without a graceful shutdown. Calls frozen by <see cref="StorageFaults"/>
+    /// never complete, so whatever the silo was doing never reaches the database.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        await _cluster.KillClientAsync();
+        foreach (var silo in _cluster.Silos)
+        {
+            await _cluster.KillSiloAsync(silo);
+        }
+
+        await _cluster.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
+}

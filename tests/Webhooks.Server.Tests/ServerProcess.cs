@@ -1,0 +1,151 @@
+using System.Diagnostics;
+
+namespace Webhooks.Server.Tests;
+
+/// <summary>
+/// The real server binary started as its own process on loopback ports, with its data in a folder the test
+/// owns. Stopping it gracefully sends SIGTERM; <see cref="Kill"/> is a SIGKILL that gives it no chance to tidy up.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private ServerProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public static async Task<ServerProcess> StartAsync(string dataFolder, IDictionary<string, string>? settings = null)
+    {
+        var serverFolder = ServerBinaries();
+        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(serverFolder, "Webhooks.Server.dll")])
+        {
+            WorkingDirectory = serverFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'),
+                ["ConnectionStrings__Webhooks"] = $"Data Source={Path.Combine(dataFolder, "webhooks.db")}",
+                ["Webhooks__Cluster__SiloPort"] = FreePort.Next().ToString(),
+                ["Webhooks__Cluster__GatewayPort"] = FreePort.Next().ToString(),
+            },
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
+        var server = new ServerProcess(process, address);
+        process.OutputDataReceived += (_, e) => server.Record(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Record(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitUntilServingAsync();
+        return server;
+    }
+
+    /// <summary>SIGTERM, then wait for a clean exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>SIGKILL: the process dies at once, mid-whatever.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilServingAsync()
+    {
+        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync("openapi/v1.json");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The server did not start serving:\n{Output}");
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.Add(line);
+            }
+        }
+    }
+
+    private static string ServerBinaries()
+    {
+        // tests/Webhooks.Server.Tests/bin/<Configuration>/<tfm>/ → src/Webhooks.Server/bin/<Configuration>/<tfm>/
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var tfm = testOutput.Name;
+        var configuration = testOutput.Parent!.Name;
+        var root = testOutput.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        var folder = Path.Combine(root, "src", "Webhooks.Server", "bin", configuration, tfm);
+        return File.Exists(Path.Combine(folder, "Webhooks.Server.dll"))
+            ? folder
+            : throw new FileNotFoundException($"The server is not built at {folder}.");
+    }
+}
