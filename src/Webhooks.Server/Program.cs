@@ -4,6 +4,7 @@ using Webhooks.Api;
 using Webhooks.Delivery;
 using Webhooks.Hosting;
 using Webhooks.Server;
+using Webhooks.Server.Operations;
 using Webhooks.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,7 @@ var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<Clust
 builder.UseOrleans(silo =>
 {
     silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+    silo.AddActivityPropagation();
     silo.AddWebhooks(storage =>
     {
         builder.Configuration.GetSection(StorageOptions.Section).Bind(storage);
@@ -34,6 +36,8 @@ builder.Services.AddDataProtection()
     .SetApplicationName("Webhooks.Orleans")
     .PersistKeysToFileSystem(new DirectoryInfo(DataProtectionKeys.Folder(builder.Configuration)));
 builder.Services.AddWebhooksApi(builder.Environment);
+builder.Services.AddWebhooksHealth();
+builder.AddWebhooksTelemetry();
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
 
 var app = builder.Build();
@@ -43,6 +47,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 
+app.MapWebhooksHealth();
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();

@@ -9,6 +9,7 @@ using Webhooks.Delivery.Http;
 using Webhooks.Publishing;
 using Webhooks.Signing;
 using Webhooks.Storage;
+using Webhooks.Telemetry;
 
 namespace Webhooks.Hosting;
 
@@ -33,6 +34,8 @@ public static class WebhooksSiloBuilderExtensions
         silo.Services.AddDataProtection();
         silo.Services.TryAddSingleton<SecretProtector>();
         silo.Services.TryAddSingleton<SignedBodies>();
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<WebhookMetrics>();
         silo.Services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
         silo.Services.AddDeliverySender();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SqliteSchemaInstaller>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Webhooks.Delivery;
 using Webhooks.Publishing;
 using Webhooks.Signing;
+using Webhooks.Telemetry;
 
 namespace Webhooks.Listeners;
 
@@ -28,6 +29,7 @@ public sealed partial class WebhookGrain
     private RetryPolicy? _retries;
     private IGrainTimer? _poll;
     private bool _reminderRegistered;
+    private int _pendingReported;
     private List<byte[]>? _signingKeys;
 
     private DeliveryQueue Queue => _queue ??= new DeliveryQueue(deliveries.State);
@@ -48,6 +50,8 @@ public sealed partial class WebhookGrain
         // Attempts still in flight are abandoned unrecorded; their deliveries stay pending for the next activation.
         _stopping.Cancel();
         _poll?.Dispose();
+        metrics.PendingChanged(-_pendingReported);
+        _pendingReported = 0;
         return Task.CompletedTask;
     }
 
@@ -148,6 +152,8 @@ public sealed partial class WebhookGrain
     private void Pump()
     {
         var pending = State.Exists ? Queue.PendingCount : 0;
+        metrics.PendingChanged(pending - _pendingReported);
+        _pendingReported = pending;
         var active = pending > 0 && !deliveries.State.Disabled && !_stopping.IsCancellationRequested;
         if (active)
         {
@@ -205,7 +211,14 @@ public sealed partial class WebhookGrain
         }
 
         var o = options.Value;
+        var wasDisabled = deliveries.State.Disabled;
         Queue.Record(delivery, attempt, startedAt, outcome, time.GetUtcNow(), _retries!, o.DisableAfter);
+        metrics.AttemptRecorded(delivery.Status, outcome);
+        if (!wasDisabled && deliveries.State.Disabled)
+        {
+            metrics.ListenerDisabled();
+        }
+
         Queue.Trim(o.LogRetention);
         try
         {

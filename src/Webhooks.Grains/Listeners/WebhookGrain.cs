@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Webhooks.Delivery;
 using Webhooks.Signing;
 using Webhooks.Storage;
+using Webhooks.Telemetry;
 
 namespace Webhooks.Listeners;
 
@@ -19,6 +20,7 @@ public sealed partial class WebhookGrain(
     IDeliverySender sender,
     SignedBodies bodies,
     SecretProtector protector,
+    WebhookMetrics metrics,
     ILogger<WebhookGrain> logger) : Grain, IWebhookGrain, IRemindable
 {
     // Enough to cover every operation a crashed router could still have in flight.

@@ -1,6 +1,7 @@
 using Webhooks.Delivery;
 using Webhooks.Routing;
 using Webhooks.Storage;
+using Webhooks.Telemetry;
 
 namespace Webhooks.Publishing;
 
@@ -20,7 +21,8 @@ public sealed class AcceptedEvent
 /// </summary>
 public sealed class EventGrain(
     [PersistentState("event", WebhookStorage.ProviderName)] IPersistentState<AcceptedEvent> accepted,
-    TimeProvider time) : Grain, IEventGrain
+    TimeProvider time,
+    WebhookMetrics metrics) : Grain, IEventGrain
 {
     public async Task<PublishResult> PublishAsync(EventEnvelope envelope)
     {
@@ -31,6 +33,7 @@ public sealed class EventGrain(
             accepted.State.MatchedWebhooks = matched;
             accepted.State.AcceptedAt = time.GetUtcNow();
             await accepted.WriteStateAsync();
+            metrics.EventPublished(matched);
         }
 
         return new PublishResult(envelope.EventId, accepted.State.MatchedWebhooks);
