@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.DataProtection;
+using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using Webhooks.Api;
+using Webhooks.Api.Auth;
 using Webhooks.Delivery;
 using Webhooks.Hosting;
 using Webhooks.Server;
@@ -19,6 +21,7 @@ builder.UseOrleans(silo =>
 {
     silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
     silo.AddActivityPropagation();
+    silo.AddDashboard();
     silo.AddWebhooks(storage =>
     {
         builder.Configuration.GetSection(StorageOptions.Section).Bind(storage);
@@ -48,6 +51,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapWebhooksHealth();
+app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiClaims.PlatformPolicy).ExcludeFromDescription();
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();

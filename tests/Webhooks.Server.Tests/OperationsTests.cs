@@ -22,6 +22,28 @@ public sealed class OperationsTests : IDisposable
     }
 
     [Fact]
+    public async Task Dashboard_OpensOnlyWithThePlatformKey()
+    {
+        await using var server = await ServerProcess.StartAsync(_dataFolder);
+        var (_, tenant) = await ApiClient.CreateTenantAsync(server.Address, "Curious Ltd");
+        using var http = new HttpClient { BaseAddress = server.Address };
+
+        using var anonymous = await http.GetAsync("dashboard/");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains(anonymous.Headers.WwwAuthenticate, h => h.Scheme == "Basic");
+
+        using var asTenant = new HttpRequestMessage(HttpMethod.Get, "dashboard/") { Headers = { { "Authorization", $"Bearer {tenant.Key}" } } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(asTenant)).StatusCode);
+
+        var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("operator:" + ApiClient.DevelopmentPlatformKey));
+        using var asPlatform = new HttpRequestMessage(HttpMethod.Get, "dashboard/") { Headers = { { "Authorization", $"Basic {basic}" } } };
+        using var page = await http.SendAsync(asPlatform);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("html", (await page.Content.ReadAsStringAsync()).ToLowerInvariant(), StringComparison.Ordinal);
+        tenant.Dispose();
+    }
+
+    [Fact]
     public async Task Logs_ThroughCreatePublishDeliverRotate_ContainNoSecret()
     {
         var platformKey = "platform-" + Guid.NewGuid().ToString("N");

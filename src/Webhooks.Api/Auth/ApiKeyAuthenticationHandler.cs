@@ -25,6 +25,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     private const string BearerPrefix = "Bearer ";
+    private const string BasicPrefix = "Basic ";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -35,6 +36,14 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var header = headers.Count == 1 ? headers[0] : null;
+        if (header is not null && header.StartsWith(BasicPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            // Browsers can only send Basic credentials; the platform key as the password opens the operator pages.
+            return BasicPassword(header[BasicPrefix.Length..]) is { } password && IsPlatformKey(password)
+                ? Success(new Claim(ApiClaims.Platform, "true"))
+                : AuthenticateResult.Fail("Basic credentials are accepted only with the platform key as the password.");
+        }
+
         if (header is null || !header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
             return AuthenticateResult.Fail("Expected exactly one 'Authorization: Bearer <key>' header.");
@@ -56,7 +65,9 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer";
+        Response.Headers.WWWAuthenticate = Request.Path.StartsWithSegments("/dashboard")
+            ? new Microsoft.Extensions.Primitives.StringValues(["Bearer", "Basic realm=\"Webhooks.Orleans operators\""])
+            : "Bearer";
         return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", "Send a valid API key as 'Authorization: Bearer <key>'.");
     }
 
@@ -68,6 +79,20 @@ internal sealed class ApiKeyAuthenticationHandler(
         var platformKey = auth.Value.PlatformKey;
         return !string.IsNullOrEmpty(platformKey)
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(platformKey));
+    }
+
+    private static string? BasicPassword(string encoded)
+    {
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded.Trim()));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? null : decoded[(colon + 1)..];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private AuthenticateResult Success(Claim claim) =>
