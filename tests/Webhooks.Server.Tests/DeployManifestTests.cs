@@ -1,0 +1,83 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Webhooks.Server.Tests;
+
+/// <summary>
+/// Docker and Kubernetes do not run here, so the deploy files are checked for what can be checked: they parse,
+/// probe the real health endpoints, and set only configuration keys the server reads (the README's table) or
+/// variables of the platform itself.
+/// </summary>
+public sealed class DeployManifestTests
+{
+    // Read by ASP.NET Core itself, or by Orleans' Kubernetes hosting.
+    private static readonly HashSet<string> PlatformVariables =
+    [
+        "ASPNETCORE_ENVIRONMENT", "ASPNETCORE_URLS", "POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID",
+        "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",
+    ];
+
+    private static readonly string Root = RepositoryRoot();
+
+    [Fact]
+    public void KubernetesManifest_HasEveryPieceOrleansNeeds_AndProbesTheHealthEndpoints()
+    {
+        var documents = Load("deploy/kubernetes/webhooks.yaml");
+
+        var kinds = documents.Select(d => Scalar(d, "kind")).ToList();
+        Assert.Equal(["ServiceAccount", "Role", "RoleBinding", "Deployment", "Service", "PodDisruptionBudget"], kinds);
+        var container = Path(documents.Single(d => Scalar(d, "kind") == "Deployment"), "spec", "template", "spec", "containers")[0];
+        Assert.Equal("/health/ready", Scalar(Path(container, "readinessProbe", "httpGet"), "path"));
+        Assert.Equal("/health/live", Scalar(Path(container, "livenessProbe", "httpGet"), "path"));
+        AssertOnlyKnownKeys(((YamlSequenceNode)Path(container, "env")).Select(e => Scalar(e, "name")));
+    }
+
+    [Fact]
+    public void ComposeFile_RunsTwoSilosOnPostgreSql_WithKnownKeysOnly()
+    {
+        var compose = Load("deploy/docker/compose.yaml").Single();
+        var services = (YamlMappingNode)Path(compose, "services");
+
+        Assert.Equal(["postgres", "silo1", "silo2"], services.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
+        var environment = (YamlMappingNode)Path(services, "silo1", "environment");
+        Assert.Equal("PostgreSql", Scalar(environment, "Webhooks__Storage__Provider"));
+        AssertOnlyKnownKeys(environment.Children.Keys.Select(k => ((YamlScalarNode)k).Value!));
+        AssertOnlyKnownKeys(((YamlMappingNode)Path(services, "postgres", "environment")).Children.Keys.Select(k => ((YamlScalarNode)k).Value!));
+        Assert.True(File.Exists(System.IO.Path.Combine(Root, "deploy/docker/Dockerfile")));
+    }
+
+    private static void AssertOnlyKnownKeys(IEnumerable<string> variables)
+    {
+        var readme = File.ReadAllText(System.IO.Path.Combine(Root, "README.md"));
+        var configured = variables.ToList();
+        Assert.NotEmpty(configured);
+        foreach (var variable in configured.Where(v => !PlatformVariables.Contains(v)))
+        {
+            Assert.True(readme.Contains($"| `{variable.Replace("__", ":", StringComparison.Ordinal)}`", StringComparison.Ordinal),
+                $"{variable} is not a configuration key the README's table documents.");
+        }
+    }
+
+    private static List<YamlNode> Load(string relativePath)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(System.IO.Path.Combine(Root, relativePath));
+        stream.Load(reader);
+        return [.. stream.Documents.Select(d => d.RootNode)];
+    }
+
+    private static YamlNode Path(YamlNode node, params string[] keys) =>
+        keys.Aggregate(node, (current, key) => ((YamlMappingNode)current).Children[new YamlScalarNode(key)]);
+
+    private static string Scalar(YamlNode node, string key) => ((YamlScalarNode)Path(node, key)).Value!;
+
+    private static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(System.IO.Path.Combine(folder.FullName, "Webhooks.Orleans.sln")))
+        {
+            folder = folder.Parent;
+        }
+
+        return folder?.FullName ?? throw new DirectoryNotFoundException("The repository root is above the test output.");
+    }
+}
