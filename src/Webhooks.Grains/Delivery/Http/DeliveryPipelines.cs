@@ -1,7 +1,7 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Registry;
 using Polly.Timeout;
 
 namespace Webhooks.Delivery.Http;
@@ -12,25 +12,57 @@ namespace Webhooks.Delivery.Http;
 /// schedule, and an open circuit only turns an attempt into an immediate failure that the grain schedules like
 /// any other.
 /// </summary>
-internal sealed class DeliveryPipelines(IOptions<DeliveryOptions> options, TimeProvider time) : IDisposable
+internal sealed class DeliveryPipelines(IOptions<DeliveryOptions> options, TimeProvider time)
 {
     // Polly's breaker trips on a failure ratio over a sampling window; a ratio of 1 over at least N attempts is
     // "the last N attempts all failed". The window bounds how far back "in a row" reaches.
     private static readonly TimeSpan SamplingDuration = TimeSpan.FromMinutes(1);
 
-    private readonly ResiliencePipelineRegistry<string> _registry = new();
+    // Looked for idle pipelines once every this many attempts.
+    private const int SweepEvery = 1024;
+
+    // One pipeline per listener that attempted recently. A pipeline idle for longer than the breaker can
+    // remember anything (the sampling window plus a break) holds no state worth keeping, so it is dropped:
+    // memory follows the listeners that are delivering, not every listener the silo ever served.
+    private readonly ConcurrentDictionary<string, Entry> _pipelines = new(StringComparer.Ordinal);
+    private readonly TimeSpan _idleAfter = SamplingDuration + options.Value.CircuitBreakerDuration;
+    private long _attempts;
 
     /// <summary>The failed attempts in a row that open a circuit (Polly needs at least 2).</summary>
     public int FailuresToOpen { get; } = Math.Max(2, options.Value.CircuitBreakerFailures);
 
     /// <summary>The pipeline for one listener's attempts; one listener's failures never open another's circuit.</summary>
-    public ResiliencePipeline<AttemptOutcome> For(string listenerId) =>
-        _registry.GetOrAddPipeline<AttemptOutcome>(listenerId, Configure);
-
-    public void Dispose() => _registry.Dispose();
-
-    private void Configure(ResiliencePipelineBuilder<AttemptOutcome> builder)
+    public ResiliencePipeline<AttemptOutcome> For(string listenerId)
     {
+        var now = time.GetTimestamp();
+        var entry = _pipelines.GetOrAdd(listenerId, static (_, self) => new Entry(self.Build()), this);
+        Interlocked.Exchange(ref entry.LastUsed, now);
+        if (Interlocked.Increment(ref _attempts) % SweepEvery == 0)
+        {
+            Sweep(now);
+        }
+
+        return entry.Pipeline;
+    }
+
+    /// <summary>How many listeners have a pipeline now.</summary>
+    public int Count => _pipelines.Count;
+
+    /// <summary>Drops the pipelines of listeners idle for longer than their breaker remembers.</summary>
+    public void Sweep(long now)
+    {
+        foreach (var (listenerId, entry) in _pipelines)
+        {
+            if (time.GetElapsedTime(Interlocked.Read(ref entry.LastUsed), now) > _idleAfter)
+            {
+                _pipelines.TryRemove(new KeyValuePair<string, Entry>(listenerId, entry));
+            }
+        }
+    }
+
+    private ResiliencePipeline<AttemptOutcome> Build()
+    {
+        var builder = new ResiliencePipelineBuilder<AttemptOutcome>();
         var o = options.Value;
         builder.TimeProvider = time;
         if (o.CircuitBreakerFailures > 0)
@@ -54,5 +86,12 @@ internal sealed class DeliveryPipelines(IOptions<DeliveryOptions> options, TimeP
 
         // Inside the breaker, so that a timed-out attempt counts as a failure.
         builder.AddTimeout(new TimeoutStrategyOptions { Timeout = o.Timeout });
+        return builder.Build();
+    }
+
+    private sealed class Entry(ResiliencePipeline<AttemptOutcome> pipeline)
+    {
+        public readonly ResiliencePipeline<AttemptOutcome> Pipeline = pipeline;
+        public long LastUsed;
     }
 }
