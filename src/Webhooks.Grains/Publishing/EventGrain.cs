@@ -36,6 +36,9 @@ public sealed class EventGrain(
             metrics.EventPublished(matched);
         }
 
+        // One activation per event would pile up at any real publish rate; a repeat publish just reads the record.
+        DeactivateOnIdle();
+
         return new PublishResult(envelope.EventId, accepted.State.MatchedWebhooks);
     }
 }
