@@ -47,6 +47,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseWebhooksPage();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -54,7 +55,6 @@ app.MapWebhooksHealth();
 app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiClaims.PlatformPolicy).ExcludeFromDescription();
 app.MapOpenApi();
 app.MapScalarApiReference();
-app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
 app.MapWebhooksApi();
 
 app.Run();

@@ -40,6 +40,21 @@ public sealed class PendingDeliveryRestartTests : IDisposable
                 }
 
                 eventIds = [.. ids];
+
+                // Kill only once every first attempt has failed on record, so the log after the restart must show
+                // that failure followed by the delivery (otherwise the kill may beat the first outcome's write).
+                var listenerId = (await client.SendAsync(HttpMethod.Get, "api/v1/account/webhooks", null, HttpStatusCode.OK))
+                    .GetProperty("items")[0].GetProperty("id").GetString()!;
+                for (var i = 0; ; i++)
+                {
+                    var recorded = await client.SendAsync(HttpMethod.Get, $"api/v1/account/webhooks/{listenerId}/deliveries", null, HttpStatusCode.OK);
+                    if (recorded.GetProperty("items").EnumerateArray().All(d => d.GetProperty("attempts").GetArrayLength() >= 1) || i == 300)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(50);
+                }
             }
 
             await server.KillAsync();

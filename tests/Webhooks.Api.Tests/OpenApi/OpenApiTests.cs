@@ -70,13 +70,14 @@ public sealed class OpenApiTests(ApiServer server) : ApiTest(server), IClassFixt
     }
 
     [Fact]
-    public async Task Root_RedirectsToTheApiReference()
+    public async Task Root_ServesTheWebPage()
     {
         using var client = Server.CreateClient();
 
         using var response = await client.GetAsync("/");
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/scalar", response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("/js/app.js", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

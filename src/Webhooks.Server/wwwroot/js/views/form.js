@@ -1,0 +1,164 @@
+// Add Webhook and edit: URI → Select events → Save Events → Save. Edit also has the three-dots menu with "Delete webhook".
+import { api } from '../api.js';
+import { confirm } from '../dialogs.js';
+import { add, h, notice, replace } from '../dom.js';
+import { actionsMenu } from '../menu.js';
+import { pickEvents } from './events-picker.js';
+import { eventChips } from './outcome.js';
+
+const FIELDS = ['uri', 'description', 'subscriptions'];
+
+export async function renderForm(view, { id }, ctx) {
+  let listener = null;
+  if (id) {
+    try {
+      listener = await api.getWebhook(id);
+    } catch (error) {
+      add(view, h('h1', { tabindex: '-1' }, 'Edit webhook'), notice('error', error.status === 404 ? 'This webhook does not exist (it may have been deleted).' : error.message),
+        h('p', {}, h('a', { href: '#/webhooks' }, 'Back to webhooks')));
+      return;
+    }
+  }
+
+  let subscriptions = [...(listener?.subscriptions ?? [])];
+  const formError = h('div', { class: 'notice error', role: 'alert', hidden: true });
+  const errors = Object.fromEntries(FIELDS.map((name) => [name, h('p', { id: `${name}-error`, class: 'field-error', hidden: true })]));
+  const uri = h('input', {
+    id: 'uri', name: 'uri', type: 'url', inputmode: 'url', autocomplete: 'off', spellcheck: 'false', required: true,
+    value: listener?.uri ?? '', placeholder: 'https://example.com/webhooks', 'aria-describedby': 'uri-hint uri-error',
+  });
+  const description = h('input', { id: 'description', name: 'description', type: 'text', maxlength: '1024', value: listener?.description ?? '', 'aria-describedby': 'description-error' });
+  const chosen = h('div', { class: 'chosen-events', id: 'chosen-events' });
+  const select = h('button', { type: 'button', class: 'button', 'aria-describedby': 'chosen-events subscriptions-error' }, 'Select events');
+  const save = h('button', { type: 'submit', class: 'button primary' }, 'Save');
+
+  const showChosen = () => replace(chosen, subscriptions.length > 0
+    ? eventChips(subscriptions)
+    : h('p', { class: 'muted' }, 'No events selected yet.'));
+  showChosen();
+
+  const clearErrors = () => {
+    formError.hidden = true;
+    for (const name of FIELDS) {
+      errors[name].hidden = true;
+    }
+
+    uri.removeAttribute('aria-invalid');
+    description.removeAttribute('aria-invalid');
+  };
+
+  select.addEventListener('click', async () => {
+    try {
+      const picked = await pickEvents(subscriptions, select);
+      if (picked) {
+        subscriptions = picked;
+        errors.subscriptions.hidden = true;
+        showChosen();
+      }
+    } catch (error) {
+      showFormError(`The event catalog could not be loaded: ${error.message}`);
+    }
+  });
+
+  const showFormError = (message) => {
+    replace(formError, message);
+    formError.hidden = false;
+    formError.focus();
+  };
+
+  const submit = async (event) => {
+    event.preventDefault();
+    clearErrors();
+    const body = { uri: uri.value.trim(), subscriptions, description: description.value.trim() || null };
+    save.disabled = true;
+    try {
+      if (listener) {
+        await api.updateWebhook(listener.id, body);
+        ctx.flash({ kind: 'success', message: 'Webhook saved.' });
+        ctx.navigate(`#/webhooks/${listener.id}`);
+      } else {
+        const created = await api.createWebhook(body);
+        ctx.flash({ kind: 'success', message: `Webhook added: ${created.uri}`, secret: created.secret });
+        ctx.navigate('#/webhooks');
+      }
+    } catch (error) {
+      showErrors(error);
+    } finally {
+      save.disabled = false;
+    }
+  };
+
+  // The API's validationErrors go next to the field they name; anything else above the form.
+  const showErrors = (error) => {
+    const byField = error.fieldErrors ?? new Map();
+    const unplaced = [...byField].filter(([name]) => !FIELDS.includes(name)).map(([, message]) => message);
+    let first = null;
+    for (const name of FIELDS) {
+      if (byField.has(name)) {
+        replace(errors[name], byField.get(name));
+        errors[name].hidden = false;
+        const input = { uri, description, subscriptions: select }[name];
+        if (input !== select) {
+          input.setAttribute('aria-invalid', 'true');
+        }
+
+        first ??= input;
+      }
+    }
+
+    if (unplaced.length > 0 || byField.size === 0) {
+      showFormError(byField.size === 0 ? `Not saved: ${error.message}` : unplaced.join(' '));
+    } else {
+      first?.focus();
+    }
+  };
+
+  const title = listener ? 'Edit webhook' : 'Add Webhook';
+  add(view, 
+    listener ? h('p', { class: 'breadcrumb' }, h('a', { href: '#/webhooks' }, 'Webhooks'), ' › ', h('a', { href: `#/webhooks/${listener.id}` }, listener.id), ' › edit') : null,
+    h('div', { class: 'title-row' },
+      h('h1', { tabindex: '-1' }, title),
+      listener ? actionsMenu({ items: [{ label: 'Delete webhook', danger: true, onSelect: (button) => remove(listener, button, ctx, showFormError) }] }) : null),
+    h('form', { class: 'card webhook-form', novalidate: true, onsubmit: submit },
+      formError,
+      h('div', { class: 'field' },
+        h('label', { for: 'uri' }, 'URI'),
+        h('p', { id: 'uri-hint', class: 'hint' }, 'The address of your webhook handler: an absolute http or https URL that receives each event as a POST.'),
+        uri,
+        errors.uri),
+      h('div', { class: 'field' },
+        h('label', { for: 'description' }, 'Description (optional)'),
+        description,
+        errors.description),
+      h('fieldset', { class: 'field' },
+        h('legend', {}, 'Events'),
+        chosen,
+        h('div', {}, select),
+        errors.subscriptions),
+      h('div', { class: 'actions' },
+        save,
+        h('a', { class: 'button', href: listener ? `#/webhooks/${listener.id}` : '#/webhooks' }, 'Cancel'))));
+  formError.tabIndex = -1;
+  document.title = `${title} · Webhooks.Orleans`;
+}
+
+async function remove(listener, menuButton, ctx, showError) {
+  const confirmed = await confirm({
+    title: 'Delete this webhook?',
+    message: `${listener.uri} stops receiving events at once, and its delivery log is deleted with it. This cannot be undone.`,
+    confirmLabel: 'Delete',
+    danger: true,
+    returnFocus: menuButton,
+  });
+  if (!confirmed) {
+    return;
+  }
+
+  try {
+    await api.deleteWebhook(listener.id);
+    ctx.flash({ kind: 'success', message: `Webhook deleted: ${listener.uri}` });
+    ctx.navigate('#/webhooks');
+  } catch (error) {
+    showError(`The webhook could not be deleted: ${error.message}`);
+  }
+}

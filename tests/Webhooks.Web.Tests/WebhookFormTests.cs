@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Webhooks.Server.Tests;
+using static Microsoft.Playwright.Assertions;
+
+namespace Webhooks.Web.Tests;
+
+/// <summary>The Add Webhook form: the API's validation errors, and keyboard use.</summary>
+[Collection(WebCollection.Name)]
+public sealed class WebhookFormTests(WebFixture fixture)
+{
+    [Fact]
+    public async Task AddWebhook_WhenTheApiRejectsIt_ShowsEachValidationErrorNextToItsField()
+    {
+        var (_, api) = await ApiClient.CreateTenantAsync(fixture.Server.Address, "Validation");
+        using var _ = api;
+        await using var browser = await BrowserSession.OpenAsync(fixture);
+        var page = browser.Page;
+        await PageSteps.SignInAsync(page, api.Key);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add Webhook" }).ClickAsync();
+        var uri = page.GetByLabel("URI", new() { Exact = true });
+        await uri.FillAsync("ftp://example.com/hooks");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+
+        // The messages are the API's own (validationErrors[].errorMessage), each tied to its field.
+        await Expect(uri).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(uri).ToBeFocusedAsync();
+        await Expect(page.Locator("#uri-error")).ToHaveTextAsync("The uri must be an absolute http or https URI.");
+        await Expect(uri).ToHaveAccessibleDescriptionAsync(new Regex("The uri must be an absolute http or https URI\\."));
+        await Expect(page.Locator("#subscriptions-error")).ToContainTextAsync("Subscribe to at least one event code");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Select events", Exact = true }))
+            .ToHaveAccessibleDescriptionAsync(new Regex("Subscribe to at least one event code"));
+        await browser.AssertAccessibleAsync("the form with errors");
+        await browser.ScreenshotAsync("validation-errors");
+
+        // Fixed, it saves; "All events" subscribes to "*".
+        await uri.FillAsync("https://example.com/hooks");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Select events", Exact = true }).ClickAsync();
+        var picker = page.GetByRole(AriaRole.Dialog, new() { Name = "Select events" });
+        await picker.GetByRole(AriaRole.Checkbox, new() { Name = "All events" }).CheckAsync();
+        await Expect(picker.GetByRole(AriaRole.Checkbox, new() { Name = "customer.created", Exact = true })).ToBeDisabledAsync();
+        await picker.GetByRole(AriaRole.Button, new() { Name = "Save Events", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#subscriptions-error")).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(PageSteps.Entry(page, "https://example.com/hooks")).ToContainTextAsync("All events");
+        var list = await api.SendAsync(HttpMethod.Get, "api/v1/account/webhooks", null, HttpStatusCode.OK);
+        Assert.Equal("*", Assert.Single(Assert.Single(list.GetProperty("items").EnumerateArray()).GetProperty("subscriptions").EnumerateArray()).GetString());
+        await browser.ScreenshotAsync("saved-all-events");
+
+        browser.AssertNoConsoleErrors(provokedStatuses: 422);
+    }
+
+    [Fact]
+    public async Task AddWebhook_WithTheKeyboardAlone_Works()
+    {
+        var (_, api) = await ApiClient.CreateTenantAsync(fixture.Server.Address, "Keyboard");
+        using var _ = api;
+        await using var browser = await BrowserSession.OpenAsync(fixture);
+        var page = browser.Page;
+        var keyboard = page.Keyboard;
+
+        await page.GetByLabel("Tenant API key").FocusAsync();
+        await keyboard.TypeAsync(api.Key);
+        await keyboard.PressAsync("Enter");
+        var add = page.GetByRole(AriaRole.Button, new() { Name = "Add Webhook" });
+        await Expect(add).ToBeVisibleAsync();
+        await add.FocusAsync();
+        await keyboard.PressAsync("Enter");
+
+        // Tab order follows the seed's steps: URI, description, Select events … Save.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add Webhook", Level = 1 })).ToBeFocusedAsync();
+        await keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("URI", new() { Exact = true })).ToBeFocusedAsync();
+        await keyboard.TypeAsync("https://example.com/keyboard");
+        await keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Description (optional)")).ToBeFocusedAsync();
+        await keyboard.PressAsync("Tab");
+        var select = page.GetByRole(AriaRole.Button, new() { Name = "Select events", Exact = true });
+        await Expect(select).ToBeFocusedAsync();
+        await keyboard.PressAsync("Enter");
+
+        var picker = page.GetByRole(AriaRole.Dialog, new() { Name = "Select events" });
+        await Expect(picker.GetByRole(AriaRole.Checkbox, new() { Name = "All events" })).ToBeFocusedAsync();
+        await keyboard.PressAsync("Tab");
+        await Expect(picker.GetByRole(AriaRole.Checkbox, new() { Name = "All customer events" })).ToBeFocusedAsync();
+        await keyboard.PressAsync("Tab");
+        await Expect(picker.GetByRole(AriaRole.Checkbox, new() { Name = "customer.created", Exact = true })).ToBeFocusedAsync();
+        await keyboard.PressAsync("Space");
+        await Expect(picker.GetByRole(AriaRole.Checkbox, new() { Name = "customer.created", Exact = true })).ToBeCheckedAsync();
+
+        // On through every event of the catalog and Cancel to "Save Events", the dialog's last control.
+        var saveEvents = picker.GetByRole(AriaRole.Button, new() { Name = "Save Events", Exact = true });
+        for (var presses = 0; presses < 40 && !await saveEvents.EvaluateAsync<bool>("b => b === document.activeElement"); presses++)
+        {
+            await keyboard.PressAsync("Tab");
+        }
+
+        await Expect(saveEvents).ToBeFocusedAsync();
+        await keyboard.PressAsync("Enter");
+        await Expect(picker).ToBeHiddenAsync();
+        await Expect(select).ToBeFocusedAsync();
+
+        await keyboard.PressAsync("Tab");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true })).ToBeFocusedAsync();
+        await keyboard.PressAsync("Enter");
+        await Expect(PageSteps.Entry(page, "https://example.com/keyboard")).ToContainTextAsync("customer.created");
+        await browser.ScreenshotAsync("added-by-keyboard");
+
+        browser.AssertNoConsoleErrors();
+    }
+}
