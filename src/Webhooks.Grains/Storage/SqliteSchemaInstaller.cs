@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,8 +13,6 @@ namespace Webhooks.Storage;
 internal sealed partial class SqliteSchemaInstaller(IOptions<StorageOptions> options, ILogger<SqliteSchemaInstaller> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
-    private const string ResourcePrefix = "sqlite/";
-
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(SqliteSchemaInstaller), ServiceLifecycleStage.RuntimeInitialize, InstallAsync);
 
@@ -35,7 +32,7 @@ internal sealed partial class SqliteSchemaInstaller(IOptions<StorageOptions> opt
         await connection.OpenAsync(cancellationToken);
 
         var current = await ReadUserVersionAsync(connection, cancellationToken);
-        foreach (var (version, script) in Scripts().Where(s => s.Version > current))
+        foreach (var (version, _, script) in SchemaScripts.For("sqlite").Where(s => s.Version > current))
         {
             // WAL lets readers carry on while one writer commits; it is a property of the file, set once.
             await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
@@ -51,21 +48,6 @@ internal sealed partial class SqliteSchemaInstaller(IOptions<StorageOptions> opt
             await ExecuteAsync(connection, $"PRAGMA user_version = {version};", cancellationToken, transaction);
             await transaction.CommitAsync(cancellationToken);
             LogApplied(logger, version, dataSource);
-        }
-    }
-
-    private static IEnumerable<(int Version, string Script)> Scripts()
-    {
-        var assembly = typeof(SqliteSchemaInstaller).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
-            .Select(name => (Version: int.Parse(name.AsSpan(ResourcePrefix.Length, 3)), Script: Read(assembly, name)))
-            .OrderBy(s => s.Version);
-
-        static string Read(Assembly assembly, string name)
-        {
-            using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
-            return reader.ReadToEnd();
         }
     }
 

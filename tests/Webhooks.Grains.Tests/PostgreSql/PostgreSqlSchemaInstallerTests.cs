@@ -1,0 +1,121 @@
+using Webhooks.Storage;
+using Webhooks.Testing;
+
+namespace Webhooks.PostgreSql;
+
+/// <summary>
+/// <see cref="PostgreSqlSchemaInstaller"/> against a real PostgreSQL (the process-wide <see cref="PostgresServer"/>),
+/// each test on a database of its own.
+/// </summary>
+public sealed class PostgreSqlSchemaInstallerTests : IAsyncLifetime
+{
+    private PostgresServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await PostgresServer.SharedAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task EmptyDatabase_GetsEveryScriptOnce_AndASecondRunChangesNothing()
+    {
+        var database = await _server.CreateDatabaseAsync();
+        var firstRun = new RecordingLogger();
+
+        await PostgreSqlSchemaInstaller.InstallAsync(database, firstRun, CancellationToken.None);
+
+        var versions = await PostgreSqlSchema.ReadVersionsAsync(database);
+        Assert.Equal(PostgreSqlSchema.Scripts, versions.Select(v => (v.Version, v.Script)));
+        var queries = await PostgreSqlSchema.ReadQueriesAsync(database);
+        Assert.Equal(PostgreSqlSchema.AllKeys.Order(StringComparer.Ordinal), queries.Keys);
+        Assert.Equal(PostgreSqlSchema.Scripts.Length, firstRun.Messages.Count(m => m.StartsWith("Applied PostgreSQL schema", StringComparison.Ordinal)));
+
+        var secondRun = new RecordingLogger();
+        await PostgreSqlSchemaInstaller.InstallAsync(database, secondRun, CancellationToken.None);
+
+        Assert.Equal(versions, await PostgreSqlSchema.ReadVersionsAsync(database));
+        Assert.Equal(queries, await PostgreSqlSchema.ReadQueriesAsync(database));
+        Assert.Empty(secondRun.Messages);
+    }
+
+    [Fact]
+    public async Task InstallersStartingTogether_AllSucceed_AndEachScriptIsAppliedExactlyOnce()
+    {
+        const int Installers = 4;
+        var database = await _server.CreateDatabaseAsync();
+        var log = new RecordingLogger();
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var installers = Enumerable.Range(0, Installers)
+            .Select(_ => Task.Run(async () =>
+            {
+                await go.Task;
+                await PostgreSqlSchemaInstaller.InstallAsync(database, log, CancellationToken.None);
+            }))
+            .ToArray();
+        go.SetResult();
+        await Task.WhenAll(installers);
+
+        Assert.Equal(PostgreSqlSchema.Scripts, (await PostgreSqlSchema.ReadVersionsAsync(database)).Select(v => (v.Version, v.Script)));
+        var applied = log.Messages.Where(m => m.StartsWith("Applied PostgreSQL schema", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(PostgreSqlSchema.Scripts.Length, applied.Length);
+        Assert.Equal(PostgreSqlSchema.Scripts.Length, applied.Distinct().Count());
+        Assert.Equal(PostgreSqlSchema.AllKeys.Order(StringComparer.Ordinal), (await PostgreSqlSchema.ReadQueriesAsync(database)).Keys);
+    }
+
+    [Fact]
+    public async Task DatabaseAtAnOlderVersion_GetsOnlyTheNewerScripts()
+    {
+        var database = await _server.CreateDatabaseAsync();
+        await PostgreSqlSchemaInstaller.InstallAsync(database, new RecordingLogger(), CancellationToken.None);
+        var versionOne = (await PostgreSqlSchema.ReadVersionsAsync(database))[0];
+
+        // Turn it back into a database that only ever had version 1: no reminders, no membership.
+        await PostgreSqlSchema.ExecuteAsync(database, $"""
+            DELETE FROM webhooks_schema_version WHERE version > 1;
+            DROP TABLE OrleansRemindersTable;
+            DROP TABLE OrleansMembershipTable;
+            DROP TABLE OrleansMembershipVersionTable;
+            DELETE FROM OrleansQuery WHERE QueryKey NOT IN ({string.Join(", ", PostgreSqlSchema.PersistenceKeys.Select(k => $"'{k}'"))});
+            """);
+
+        var log = new RecordingLogger();
+        await PostgreSqlSchemaInstaller.InstallAsync(database, log, CancellationToken.None);
+
+        var versions = await PostgreSqlSchema.ReadVersionsAsync(database);
+        Assert.Equal(PostgreSqlSchema.Scripts, versions.Select(v => (v.Version, v.Script)));
+        Assert.Equal(versionOne, versions[0]);
+        Assert.Equal(["002-reminders.sql", "003-clustering.sql"], log.Messages.Select(m => PostgreSqlSchema.Scripts.Single(s => m.Contains(s.Script, StringComparison.Ordinal)).Script));
+        Assert.Equal(PostgreSqlSchema.AllKeys.Order(StringComparer.Ordinal), (await PostgreSqlSchema.ReadQueriesAsync(database)).Keys);
+        await PostgreSqlSchema.ExecuteAsync(database, "SELECT count(*) FROM OrleansRemindersTable; SELECT count(*) FROM OrleansMembershipTable;");
+    }
+
+    [Fact]
+    public async Task EveryScript_CanRunTwice()
+    {
+        // The installer runs each script once, but an operator may apply deploy/sql/postgresql by hand, or again.
+        var database = await _server.CreateDatabaseAsync();
+        await PostgreSqlSchemaInstaller.InstallAsync(database, new RecordingLogger(), CancellationToken.None);
+        var queries = await PostgreSqlSchema.ReadQueriesAsync(database);
+
+        foreach (var (_, script) in PostgreSqlSchema.Scripts)
+        {
+            await PostgreSqlSchema.ExecuteAsync(database, await File.ReadAllTextAsync(ScriptPath(script)));
+        }
+
+        Assert.Equal(queries, await PostgreSqlSchema.ReadQueriesAsync(database));
+    }
+
+    private static string ScriptPath(string script)
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, "deploy", "sql", "postgresql", script);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"deploy/sql/postgresql/{script} was not found above {AppContext.BaseDirectory}.");
+    }
+}
