@@ -13,6 +13,10 @@ public sealed class ClusterOptions
     /// <value>The default is 30000.</value>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>The IP address other silos reach this one on (PostgreSQL mode).</summary>
+    /// <value>The default is the first non-loopback IPv4 address of the host.</value>
+    public string? AdvertisedAddress { get; set; }
+
     /// <summary>Identifies the cluster; silos with the same id form one cluster.</summary>
     /// <value>The default is <c>webhooks</c>.</value>
     public string ClusterId { get; set; } = "webhooks";

@@ -17,15 +17,18 @@ if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
 }
 
 var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+var storageSettings = new StorageOptions();
+builder.Configuration.GetSection(StorageOptions.Section).Bind(storageSettings);
+storageSettings.ConnectionString = builder.Configuration.GetConnectionString("Webhooks") ?? storageSettings.ConnectionString;
 builder.UseOrleans(silo =>
 {
-    silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+    silo.UseWebhooksClustering(cluster, storageSettings);
     silo.AddActivityPropagation();
     silo.AddDashboard();
     silo.AddWebhooks(storage =>
     {
-        builder.Configuration.GetSection(StorageOptions.Section).Bind(storage);
-        storage.ConnectionString = builder.Configuration.GetConnectionString("Webhooks") ?? storage.ConnectionString;
+        storage.Provider = storageSettings.Provider;
+        storage.ConnectionString = storageSettings.ConnectionString;
     });
 });
 

@@ -39,10 +39,11 @@ public static class WebhooksSiloBuilderExtensions
         silo.Services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
         silo.Services.AddDeliverySender();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SqliteSchemaInstaller>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgreSqlSchemaInstaller>();
         silo.AddAdoNetGrainStorage(WebhookStorage.ProviderName, (OptionsBuilder<AdoNetGrainStorageOptions> ado) =>
             ado.Configure<IOptions<StorageOptions>>((ado, options) =>
             {
-                ado.Invariant = "System.Data.SQLite";
+                ado.Invariant = StorageConnections.Invariant(options.Value.Provider);
                 ado.ConnectionString = options.Value.ConnectionString;
                 ado.GrainStorageSerializer = new JsonGrainStateSerializer();
             }));
@@ -52,7 +53,7 @@ public static class WebhooksSiloBuilderExtensions
         silo.UseAdoNetReminderService((OptionsBuilder<AdoNetReminderTableOptions> ado) =>
             ado.Configure<IOptions<StorageOptions>>((ado, options) =>
             {
-                ado.Invariant = "System.Data.SQLite";
+                ado.Invariant = StorageConnections.Invariant(options.Value.Provider);
                 ado.ConnectionString = options.Value.ConnectionString;
             }));
 

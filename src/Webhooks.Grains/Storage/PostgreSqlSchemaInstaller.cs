@@ -40,8 +40,11 @@ internal sealed partial class PostgreSqlSchemaInstaller(IOptions<StorageOptions>
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(PostgreSqlSchemaInstaller), ServiceLifecycleStage.RuntimeInitialize, InstallAsync);
 
+    // Both installers are registered; each acts only for its own engine.
     internal Task InstallAsync(CancellationToken cancellationToken) =>
-        InstallAsync(options.Value.ConnectionString, logger, cancellationToken);
+        options.Value.Provider == StorageProvider.PostgreSql
+            ? InstallAsync(options.Value.ConnectionString, logger, cancellationToken)
+            : Task.CompletedTask;
 
     /// <summary>
     /// Applies every script newer than the database's recorded version, in order, each once. Safe to call from

@@ -16,8 +16,11 @@ internal sealed partial class SqliteSchemaInstaller(IOptions<StorageOptions> opt
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(SqliteSchemaInstaller), ServiceLifecycleStage.RuntimeInitialize, InstallAsync);
 
+    // Both installers are registered; each acts only for its own engine.
     internal Task InstallAsync(CancellationToken cancellationToken) =>
-        InstallAsync(options.Value.ConnectionString, logger, cancellationToken);
+        options.Value.Provider == StorageProvider.Sqlite
+            ? InstallAsync(options.Value.ConnectionString, logger, cancellationToken)
+            : Task.CompletedTask;
 
     internal static async Task InstallAsync(string connectionString, ILogger logger, CancellationToken cancellationToken)
     {

@@ -10,6 +10,7 @@ public static class StorageConnections
     public static string Invariant(StorageProvider provider) => provider switch
     {
         StorageProvider.Sqlite => "System.Data.SQLite",
+        StorageProvider.PostgreSql => "Npgsql",
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown storage provider."),
     };
 
@@ -17,6 +18,7 @@ public static class StorageConnections
     public static DbConnection Create(StorageOptions options) => options.Provider switch
     {
         StorageProvider.Sqlite => new SqliteConnection(options.ConnectionString),
+        StorageProvider.PostgreSql => new Npgsql.NpgsqlConnection(options.ConnectionString),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Unknown storage provider."),
     };
 }

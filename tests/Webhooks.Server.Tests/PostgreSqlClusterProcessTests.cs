@@ -1,0 +1,60 @@
+using System.Net;
+using Webhooks.Testing;
+
+namespace Webhooks.Server.Tests;
+
+/// <summary>Production mode: two server processes on one PostgreSQL form one cluster and serve one consistent API.</summary>
+public sealed class PostgreSqlClusterProcessTests : IDisposable
+{
+    private readonly string _dataFolder = Directory.CreateTempSubdirectory("webhooks-pg-").FullName;
+
+    [Fact]
+    public async Task TwoSilos_OnOnePostgreSql_ServeOneApi_AndDeliver()
+    {
+        var postgres = await PostgresServer.SharedAsync();
+        var settings = new Dictionary<string, string>
+        {
+            ["Webhooks__Storage__Provider"] = "PostgreSql",
+            ["ConnectionStrings__Webhooks"] = await postgres.CreateDatabaseAsync(),
+            ["Webhooks__Cluster__AdvertisedAddress"] = "127.0.0.1",
+            ["Webhooks__Cluster__ClusterId"] = "pg-" + Guid.NewGuid().ToString("N")[..8],
+            ["Webhooks__DataProtection__KeysFolder"] = Path.Combine(_dataFolder, "keys"),
+        };
+        var listenerPort = FreePort.Next();
+        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var first = await ServerProcess.StartAsync(_dataFolder, settings);
+        await using var second = await ServerProcess.StartAsync(_dataFolder, settings);
+
+        var (_, viaFirst) = await ApiClient.CreateTenantAsync(first.Address, "Clustered Ltd");
+        using (viaFirst)
+        using (var viaSecond = new ApiClient(second.Address, viaFirst.Key))
+        {
+            var created = await viaFirst.SendAsync(HttpMethod.Post, "api/v1/account/webhooks",
+                new { uri = $"http://127.0.0.1:{listenerPort}/hook", subscriptions = new[] { "entitlement.created" } }, HttpStatusCode.Created);
+            var id = created.GetProperty("id").GetString();
+
+            var seen = await viaSecond.SendAsync(HttpMethod.Get, $"api/v1/account/webhooks/{id}", null, HttpStatusCode.OK);
+            Assert.Equal(created.GetProperty("uri").GetString(), seen.GetProperty("uri").GetString());
+            var accepted = await viaSecond.SendAsync(HttpMethod.Post, "api/v1/events",
+                new { eventCode = "entitlement.created", resourceId = "ent_1" }, HttpStatusCode.Accepted);
+            Assert.Equal(1, accepted.GetProperty("matchedWebhooks").GetInt32());
+
+            await listener.WaitForAsync(1, TimeSpan.FromSeconds(60));
+            Assert.Equal(accepted.GetProperty("eventId").GetString(), listener.Received.First().GetProperty("eventId").GetString());
+        }
+
+        // One cluster, not two clusters of one: both silos are Active (status 3) members of the same deployment.
+        await using (var connection = new Npgsql.NpgsqlConnection(settings["ConnectionStrings__Webhooks"]))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM OrleansMembershipTable WHERE DeploymentId = @id AND Status = 3", connection);
+            command.Parameters.AddWithValue("id", settings["Webhooks__Cluster__ClusterId"]);
+            Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!);
+        }
+
+        using var http = new HttpClient { BaseAddress = second.Address };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("health/ready")).StatusCode);
+    }
+
+    public void Dispose() => Directory.Delete(_dataFolder, recursive: true);
+}
