@@ -32,6 +32,21 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(string dataFolder, IDictionary<string, string>? settings = null)
     {
+        // A port found free can be taken by another test process before the server binds it; then pick new ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(dataFolder, settings);
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private static async Task<ServerProcess> StartOnceAsync(string dataFolder, IDictionary<string, string>? settings)
+    {
         var serverFolder = ServerBinaries();
         var address = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
         var start = new ProcessStartInfo("dotnet", [Path.Combine(serverFolder, "Webhooks.Server.dll")])
@@ -104,6 +119,12 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                _process.WaitForExit(); // drains the redirected output
+                if (Output.Contains("Address already in use", StringComparison.Ordinal))
+                {
+                    throw new PortTakenException();
+                }
+
                 throw new InvalidOperationException($"The server exited with {_process.ExitCode}:\n{Output}");
             }
 
@@ -148,4 +169,6 @@ internal sealed class ServerProcess : IAsyncDisposable
             ? folder
             : throw new FileNotFoundException($"The server is not built at {folder}.");
     }
+
+    private sealed class PortTakenException : Exception;
 }
