@@ -30,16 +30,20 @@ internal sealed class WebhooksCluster : IAsyncDisposable
 
     public ITenantGrain Tenant(string tenantId) => Grains.GetGrain<ITenantGrain>(tenantId);
 
-    public static async Task<WebhooksCluster> StartAsync(TestDeployment deployment)
+    /// <summary>Starts the cluster; <paramref name="configureSilo"/> runs after the product's registration, so it can override it.</summary>
+    public static async Task<WebhooksCluster> StartAsync(TestDeployment deployment, Action<ISiloBuilder>? configureSilo = null)
     {
         var faults = new StorageFaults();
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.Options.ServiceId = deployment.ServiceId;
         builder.Options.ClusterId = deployment.ClusterId;
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) => silo
-            .AddWebhooks(storage => storage.ConnectionString = deployment.ConnectionString)
-            .InjectStorageFaults(faults));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddWebhooks(storage => storage.ConnectionString = deployment.ConnectionString)
+                .InjectStorageFaults(faults);
+            configureSilo?.Invoke(silo);
+        });
 
         var cluster = builder.Build();
         try

@@ -1,0 +1,62 @@
+using Webhooks.Delivery.Http;
+using Webhooks.Testing;
+
+namespace Webhooks.Delivery;
+
+/// <summary>Accepted means durable: a silo that dies while an attempt is on the wire loses nothing.</summary>
+public sealed class GrainDeliveryCrashTests : GrainDeliveryTests
+{
+    [Fact]
+    public async Task Attempt_WhenTheSiloDiesMidRequest_IsMadeAgainAfterTheRestart()
+    {
+        using var deployment = new TestDeployment();
+        await using var target = await FaultyListener.StartAsync();
+        Action<DeliveryOptions> options = o =>
+        {
+            o.Timeout = TimeSpan.FromMinutes(10);
+            o.WakeInterval = TimeSpan.FromSeconds(1); // the reminder is all that wakes the listener after the restart
+        };
+
+        string tenantId, listenerId, eventId;
+        var crashed = await StartClusterAsync(deployment, options);
+        try
+        {
+            (tenantId, var ids) = await TenantWithListenersAsync(crashed, target.Hang);
+            listenerId = ids[0];
+            eventId = (await PublishAsync(crashed, tenantId)).EventId;
+            await target.WhenReceived("/hang").WaitAsync(TimeSpan.FromSeconds(30));
+            await WaitUntilAsync(() => HasWakeReminder(deployment, listenerId), "the listener's wake-up reminder is stored");
+
+            // From here on nothing the dying silo does reaches the database, as if the process were gone.
+            crashed.Faults.CrashOn(_ => true);
+        }
+        finally
+        {
+            await crashed.CrashAsync();
+        }
+
+        target.ReleaseHangs(); // the listener is healthy now: it answers 200 at once
+        await using var restarted = await StartClusterAsync(deployment, options);
+
+        // Nobody calls the listener's grain: the restart alone must bring the delivery back.
+        await WaitUntilAsync(() => Received(target, eventId) >= 2, "the event is delivered again after the restart");
+        var delivery = await WaitForDeliveryAsync(restarted, tenantId, listenerId, eventId, d => d.Status == DeliveryStatus.Succeeded);
+
+        var attempt = Assert.Single(delivery.Attempts); // the attempt cut short by the crash was never recorded
+        Assert.Equal(200, attempt.StatusCode);
+        Assert.Equal(2, Received(target, eventId)); // at-least-once: one duplicate, with the same webhook-id
+    }
+
+    private static int Received(FaultyListener target, string eventId) =>
+        target.Requests.Count(r => r.Headers.TryGetValue("webhook-id", out var id) && id == eventId);
+
+    private static bool HasWakeReminder(TestDeployment deployment, string listenerId)
+    {
+        using var connection = deployment.OpenDatabase();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM OrleansRemindersTable WHERE ServiceId = $service AND GrainId LIKE $grain;";
+        command.Parameters.AddWithValue("$service", deployment.ServiceId);
+        command.Parameters.AddWithValue("$grain", "%" + listenerId);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+}
