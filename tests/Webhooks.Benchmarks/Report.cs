@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Webhooks.Benchmarks;
+
+/// <summary>Publish → receipt latency percentiles, in milliseconds, over <see cref="Count"/> deliveries.</summary>
+internal sealed record Latency(double P50, double P95, double P99, long Count);
+
+/// <summary>The raw ceiling: plain POSTs of a delivery-sized body to the same listener at the same concurrency.</summary>
+internal sealed class RawCeilingFigures
+{
+    public double RequestsPerSecond { get; set; }
+
+    /// <summary>Measured again after the scenarios; the ratios use <see cref="RequestsPerSecond"/>.</summary>
+    public double RequestsPerSecondAtEnd { get; set; }
+    public int Concurrency { get; set; }
+    public int BodyBytes { get; set; }
+    public long Requests { get; set; }
+    public Latency LatencyMs { get; set; } = null!;
+}
+
+/// <summary>A throughput scenario: sustained deliveries/s at peak, and latency at peak and at half of it.</summary>
+internal class ThroughputFigures
+{
+    public string Description { get; set; } = "";
+    public string Publishing { get; set; } = "";
+    public int TenantListeners { get; set; }
+    public int MatchingListeners { get; set; }
+    public int WarmupEvents { get; set; }
+    public double DeliveriesPerSecond { get; set; }
+    public double EventsAcceptedPerSecond { get; set; }
+    public double RatioToRawCeiling { get; set; }
+    public Latency LatencyPeakMs { get; set; } = null!;
+    public double HalfPeakEventsPerSecond { get; set; }
+    public Latency LatencyHalfPeakMs { get; set; } = null!;
+    public long Deliveries { get; set; }
+    public double MeanBodyBytes { get; set; }
+    public long UnsignedDeliveries { get; set; }
+    public int SignaturesVerified { get; set; }
+    public double SetupSeconds { get; set; }
+}
+
+/// <summary>Routing: a tenant with many listeners of which few match; per-delivery cost against scenario (a).</summary>
+internal sealed class RoutingFigures : ThroughputFigures
+{
+    /// <summary>Per-delivery cost here over per-delivery cost in (a): (a)'s deliveries/s over these.</summary>
+    public double CostRatioVsFanOut { get; set; }
+    public long MisroutedDeliveries { get; set; }
+}
+
+/// <summary>Backlog: the cost of accepting one more event for a down listener at backlog 0 and at backlog N.</summary>
+internal sealed class BacklogFigures
+{
+    public int BacklogTarget { get; set; }
+    public int BacklogReached { get; set; }
+    public int PendingReportedByApi { get; set; }
+    public double FillSeconds { get; set; }
+    public double FillEventsPerSecond { get; set; }
+    public bool FillBudgetExhausted { get; set; }
+    public int Samples { get; set; }
+    public double AcceptMsAtZero { get; set; }
+    public double AcceptMsAtBacklog { get; set; }
+    public double AcceptP90MsAtZero { get; set; }
+    public double AcceptP90MsAtBacklog { get; set; }
+    public double CostRatio { get; set; }
+    public string Listener { get; set; } = "";
+
+    /// <summary>Each timed accept, in the order taken.</summary>
+    public List<double> AcceptMsSamplesAtZero { get; set; } = [];
+    public List<double> AcceptMsSamplesAtBacklog { get; set; } = [];
+}
+
+/// <summary>Before (baseline), with every listener active, and after idle deactivation.</summary>
+internal sealed record MemoryPoint(long Baseline, long Active, long Idle);
+
+/// <summary>Scale: many listeners across many tenants; memory before and after idle grains deactivate.</summary>
+internal sealed class ScaleFigures
+{
+    public int Tenants { get; set; }
+    public int ListenersPerTenant { get; set; }
+    public int Listeners { get; set; }
+    public double CollectionAgeSeconds { get; set; }
+    public double CollectionQuantumSeconds { get; set; }
+    public MemoryPoint ManagedBytes { get; set; } = null!;
+    public MemoryPoint WorkingSetBytes { get; set; } = null!;
+    public MemoryPoint Activations { get; set; } = null!;
+    public long ListenerActivationsActive { get; set; }
+    public long ListenerActivationsIdle { get; set; }
+    public double IdleToBaselineManagedRatio { get; set; }
+    public double ActiveManagedBytesPerListener { get; set; }
+    public long IdleAboveBaselineManagedBytes { get; set; }
+    public double SetupSeconds { get; set; }
+    public double DeactivationSeconds { get; set; }
+}
+
+/// <summary>Everything one run measured: written as JSON to <c>--out</c> and printed as a table.</summary>
+internal sealed class Report
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string Tool { get; set; } = "Webhooks.Benchmarks";
+    public string Mode { get; set; } = "";
+    public string Storage { get; set; } = "";
+    public string StorageNote { get; set; } = "";
+    public string Commit { get; set; } = "";
+    public bool? UncommittedChanges { get; set; }
+    public int Cores { get; set; } = Environment.ProcessorCount;
+    public string Runtime { get; set; } = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
+    public string Os { get; set; } = System.Runtime.InteropServices.RuntimeInformation.OSDescription;
+    public bool ServerGc { get; set; } = System.Runtime.GCSettings.IsServerGC;
+    public DateTimeOffset StartedAt { get; set; }
+    public double DurationSeconds { get; set; }
+    public int Concurrency { get; set; }
+    public int PayloadBytes { get; set; }
+    public double PeakSeconds { get; set; }
+    public double HalfPeakSeconds { get; set; }
+    public RawCeilingFigures? RawCeiling { get; set; }
+    public ThroughputFigures? FanOut { get; set; }
+    public ThroughputFigures? InProcess { get; set; }
+    public BacklogFigures? Backlog { get; set; }
+    public RoutingFigures? Routing { get; set; }
+    public ScaleFigures? Scale { get; set; }
+    public List<string> Notes { get; set; } = [];
+    public List<string> Problems { get; set; } = [];
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public string ToTable()
+    {
+        var s = new StringBuilder();
+        var commit = Commit.Length > 12 ? Commit[..12] : Commit;
+        s.AppendLine(Invariant($"Webhooks.Orleans benchmark: {Mode} mode, {Storage} storage, {Cores} cores, commit {commit}{(UncommittedChanges == true ? " + uncommitted changes" : "")}, {Runtime}, {(ServerGc ? "Server" : "Workstation")} GC"));
+        s.AppendLine(Invariant($"Storage: {StorageNote}. Load: {Concurrency} requests in flight, {PayloadBytes}-byte payloads, peak phases {PeakSeconds:0.#} s, half-peak phases {HalfPeakSeconds:0.#} s."));
+        s.AppendLine();
+        s.AppendLine(Invariant($"{"Scenario",-44} {"deliveries/s",12} {"vs raw",7}  {"peak p50 / p95 / p99 ms",-26} {"half-peak p50 / p95 / p99 ms",-26}"));
+        s.AppendLine(new string('-', 120));
+        if (RawCeiling is { } raw)
+        {
+            s.AppendLine(Invariant($"{$"raw ceiling: HttpClient POST, {raw.BodyBytes} B",-44} {raw.RequestsPerSecond,12:N0} {1.0,7:0.00}  {Lat(raw.LatencyMs),-26} {"-",-26}"));
+            if (raw.RequestsPerSecondAtEnd > 0)
+            {
+                s.AppendLine(Invariant($"{"raw ceiling again, after the scenarios",-44} {raw.RequestsPerSecondAtEnd,12:N0} {raw.RequestsPerSecondAtEnd / raw.RequestsPerSecond,7:0.00}"));
+            }
+        }
+
+        Row(Invariant($"(a) fan-out: HTTP, {FanOut?.MatchingListeners} listeners"), FanOut);
+        Row("(b) in-process publish, 1 listener", InProcess);
+        Row(Invariant($"(d) routing: {Routing?.MatchingListeners} of {Routing?.TenantListeners:N0} match"), Routing);
+        s.AppendLine();
+        if (Backlog is { } b)
+        {
+            s.AppendLine(Invariant($"(c) backlog, down listener: accepting one more event takes {b.AcceptMsAtZero:0.##} ms (median of {b.Samples}) at backlog 0, {b.AcceptMsAtBacklog:0.##} ms at {b.BacklogReached:N0} queued{(b.BacklogReached < b.BacklogTarget ? Invariant($" (target {b.BacklogTarget:N0}; the fill budget ran out)") : "")}: cost ratio {b.CostRatio:0.00}x"));
+            s.AppendLine(Invariant($"    filling the backlog: {b.FillEventsPerSecond:N0} events/s over {b.FillSeconds:0} s; the API reports {b.PendingReportedByApi:N0} pending"));
+        }
+
+        if (Routing is { } r)
+        {
+            s.AppendLine(Invariant($"(d) routing: per-delivery cost with {r.TenantListeners:N0} listeners in the tenant vs (a) with {FanOut?.TenantListeners ?? 0}: {r.CostRatioVsFanOut:0.00}x"));
+        }
+
+        if (Scale is { } m)
+        {
+            s.AppendLine(Invariant($"(e) scale: {m.Listeners:N0} listeners across {m.Tenants:N0} tenants (setup {m.SetupSeconds:0} s), collection age shortened to {m.CollectionAgeSeconds:0.#} s (quantum {m.CollectionQuantumSeconds:0.#} s) for the run"));
+            s.AppendLine(Invariant($"    managed heap  {Mb(m.ManagedBytes.Baseline)} baseline, {Mb(m.ManagedBytes.Active)} all active, {Mb(m.ManagedBytes.Idle)} after idle deactivation ({m.IdleToBaselineManagedRatio:0.00}x baseline, {Mb(m.IdleAboveBaselineManagedBytes)} above it; {m.ActiveManagedBytesPerListener:N0} B per active listener)"));
+            s.AppendLine(Invariant($"    working set   {Mb(m.WorkingSetBytes.Baseline)} baseline, {Mb(m.WorkingSetBytes.Active)} all active, {Mb(m.WorkingSetBytes.Idle)} after idle deactivation"));
+            s.AppendLine(Invariant($"    activations   {m.Activations.Baseline:N0} baseline, {m.Activations.Active:N0} active ({m.ListenerActivationsActive:N0} listeners), {m.Activations.Idle:N0} idle ({m.ListenerActivationsIdle:N0} listeners) after {m.DeactivationSeconds:0} s"));
+        }
+
+        if (Notes.Count > 0)
+        {
+            s.AppendLine();
+            Notes.ForEach(n => s.AppendLine("note: " + n));
+        }
+
+        if (Problems.Count > 0)
+        {
+            s.AppendLine();
+            Problems.ForEach(p => s.AppendLine("PROBLEM: " + p));
+        }
+
+        s.AppendLine(Invariant($"Run took {DurationSeconds:0} s."));
+        return s.ToString();
+
+        void Row(string name, ThroughputFigures? f)
+        {
+            if (f is not null)
+            {
+                s.AppendLine(Invariant($"{name,-44} {f.DeliveriesPerSecond,12:N0} {f.RatioToRawCeiling,7:0.00}  {Lat(f.LatencyPeakMs),-26} {Lat(f.LatencyHalfPeakMs),-26}"));
+            }
+        }
+    }
+
+    private static string Lat(Latency l) => Invariant($"{l.P50:0.0} / {l.P95:0.0} / {l.P99:0.0}");
+
+    private static string Mb(long bytes) => Invariant($"{bytes / 1048576.0:N1} MB");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
