@@ -1,26 +1,52 @@
-using System.Collections.Immutable;
+using System.Text.Json;
+using Webhooks.Delivery.Log;
+using Webhooks.Storage;
 
 namespace Webhooks.Delivery;
 
 /// <summary>
-/// The delivery state machine of one listener, over its persisted <see cref="DeliveryState"/>: queueing,
-/// which deliveries are due, what an attempt's outcome does to the delivery and to the listener's health,
-/// and the log's views. Pure: no I/O, time passed in, so it is tested without a cluster.
+/// The delivery state machine of one listener: queueing, which deliveries are due, what an attempt's outcome
+/// does to the delivery and to the listener's health, and the log's views. It also tracks which deliveries
+/// changed since the last <see cref="TakeChanges"/>, so a write carries only those. Pure: no I/O, time passed
+/// in, so it is tested without a cluster.
 /// </summary>
+/// <remarks>
+/// Every operation on the write path costs O(log n) in the backlog at most: pending deliveries are kept in due
+/// order, finished ones in log order, and counts are kept rather than recounted.
+/// </remarks>
 public sealed class DeliveryQueue
 {
     private readonly DeliveryState _state;
+    private readonly List<DeliveryRecord> _log;
     private readonly Dictionary<string, DeliveryRecord> _byEventId;
+    private readonly SortedSet<DeliveryRecord> _pending = new(DueOrder.Instance);
+    private readonly SortedSet<DeliveryRecord> _finished = new(LogOrder.Instance);
+    private readonly HashSet<DeliveryRecord> _changed = [];
+    private readonly List<long> _removed = [];
+    private bool _removeAll;
+    private bool _healthChanged;
+    private long _lastSeq;
 
-    public DeliveryQueue(DeliveryState state)
+    public DeliveryQueue(DeliveryState state, IEnumerable<DeliveryRecord>? stored = null)
     {
         _state = state;
-        _byEventId = state.Deliveries.ToDictionary(d => d.EventId, StringComparer.Ordinal);
+        _log = [.. (stored ?? []).OrderBy(d => d.Seq)];
+        _byEventId = new Dictionary<string, DeliveryRecord>(_log.Count, StringComparer.Ordinal);
+        foreach (var record in _log)
+        {
+            _byEventId[record.EventId] = record;
+            Index(record);
+        }
+
+        _lastSeq = _log.Count > 0 ? _log[^1].Seq : 0;
     }
 
     public DeliveryState State => _state;
 
-    public int PendingCount => _state.Deliveries.Count(d => d.Status == DeliveryStatus.Pending);
+    /// <summary>Every delivery in the log, oldest first.</summary>
+    public IReadOnlyList<DeliveryRecord> Deliveries => _log;
+
+    public int PendingCount => _pending.Count;
 
     public bool Contains(string eventId) => _byEventId.ContainsKey(eventId);
 
@@ -36,6 +62,7 @@ public sealed class DeliveryQueue
 
         var record = new DeliveryRecord
         {
+            Seq = ++_lastSeq,
             EventId = envelope.EventId,
             EventCode = envelope.EventCode,
             ResourceId = envelope.ResourceId,
@@ -46,28 +73,31 @@ public sealed class DeliveryQueue
             CreatedAt = now,
             NextAttemptAt = now,
         };
-        _state.Deliveries.Add(record);
+        _log.Add(record);
         _byEventId.Add(record.EventId, record);
+        Index(record);
+        _changed.Add(record);
         return true;
     }
 
     /// <summary>Pending deliveries whose next attempt is due, oldest due first.</summary>
-    public IEnumerable<DeliveryRecord> Due(DateTimeOffset now) =>
-        _state.Deliveries
-            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now)
-            .OrderBy(d => d.NextAttemptAt);
+    public IEnumerable<DeliveryRecord> Due(DateTimeOffset now) => _pending.TakeWhile(d => d.NextAttemptAt <= now);
 
     /// <summary>Records an attempt's outcome: success, the next scheduled attempt, or failure; and the listener's health.</summary>
     public void Record(DeliveryRecord record, int attempt, DateTimeOffset startedAt, AttemptOutcome outcome, DateTimeOffset now, RetryPolicy retries, TimeSpan disableAfter)
     {
+        Unindex(record);
+        _changed.Add(record);
         record.Attempts.Add(new AttemptView(attempt, startedAt, outcome.StatusCode, (long)outcome.Duration.TotalMilliseconds, outcome.Error, outcome.ResponseBody));
         if (outcome.Succeeded)
         {
             record.Status = DeliveryStatus.Succeeded;
             record.NextAttemptAt = null;
-            if (!record.IsTest)
+            Index(record);
+            if (!record.IsTest && _state.FailingSince is not null)
             {
                 _state.FailingSince = null;
+                _healthChanged = true;
             }
 
             return;
@@ -77,22 +107,30 @@ public sealed class DeliveryQueue
         var delay = record.IsTest ? null : retries.NextDelay(record.SeriesFailures, outcome.RetryAfter);
         record.Status = delay is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
         record.NextAttemptAt = delay is { } wait ? now + wait : null;
+        Index(record);
         if (record.IsTest)
         {
             return;
         }
 
-        _state.FailingSince ??= startedAt;
+        if (_state.FailingSince is null)
+        {
+            _state.FailingSince = startedAt;
+            _healthChanged = true;
+        }
+
         if (!_state.Disabled && now - _state.FailingSince.Value >= disableAfter)
         {
             _state.Disabled = true;
             _state.DisabledReason = $"Disabled automatically: every delivery attempt failed from {_state.FailingSince.Value:u} to {now:u}. Enable it to resume delivery.";
+            _healthChanged = true;
         }
     }
 
     /// <summary>Turns a disabled listener back on; its pending deliveries resume.</summary>
     public void Enable()
     {
+        _healthChanged |= _state.Disabled || _state.FailingSince is not null;
         _state.Disabled = false;
         _state.DisabledReason = null;
         _state.FailingSince = null;
@@ -113,7 +151,7 @@ public sealed class DeliveryQueue
     /// <summary>Re-queues every failed delivery created at or after <paramref name="since"/>; returns how many.</summary>
     public int Recover(DateTimeOffset since, DateTimeOffset now)
     {
-        var failed = _state.Deliveries.Where(d => d.Status == DeliveryStatus.Failed && d.CreatedAt >= since).ToList();
+        var failed = _finished.Where(d => d.Status == DeliveryStatus.Failed && d.CreatedAt >= since).ToList();
         failed.ForEach(d => Restart(d, now));
         return failed.Count;
     }
@@ -121,33 +159,63 @@ public sealed class DeliveryQueue
     /// <summary>Drops the oldest finished deliveries beyond <paramref name="retention"/>; pending ones are always kept.</summary>
     public void Trim(int retention)
     {
-        var finished = _state.Deliveries.Count(d => d.Status != DeliveryStatus.Pending);
-        for (var i = 0; finished > retention && i < _state.Deliveries.Count;)
+        while (_finished.Count > retention)
         {
-            var record = _state.Deliveries[i];
-            if (record.Status == DeliveryStatus.Pending)
-            {
-                i++;
-                continue;
-            }
-
-            _state.Deliveries.RemoveAt(i);
-            _byEventId.Remove(record.EventId);
-            finished--;
+            var oldest = _finished.Min!;
+            _finished.Remove(oldest);
+            _log.RemoveAt(_log.BinarySearch(oldest, LogOrder.Instance));
+            _byEventId.Remove(oldest.EventId);
+            _changed.Remove(oldest);
+            _removed.Add(oldest.Seq);
         }
     }
 
     /// <summary>Forgets every delivery (the listener was deleted).</summary>
     public void Clear()
     {
-        _state.Deliveries.Clear();
+        _log.Clear();
         _byEventId.Clear();
+        _pending.Clear();
+        _finished.Clear();
+        _changed.Clear();
+        _removed.Clear();
+        _removeAll = true;
+    }
+
+    /// <summary>True when the listener's health (<see cref="State"/>) changed since the last call.</summary>
+    public bool TakeHealthChange()
+    {
+        var changed = _healthChanged;
+        _healthChanged = false;
+        return changed;
+    }
+
+    /// <summary>The deliveries added, changed or removed since the last call, serialized now, as rows to store.</summary>
+    public DeliveryLogChanges TakeChanges()
+    {
+        var changes = new DeliveryLogChanges(
+            [.. _changed.OrderBy(d => d.Seq).Select(d => new DeliveryRow(d.Seq, d.Status, JsonSerializer.SerializeToUtf8Bytes(d, JsonGrainStateSerializer.Options)))],
+            [.. _removed],
+            _removeAll);
+        _changed.Clear();
+        _removed.Clear();
+        _removeAll = false;
+        return changes;
+    }
+
+    /// <summary>Reads a stored row back into a delivery.</summary>
+    public static DeliveryRecord FromRow(DeliveryRow row)
+    {
+        var record = JsonSerializer.Deserialize<DeliveryRecord>(row.Record, JsonGrainStateSerializer.Options)
+            ?? throw new JsonException($"Delivery row {row.Seq} is the JSON literal null.");
+        record.Seq = row.Seq;
+        return record;
     }
 
     /// <summary>One page of the log, newest first, optionally only one status.</summary>
     public DeliveryPage Page(DeliveryStatus? status, int pageNumber, int pageSize)
     {
-        var matching = _state.Deliveries.Where(d => status is null || d.Status == status).ToList();
+        var matching = _log.Where(d => status is null || d.Status == status).ToList();
         var items = Enumerable.Range(0, matching.Count).Reverse()
             .Skip((pageNumber - 1) * pageSize).Take(pageSize)
             .Select(i => View(matching[i]));
@@ -158,10 +226,43 @@ public sealed class DeliveryQueue
         d.EventId, d.EventCode, d.Status, d.CreatedAt, d.NextAttemptAt,
         [.. d.Attempts]);
 
-    private static void Restart(DeliveryRecord record, DateTimeOffset now)
+    private void Restart(DeliveryRecord record, DateTimeOffset now)
     {
+        Unindex(record);
         record.Status = DeliveryStatus.Pending;
         record.SeriesFailures = 0;
         record.NextAttemptAt = now;
+        Index(record);
+        _changed.Add(record);
+    }
+
+    private void Index(DeliveryRecord record) =>
+        (record.Status == DeliveryStatus.Pending ? _pending : _finished).Add(record);
+
+    // Called before a record's status or schedule changes: the sets are ordered by those.
+    private void Unindex(DeliveryRecord record)
+    {
+        if (!_pending.Remove(record))
+        {
+            _finished.Remove(record);
+        }
+    }
+
+    private sealed class DueOrder : IComparer<DeliveryRecord>
+    {
+        public static readonly DueOrder Instance = new();
+
+        public int Compare(DeliveryRecord? x, DeliveryRecord? y)
+        {
+            var byDue = Nullable.Compare(x!.NextAttemptAt, y!.NextAttemptAt);
+            return byDue != 0 ? byDue : x.Seq.CompareTo(y.Seq);
+        }
+    }
+
+    private sealed class LogOrder : IComparer<DeliveryRecord>
+    {
+        public static readonly LogOrder Instance = new();
+
+        public int Compare(DeliveryRecord? x, DeliveryRecord? y) => x!.Seq.CompareTo(y!.Seq);
     }
 }

@@ -3,14 +3,14 @@ using Webhooks.Listeners;
 namespace Webhooks.Delivery;
 
 /// <summary>
-/// The persisted delivery state of one listener: every delivery not yet trimmed from the log (pending ones are
-/// never trimmed) and the listener's health. Kept apart from <see cref="ListenerState"/> so that delivery writes
-/// and definition changes never contend for one row.
+/// The listener's delivery health, persisted as grain state. Kept apart from <see cref="ListenerState"/> so that
+/// health changes and definition changes never contend for one row; the deliveries themselves are rows of the
+/// delivery log (<see cref="Log.IDeliveryLog"/>), one per delivery.
 /// </summary>
 [GenerateSerializer, Alias("webhooks.DeliveryState")]
 public sealed class DeliveryState
 {
-    [Id(0)] public List<DeliveryRecord> Deliveries { get; set; } = [];
+    // Id 0 held the whole delivery list, which now lives in the delivery log.
 
     /// <summary>Since when every attempt has failed; null after any success.</summary>
     [Id(1)] public DateTimeOffset? FailingSince { get; set; }
@@ -43,4 +43,7 @@ public sealed class DeliveryRecord
     [Id(9)] public int SeriesFailures { get; set; }
 
     [Id(10)] public List<AttemptView> Attempts { get; set; } = [];
+
+    /// <summary>The delivery's place in the listener's log (its row key); increases with every event queued.</summary>
+    [Id(11)] public long Seq { get; set; }
 }

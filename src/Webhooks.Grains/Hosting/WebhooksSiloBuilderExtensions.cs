@@ -6,6 +6,8 @@ using Orleans.Runtime;
 using Microsoft.AspNetCore.DataProtection;
 using Webhooks.Delivery;
 using Webhooks.Delivery.Http;
+using Webhooks.Delivery.Log;
+using Orleans.Storage;
 using Webhooks.Publishing;
 using Webhooks.Signing;
 using Webhooks.Storage;
@@ -48,6 +50,19 @@ public static class WebhooksSiloBuilderExtensions
                 ado.GrainStorageSerializer = new JsonGrainStateSerializer();
             }));
 
+        // On SQLite, grain state and the delivery log go through one writer that commits many grains' writes
+        // together (SqliteWriter); Orleans' ADO.NET provider, a connection per write, serves PostgreSQL. This
+        // registration comes last, so it is the one Orleans resolves for the "webhooks" name.
+        silo.Services.TryAddSingleton<SqliteWriter>();
+        silo.Services.AddKeyedSingleton<IGrainStorage>(WebhookStorage.ProviderName, (sp, key) =>
+            IsSqlite(sp)
+                ? ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp, new JsonGrainStateSerializer())
+                : AdoNetGrainStorageFactory.Create(sp, (string)key!));
+        silo.Services.TryAddSingleton<IDeliveryLog>(sp =>
+            IsSqlite(sp)
+                ? ActivatorUtilities.CreateInstance<SqliteDeliveryLog>(sp)
+                : ActivatorUtilities.CreateInstance<PostgreSqlDeliveryLog>(sp));
+
         // Reminders live in the same database (OrleansRemindersTable, schema 002). The reminder table reads its
         // queries when the reminder service starts (RuntimeGrainServices), after the installer (RuntimeInitialize).
         silo.UseAdoNetReminderService((OptionsBuilder<AdoNetReminderTableOptions> ado) =>
@@ -67,4 +82,7 @@ public static class WebhooksSiloBuilderExtensions
         });
         return silo;
     }
+
+    private static bool IsSqlite(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.Sqlite;
 }

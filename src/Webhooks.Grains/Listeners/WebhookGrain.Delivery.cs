@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Webhooks.Delivery;
+using Webhooks.Delivery.Log;
 using Webhooks.Publishing;
 using Webhooks.Signing;
 using Webhooks.Telemetry;
@@ -8,7 +9,8 @@ using Webhooks.Telemetry;
 namespace Webhooks.Listeners;
 
 /// <summary>
-/// Delivery: the queue is grain state; attempts run off the grain's turn; outcomes are written back.
+/// Delivery: the queue is the listener's rows in the delivery log (<see cref="IDeliveryLog"/>) plus its health
+/// as grain state; attempts run off the grain's turn; outcomes are written back, only the rows that changed.
 /// </summary>
 /// <remarks>
 /// Invariant: a delivery leaves <see cref="DeliveryStatus.Pending"/> only after the outcome that ends it is on
@@ -32,17 +34,18 @@ public sealed partial class WebhookGrain
     private int _pendingReported;
     private List<byte[]>? _signingKeys;
 
-    private DeliveryQueue Queue => _queue ??= new DeliveryQueue(deliveries.State);
+    private DeliveryQueue Queue => _queue!;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _writer = new CoalescingWriter(deliveries.WriteStateAsync);
+        var stored = await log.LoadAsync(this.GetPrimaryKeyString());
+        _queue = new DeliveryQueue(deliveries.State, stored.Select(DeliveryQueue.FromRow));
+        _writer = new CoalescingWriter(FlushAsync);
         var o = options.Value;
         _retries = new RetryPolicy(o.GetRetrySchedule(), o.JitterRatio, Random.Shared.NextDouble);
         // Registering again is an idempotent upsert: cheaper than trusting that an earlier activation's did land.
         _reminderRegistered = false;
         Pump();
-        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -158,7 +161,8 @@ public sealed partial class WebhookGrain
         if (active)
         {
             var limit = options.Value.MaxConcurrencyPerListener;
-            foreach (var due in Queue.Due(time.GetUtcNow()))
+            // A copy: an attempt that fails before its first await records its outcome (and re-sorts the queue) at once.
+            foreach (var due in Queue.Due(time.GetUtcNow()).Take(limit + _inFlight.Count).ToList())
             {
                 if (_inFlight.Count >= limit)
                 {
@@ -261,6 +265,23 @@ public sealed partial class WebhookGrain
         return _signingKeys;
     }
 
+    /// <summary>Stores what changed since the last flush: the changed deliveries as rows, then the health if it changed.</summary>
+    private async Task FlushAsync()
+    {
+        // Taken now, on the grain's turn; changes made while this write is out go with the next one.
+        var changes = Queue.TakeChanges();
+        var healthChanged = Queue.TakeHealthChange();
+        if (!changes.IsEmpty)
+        {
+            await log.SaveAsync(this.GetPrimaryKeyString(), changes);
+        }
+
+        if (healthChanged)
+        {
+            await deliveries.WriteStateAsync();
+        }
+    }
+
     private async Task WriteDeliveriesAsync()
     {
         try
@@ -277,7 +298,7 @@ public sealed partial class WebhookGrain
 
     private async Task ForgetDeliveriesAsync()
     {
-        if (deliveries.State.Deliveries.Count > 0 || deliveries.State.Disabled)
+        if (Queue.Deliveries.Count > 0 || deliveries.State.Disabled || deliveries.State.FailingSince is not null)
         {
             Queue.Clear();
             Queue.Enable();

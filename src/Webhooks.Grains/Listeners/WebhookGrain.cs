@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Webhooks.Delivery;
+using Webhooks.Delivery.Log;
 using Webhooks.Signing;
 using Webhooks.Storage;
 using Webhooks.Telemetry;
@@ -17,6 +18,7 @@ public sealed partial class WebhookGrain(
     [PersistentState("deliveries", WebhookStorage.ProviderName)] IPersistentState<DeliveryState> deliveries,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
+    IDeliveryLog log,
     IDeliverySender sender,
     SignedBodies bodies,
     SecretProtector protector,

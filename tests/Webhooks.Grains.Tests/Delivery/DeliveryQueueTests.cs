@@ -157,11 +157,89 @@ public sealed class DeliveryQueueTests
 
         queue.Trim(1);
 
-        Assert.Equal(["event_1", "event_3", "event_4", "event_5"], queue.State.Deliveries.Select(d => d.EventId));
+        Assert.Equal(["event_1", "event_3", "event_4", "event_5"], queue.Deliveries.Select(d => d.EventId));
         Assert.Null(queue.Find("event_0"));
         var page = queue.Page(null, 1, 2);
         Assert.Equal(4, page.Total);
         Assert.Equal(["event_5", "event_4"], page.Items.Select(d => d.EventId));
         Assert.Equal(["event_4"], queue.Page(DeliveryStatus.Succeeded, 1, 10).Items.Select(d => d.EventId));
+    }
+
+    [Fact]
+    public void TakeChanges_CarriesOnlyWhatChanged_HoweverLongTheBacklog()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        for (var i = 0; i < 10_000; i++)
+        {
+            queue.Enqueue(Event($"event_{i}"), false, T0);
+        }
+
+        Assert.Equal(10_000, queue.TakeChanges().Upserts.Count);
+
+        queue.Enqueue(Event("event_new"), false, T0);
+        var one = queue.TakeChanges();
+        Assert.Equal([10_001L], one.Upserts.Select(r => r.Seq));
+        Assert.Empty(one.Removals);
+        Assert.True(queue.TakeChanges().IsEmpty);
+
+        queue.Record(queue.Find("event_5")!, 1, T0, Success, T0, Exact, DisableAfter);
+        var outcome = Assert.Single(queue.TakeChanges().Upserts);
+        Assert.Equal((6L, DeliveryStatus.Succeeded), (outcome.Seq, outcome.Status));
+        Assert.Equal("event_5", DeliveryQueue.FromRow(outcome).EventId);
+    }
+
+    [Fact]
+    public void TakeChanges_AfterTrimAndClear_RemovesTheRows()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        queue.Enqueue(Event("event_1"), false, T0);
+        queue.Enqueue(Event("event_2"), false, T0);
+        queue.Record(queue.Find("event_1")!, 1, T0, Success, T0, Exact, DisableAfter);
+        queue.TakeChanges();
+
+        queue.Trim(0);
+        var trimmed = queue.TakeChanges();
+        Assert.Equal([1L], trimmed.Removals);
+        Assert.Empty(trimmed.Upserts);
+
+        queue.Clear();
+        Assert.True(queue.TakeChanges().RemoveAll);
+        Assert.Equal(0, queue.PendingCount);
+    }
+
+    [Fact]
+    public void StoredRows_LoadBack_IntoTheSameQueue()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        queue.Enqueue(Event("event_1"), false, T0);
+        queue.Enqueue(Event("event_2"), false, T0);
+        queue.Record(queue.Find("event_1")!, 1, T0, Failure(), T0, Exact, DisableAfter);
+        var rows = queue.TakeChanges().Upserts;
+
+        var loaded = new DeliveryQueue(new DeliveryState(), rows.Select(DeliveryQueue.FromRow));
+
+        Assert.Equal(["event_2", "event_1"], loaded.Due(T0.AddSeconds(5)).Select(d => d.EventId));
+        Assert.Equal(2, loaded.PendingCount);
+        Assert.Single(loaded.Find("event_1")!.Attempts);
+        loaded.Enqueue(Event("event_3"), false, T0);
+        Assert.Equal(3, loaded.Find("event_3")!.Seq);
+    }
+
+    [Fact]
+    public void Health_IsReportedChangedOnlyWhenItChanges()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        queue.Enqueue(Event("event_1"), false, T0);
+        queue.Enqueue(Event("event_2"), false, T0);
+        queue.Enqueue(Event("event_3"), false, T0);
+
+        queue.Record(queue.Find("event_1")!, 1, T0, Success, T0, Exact, DisableAfter);
+        Assert.False(queue.TakeHealthChange());
+        queue.Record(queue.Find("event_2")!, 1, T0, Failure(), T0, Exact, DisableAfter);
+        Assert.True(queue.TakeHealthChange());
+        queue.Record(queue.Find("event_3")!, 1, T0, Failure(), T0, Exact, DisableAfter);
+        Assert.False(queue.TakeHealthChange());
+        queue.Record(queue.Find("event_2")!, 2, T0, Success, T0, Exact, DisableAfter);
+        Assert.True(queue.TakeHealthChange());
     }
 }

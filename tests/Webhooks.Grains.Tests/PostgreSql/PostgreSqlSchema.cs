@@ -12,6 +12,7 @@ internal static class PostgreSqlSchema
         (1, "001-grain-state.sql"),
         (2, "002-reminders.sql"),
         (3, "003-clustering.sql"),
+        (4, "004-delivery-log.sql"),
     ];
 
     /// <summary>The keys the 10.4.2 grain storage provider loads (DeleteStorageKey only with DeleteStateOnClear).</summary>

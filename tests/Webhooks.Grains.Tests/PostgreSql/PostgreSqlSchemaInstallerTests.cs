@@ -69,12 +69,13 @@ public sealed class PostgreSqlSchemaInstallerTests : IAsyncLifetime
         await PostgreSqlSchemaInstaller.InstallAsync(database, new RecordingLogger(), CancellationToken.None);
         var versionOne = (await PostgreSqlSchema.ReadVersionsAsync(database))[0];
 
-        // Turn it back into a database that only ever had version 1: no reminders, no membership.
+        // Turn it back into a database that only ever had version 1: no reminders, no membership, no delivery log.
         await PostgreSqlSchema.ExecuteAsync(database, $"""
             DELETE FROM webhooks_schema_version WHERE version > 1;
             DROP TABLE OrleansRemindersTable;
             DROP TABLE OrleansMembershipTable;
             DROP TABLE OrleansMembershipVersionTable;
+            DROP TABLE WebhooksDeliveries;
             DELETE FROM OrleansQuery WHERE QueryKey NOT IN ({string.Join(", ", PostgreSqlSchema.PersistenceKeys.Select(k => $"'{k}'"))});
             """);
 
@@ -84,9 +85,9 @@ public sealed class PostgreSqlSchemaInstallerTests : IAsyncLifetime
         var versions = await PostgreSqlSchema.ReadVersionsAsync(database);
         Assert.Equal(PostgreSqlSchema.Scripts, versions.Select(v => (v.Version, v.Script)));
         Assert.Equal(versionOne, versions[0]);
-        Assert.Equal(["002-reminders.sql", "003-clustering.sql"], log.Messages.Select(m => PostgreSqlSchema.Scripts.Single(s => m.Contains(s.Script, StringComparison.Ordinal)).Script));
+        Assert.Equal(["002-reminders.sql", "003-clustering.sql", "004-delivery-log.sql"], log.Messages.Select(m => PostgreSqlSchema.Scripts.Single(s => m.Contains(s.Script, StringComparison.Ordinal)).Script));
         Assert.Equal(PostgreSqlSchema.AllKeys.Order(StringComparer.Ordinal), (await PostgreSqlSchema.ReadQueriesAsync(database)).Keys);
-        await PostgreSqlSchema.ExecuteAsync(database, "SELECT count(*) FROM OrleansRemindersTable; SELECT count(*) FROM OrleansMembershipTable;");
+        await PostgreSqlSchema.ExecuteAsync(database, "SELECT count(*) FROM OrleansRemindersTable; SELECT count(*) FROM OrleansMembershipTable; SELECT count(*) FROM WebhooksDeliveries;");
     }
 
     [Fact]

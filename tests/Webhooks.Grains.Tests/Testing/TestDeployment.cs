@@ -34,12 +34,12 @@ internal sealed class TestDeployment : IDisposable
         return connection;
     }
 
-    /// <summary>Every stored grain state: its grain type as the provider names it, and its payload bytes.</summary>
+    /// <summary>Every stored grain state: its grain type (the part of the grain id before the key) and its payload bytes.</summary>
     public IReadOnlyList<(string GrainType, byte[]? Payload)> ReadStoredStates()
     {
         using var connection = OpenDatabase();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT GrainTypeString, PayloadBinary FROM OrleansStorage;";
+        command.CommandText = "SELECT substr(GrainId, 1, instr(GrainId, '/') - 1), Payload FROM WebhooksGrainState;";
         using var reader = command.ExecuteReader();
         var rows = new List<(string, byte[]?)>();
         while (reader.Read())

@@ -1,0 +1,29 @@
+using Webhooks.Delivery;
+
+namespace Webhooks.Delivery.Log;
+
+/// <summary>
+/// Where a listener's deliveries are kept: one row per delivery, so a write carries only the deliveries that
+/// changed and its cost does not depend on how long the backlog is. The listener grain is the only writer of
+/// its own rows and calls one method at a time.
+/// </summary>
+public interface IDeliveryLog
+{
+    /// <summary>Every stored delivery of <paramref name="listenerId"/>, in <see cref="DeliveryRow.Seq"/> order.</summary>
+    Task<IReadOnlyList<DeliveryRow>> LoadAsync(string listenerId);
+
+    /// <summary>Stores <paramref name="changes"/> atomically: all of them or, on failure, none.</summary>
+    Task SaveAsync(string listenerId, DeliveryLogChanges changes);
+}
+
+/// <summary>One stored delivery: its place in the listener's log, its status and the record as JSON.</summary>
+public sealed record DeliveryRow(long Seq, DeliveryStatus Status, byte[] Record);
+
+/// <summary>
+/// Deliveries to insert or replace, and deliveries (by <see cref="DeliveryRow.Seq"/>) to remove; with
+/// <paramref name="RemoveAll"/>, every stored delivery of the listener is removed first (it was deleted).
+/// </summary>
+public sealed record DeliveryLogChanges(IReadOnlyList<DeliveryRow> Upserts, IReadOnlyList<long> Removals, bool RemoveAll = false)
+{
+    public bool IsEmpty => Upserts.Count == 0 && Removals.Count == 0 && !RemoveAll;
+}

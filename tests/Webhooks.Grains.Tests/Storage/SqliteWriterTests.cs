@@ -1,0 +1,106 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Webhooks.Testing;
+
+namespace Webhooks.Storage;
+
+public sealed class SqliteWriterTests : IDisposable
+{
+    private readonly TestDeployment _deployment = new();
+    private readonly SqliteWriter _writer;
+
+    public SqliteWriterTests()
+    {
+        var options = Options.Create(new StorageOptions { ConnectionString = _deployment.ConnectionString });
+        SqliteSchemaInstaller.InstallAsync(_deployment.ConnectionString, NullLogger.Instance, CancellationToken.None).GetAwaiter().GetResult();
+        using (var connection = _deployment.OpenDatabase())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "CREATE TABLE Probe (Id INTEGER PRIMARY KEY, Value TEXT NOT NULL);";
+            command.ExecuteNonQuery();
+        }
+
+        _writer = new SqliteWriter(options, NullLogger<SqliteWriter>.Instance);
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _deployment.Dispose();
+    }
+
+    [Fact]
+    public async Task WritesQueuedWhileOneCommits_ShareTheNextCommit()
+    {
+        using var running = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var first = _writer.ExecuteAsync(s =>
+        {
+            running.Set();
+            release.Wait();
+            return s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", 0, "first");
+        });
+        running.Wait();
+
+        var queued = Enumerable.Range(1, 200)
+            .Select(i => _writer.ExecuteAsync(s => s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", i, "queued")))
+            .ToList();
+        release.Set();
+        await Task.WhenAll(queued.Append(first));
+
+        Assert.Equal(201, Count());
+        // The blocked write's batch, then one batch for all 200 queued behind it (the batch limit is 512).
+        Assert.Equal(2, _writer.Commits);
+    }
+
+    [Fact]
+    public async Task AFailingWrite_FailsAlone_AndItsNeighboursAreCommitted()
+    {
+        using var release = new ManualResetEventSlim();
+        var blocker = _writer.ExecuteAsync(s =>
+        {
+            release.Wait();
+            return s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", 1, "blocker");
+        });
+        var before = _writer.ExecuteAsync(s => s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", 2, "before"));
+        var duplicate = _writer.ExecuteAsync(s => s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", 2, "duplicate"));
+        var after = _writer.ExecuteAsync(s => s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", 3, "after"));
+        release.Set();
+
+        await Task.WhenAll(blocker, before, after);
+        await Assert.ThrowsAsync<SqliteException>(() => duplicate);
+        Assert.Equal(["blocker", "before", "after"], Values());
+    }
+
+    [Fact]
+    public async Task AWrite_IsVisibleToAnotherConnection_OnceItsTaskCompletes()
+    {
+        await _writer.ExecuteAsync(s => s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", 7, "durable"));
+
+        Assert.Equal(["durable"], Values());
+    }
+
+    private long Count()
+    {
+        using var connection = _deployment.OpenDatabase();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM Probe;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private List<string> Values()
+    {
+        using var connection = _deployment.OpenDatabase();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Value FROM Probe ORDER BY Id;";
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+}
