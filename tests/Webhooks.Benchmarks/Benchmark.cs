@@ -119,6 +119,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
             BodyBytes = _probe.Body.Length,
             Requests = raw.Delivered,
             LatencyMs = LoadGenerator.Percentiles(raw.LatenciesMs),
+            CpuMicrosecondsPerRequest = Math.Round(raw.CpuMicrosecondsPerDelivery, 1),
         };
     }
 
@@ -447,6 +448,8 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
         figures.EventsAcceptedPerSecond = Math.Round(peak.EventsAcceptedPerSecond, 1);
         figures.RatioToRawCeiling = report.RawCeiling is { RequestsPerSecond: > 0 } raw ? Math.Round(peak.DeliveriesPerSecond / raw.RequestsPerSecond, 3) : 0;
         figures.LatencyPeakMs = LoadGenerator.Percentiles(peak.LatenciesMs);
+        figures.CpuMicrosecondsPerDelivery = Math.Round(peak.CpuMicrosecondsPerDelivery, 1);
+        figures.CpuCostVsRaw = report.RawCeiling is { CpuMicrosecondsPerRequest: > 0 } r ? Math.Round(peak.CpuMicrosecondsPerDelivery / r.CpuMicrosecondsPerRequest, 2) : 0;
         figures.HalfPeakEventsPerSecond = Math.Round(halfRate, 1);
         figures.LatencyHalfPeakMs = LoadGenerator.Percentiles(half.LatenciesMs);
         figures.Deliveries = warm.Delivered + peak.Delivered + half.Delivered;

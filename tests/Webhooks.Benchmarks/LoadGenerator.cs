@@ -25,8 +25,12 @@ internal sealed record PhaseOutcome(
     IReadOnlyDictionary<int, long> DeliveriesByListener,
     IReadOnlyCollection<SampleDelivery> Samples,
     long Unsigned,
-    double MeanBodyBytes)
+    double MeanBodyBytes,
+    double CpuSeconds)
 {
+    /// <summary>This process's CPU time (server, listener and load generator together) per delivery, in microseconds.</summary>
+    public double CpuMicrosecondsPerDelivery => Delivered > 0 ? CpuSeconds * 1e6 / Delivered : 0;
+
     public double DeliveriesPerSecond => DeliverySeconds > 0 ? Delivered / DeliverySeconds : 0;
 
     public double EventsAcceptedPerSecond => PublishSeconds > 0 ? Published / PublishSeconds : 0;
@@ -77,6 +81,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
         var phase = listener.Begin(name);
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         long matched = 0, errors = 0, issued = 0;
+        var cpu = CpuTime();
         var start = Stopwatch.GetTimestamp();
         var end = duration is { } d ? start + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         Exception? firstError = null;
@@ -107,7 +112,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
             Console.Error.WriteLine($"  {name}: {errors} publishes failed; the first: {firstError.Message}");
         }
 
-        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds);
+        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu);
     }
 
     /// <summary>Publishes at <paramref name="eventsPerSecond"/>, evenly spaced, for <paramref name="duration"/>; then waits for every delivery.</summary>
@@ -117,6 +122,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         long matched = 0, errors = 0;
         var inFlight = new List<Task>();
+        var cpu = CpuTime();
         var start = Stopwatch.GetTimestamp();
         var total = Math.Max(1, (long)Math.Round(eventsPerSecond * duration.TotalSeconds));
         for (long i = 0; i < total; i++)
@@ -146,7 +152,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
 
         await Task.WhenAll(inFlight);
         var publishSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds);
+        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu);
     }
 
     /// <summary>
@@ -168,6 +174,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
         var phase = listener.Begin("raw");
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         long errors = 0, done = 0;
+        var cpu = CpuTime();
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
 
@@ -210,10 +217,10 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
 
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(Worker)));
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return await DrainAsync(phase, sent, done, errors, start, seconds);
+        return await DrainAsync(phase, sent, done, errors, start, seconds, cpu);
     }
 
-    private async Task<PhaseOutcome> DrainAsync(ReceivingListener.Phase phase, ConcurrentDictionary<string, long> sent, long expected, long errors, long start, double publishSeconds)
+    private async Task<PhaseOutcome> DrainAsync(ReceivingListener.Phase phase, ConcurrentDictionary<string, long> sent, long expected, long errors, long start, double publishSeconds, TimeSpan cpuAtStart)
     {
         var deadline = Stopwatch.StartNew();
         var distinct = 0L;
@@ -238,6 +245,8 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
             await Task.Delay(20);
         }
 
+        // Up to the last delivery's arrival, near enough: the drain polls every 20 ms.
+        var cpuAtLast = CpuTime();
         listener.End();
         var first = Distinct(phase, sent);
         var last = first.Count == 0 ? start : first.Values.Max();
@@ -247,7 +256,13 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
         return new PhaseOutcome(
             phase.Name, sent.Count, expected, first.Count, errors, publishSeconds,
             Stopwatch.GetElapsedTime(start, last).TotalSeconds, first.Count >= expected, latencies,
-            byListener, phase.Samples, phase.Unsigned, phase.MeanBodyBytes);
+            byListener, phase.Samples, phase.Unsigned, phase.MeanBodyBytes, (cpuAtLast - cpuAtStart).TotalSeconds);
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     /// <summary>The first receipt of each (listener, event) of this phase: at-least-once delivery may repeat one.</summary>

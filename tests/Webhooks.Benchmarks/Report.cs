@@ -19,6 +19,9 @@ internal sealed class RawCeilingFigures
     public int BodyBytes { get; set; }
     public long Requests { get; set; }
     public Latency LatencyMs { get; set; } = null!;
+
+    /// <summary>This process's CPU time per raw POST (sender and listener), in microseconds.</summary>
+    public double CpuMicrosecondsPerRequest { get; set; }
 }
 
 /// <summary>A throughput scenario: sustained deliveries/s at peak, and latency at peak and at half of it.</summary>
@@ -32,6 +35,12 @@ internal class ThroughputFigures
     public double DeliveriesPerSecond { get; set; }
     public double EventsAcceptedPerSecond { get; set; }
     public double RatioToRawCeiling { get; set; }
+
+    /// <summary>CPU time per delivery during the peak (server, listener and load generator), in microseconds.</summary>
+    public double CpuMicrosecondsPerDelivery { get; set; }
+
+    /// <summary><see cref="CpuMicrosecondsPerDelivery"/> over the raw ceiling's CPU time per POST: what a delivery costs in raw POSTs, whatever else runs on the machine.</summary>
+    public double CpuCostVsRaw { get; set; }
     public Latency LatencyPeakMs { get; set; } = null!;
     public double HalfPeakEventsPerSecond { get; set; }
     public Latency LatencyHalfPeakMs { get; set; } = null!;
@@ -138,11 +147,11 @@ internal sealed class Report
         s.AppendLine(Invariant($"Webhooks.Orleans benchmark: {Mode} mode, {Storage} storage, {Cores} cores, commit {commit}{(UncommittedChanges == true ? " + uncommitted changes" : "")}, {Runtime}, {(ServerGc ? "Server" : "Workstation")} GC"));
         s.AppendLine(Invariant($"Storage: {StorageNote}. Load: {Concurrency} requests in flight, {PayloadBytes}-byte payloads, peak phases {PeakSeconds:0.#} s, half-peak phases {HalfPeakSeconds:0.#} s."));
         s.AppendLine();
-        s.AppendLine(Invariant($"{"Scenario",-44} {"deliveries/s",12} {"vs raw",7}  {"peak p50 / p95 / p99 ms",-26} {"half-peak p50 / p95 / p99 ms",-26}"));
-        s.AppendLine(new string('-', 120));
+        s.AppendLine(Invariant($"{"Scenario",-44} {"deliveries/s",12} {"vs raw",7}  {"peak p50 / p95 / p99 ms",-26} {"half-peak p50 / p95 / p99 ms",-26} {"CPU/delivery vs raw",-16}"));
+        s.AppendLine(new string('-', 140));
         if (RawCeiling is { } raw)
         {
-            s.AppendLine(Invariant($"{$"raw ceiling: HttpClient POST, {raw.BodyBytes} B",-44} {raw.RequestsPerSecond,12:N0} {1.0,7:0.00}  {Lat(raw.LatencyMs),-26} {"-",-26}"));
+            s.AppendLine(Invariant($"{$"raw ceiling: HttpClient POST, {raw.BodyBytes} B",-44} {raw.RequestsPerSecond,12:N0} {1.0,7:0.00}  {Lat(raw.LatencyMs),-26} {"-",-26} {raw.CpuMicrosecondsPerRequest,6:0} µs {1.0,5:0.0}×"));
             if (raw.RequestsPerSecondAtEnd > 0)
             {
                 s.AppendLine(Invariant($"{"raw ceiling again, after the scenarios",-44} {raw.RequestsPerSecondAtEnd,12:N0} {raw.RequestsPerSecondAtEnd / raw.RequestsPerSecond,7:0.00}"));
@@ -191,7 +200,7 @@ internal sealed class Report
         {
             if (f is not null)
             {
-                s.AppendLine(Invariant($"{name,-44} {f.DeliveriesPerSecond,12:N0} {f.RatioToRawCeiling,7:0.00}  {Lat(f.LatencyPeakMs),-26} {Lat(f.LatencyHalfPeakMs),-26}"));
+                s.AppendLine(Invariant($"{name,-44} {f.DeliveriesPerSecond,12:N0} {f.RatioToRawCeiling,7:0.00}  {Lat(f.LatencyPeakMs),-26} {Lat(f.LatencyHalfPeakMs),-26} {f.CpuMicrosecondsPerDelivery,6:0} µs {f.CpuCostVsRaw,5:0.0}×"));
             }
         }
     }

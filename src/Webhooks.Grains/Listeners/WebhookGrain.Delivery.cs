@@ -16,8 +16,8 @@ namespace Webhooks.Listeners;
 /// Invariant: a delivery leaves <see cref="DeliveryStatus.Pending"/> only after the outcome that ends it is on
 /// storage. An attempt in flight is not recorded anywhere, so a crash mid-attempt means the delivery is simply
 /// still pending — the next activation sends it again (at-least-once; listeners de-duplicate on webhook-id).
-/// What brings a listener with pending deliveries back after a restart is a reminder, registered while it has
-/// any; while active, a grain timer polls for due attempts.
+/// What brings a listener with pending deliveries back after a restart is a reminder, registered with its first
+/// pending delivery and removed by a tick that finds none; while active, a grain timer polls for due attempts.
 /// </remarks>
 public sealed partial class WebhookGrain
 {
@@ -145,9 +145,17 @@ public sealed partial class WebhookGrain
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // A reminder left over from a crash (nothing pending any more) is removed by the pump.
         _reminderRegistered = true;
         Pump();
+
+        // The reminder is removed only here, a full wake interval after the queue last drained, and not each
+        // time it drains: under load the pending count crosses zero constantly, and a reminder-table write for
+        // each crossing cost more than the deliveries themselves.
+        if (Queue.PendingCount == 0)
+        {
+            ForgetReminder();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -224,6 +232,11 @@ public sealed partial class WebhookGrain
         }
 
         Queue.Trim(o.LogRetention);
+
+        // The slot is free now: the next due attempt need not wait for this outcome's write. That write only
+        // moves this delivery out of Pending; should it fail, the activation starts over from storage, where
+        // the delivery is still pending, and sends it again.
+        Pump();
         try
         {
             await WriteDeliveriesAsync();
@@ -306,9 +319,10 @@ public sealed partial class WebhookGrain
         }
 
         KeepAwake(active: false, pending: false);
+        ForgetReminder();
     }
 
-    /// <summary>A poll timer while attempts may come due; a reminder while anything is pending, so a restart wakes us.</summary>
+    /// <summary>A poll timer while attempts may come due; a reminder from the first pending delivery on, so a restart wakes us.</summary>
     private void KeepAwake(bool active, bool pending)
     {
         if (active && _poll is null)
@@ -323,10 +337,19 @@ public sealed partial class WebhookGrain
             _poll = null;
         }
 
-        if (pending != _reminderRegistered && !_stopping.IsCancellationRequested)
+        if (pending && !_reminderRegistered && !_stopping.IsCancellationRequested)
         {
-            _reminderRegistered = pending;
-            _ = UpdateReminderAsync(pending);
+            _reminderRegistered = true;
+            _ = UpdateReminderAsync(register: true);
+        }
+    }
+
+    private void ForgetReminder()
+    {
+        if (_reminderRegistered && !_stopping.IsCancellationRequested)
+        {
+            _reminderRegistered = false;
+            _ = UpdateReminderAsync(register: false);
         }
     }
 

@@ -8,14 +8,15 @@ namespace Webhooks.Server.Operations;
 /// <summary>
 /// OpenTelemetry metrics and traces: the dispatcher's meter, Orleans' own meter and activity sources, ASP.NET Core,
 /// outgoing HTTP and the runtime. Exported over OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set
-/// (protocol, headers and service name from the other <c>OTEL_*</c> variables); otherwise collected but not sent.
+/// (protocol, headers and service name from the other <c>OTEL_*</c> variables); otherwise metrics are collected
+/// (for in-process readers) and traces are not recorded at all.
 /// </summary>
 internal static class TelemetrySetup
 {
     public static void AddWebhooksTelemetry(this WebApplicationBuilder builder)
     {
         var export = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("webhooks-orleans"))
             .WithMetrics(metrics =>
             {
@@ -27,16 +28,17 @@ internal static class TelemetrySetup
                 {
                     metrics.AddOtlpExporter();
                 }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
-                    .AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation();
-                if (export)
-                {
-                    tracing.AddOtlpExporter();
-                }
             });
+
+        // Traces exist only to be exported: collecting them with nowhere to send them would still create an
+        // Activity for every grain call and HTTP exchange on the delivery path.
+        if (export)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter());
+        }
     }
 }
