@@ -62,6 +62,10 @@ public static class WebhooksSiloBuilderExtensions
             IsSqlite(sp)
                 ? ActivatorUtilities.CreateInstance<SqliteDeliveryLog>(sp)
                 : ActivatorUtilities.CreateInstance<PostgreSqlDeliveryLog>(sp));
+        silo.Services.TryAddSingleton<IAcceptedEvents>(sp =>
+            IsSqlite(sp)
+                ? ActivatorUtilities.CreateInstance<SqliteAcceptedEvents>(sp)
+                : ActivatorUtilities.CreateInstance<PostgreSqlAcceptedEvents>(sp));
 
         // Reminders live in the same database (OrleansRemindersTable, schema 002). The reminder table reads its
         // queries when the reminder service starts (RuntimeGrainServices), after the installer (RuntimeInitialize).

@@ -1,44 +1,39 @@
 using Webhooks.Delivery;
 using Webhooks.Routing;
-using Webhooks.Storage;
 using Webhooks.Telemetry;
 
 namespace Webhooks.Publishing;
 
-/// <summary>The record that an event was accepted, and with what outcome.</summary>
-[GenerateSerializer, Alias("webhooks.AcceptedEvent")]
-public sealed class AcceptedEvent
-{
-    [Id(0)] public bool Accepted { get; set; }
-    [Id(1)] public int MatchedWebhooks { get; set; }
-    [Id(2)] public DateTimeOffset AcceptedAt { get; set; }
-}
-
 /// <summary>
-/// De-duplicates publishing. The outcome is stored only after every matching listener has the event on storage,
+/// De-duplicates publishing. The outcome is recorded only after every matching listener has the event on storage,
 /// so a publish that failed midway (no 202) is safely repeated — listeners that already queued the event id
 /// ignore it — and one that succeeded is answered from the record without delivering again.
 /// </summary>
-public sealed class EventGrain(
-    [PersistentState("event", WebhookStorage.ProviderName)] IPersistentState<AcceptedEvent> accepted,
-    TimeProvider time,
-    WebhookMetrics metrics) : Grain, IEventGrain
+/// <remarks>
+/// A local, stateless worker per tenant that interleaves its publishes: the record is a row of
+/// <see cref="IAcceptedEvents"/>, not grain state, so an event costs no activation, placement or directory entry.
+/// Two publishes of one new event id racing each other both reach the router; the listeners queue it once, and
+/// both answer with the first record's count.
+/// </remarks>
+[StatelessWorker]
+[Reentrant]
+public sealed class EventGrain(IAcceptedEvents accepted, TimeProvider time, WebhookMetrics metrics) : Grain, IEventGrain
 {
     public async Task<PublishResult> PublishAsync(EventEnvelope envelope)
     {
-        if (!accepted.State.Accepted)
+        if (envelope.TenantId != this.GetPrimaryKeyString())
         {
-            var matched = await GrainFactory.GetGrain<IEventRouterGrain>(envelope.TenantId).PublishAsync(envelope);
-            accepted.State.Accepted = true;
-            accepted.State.MatchedWebhooks = matched;
-            accepted.State.AcceptedAt = time.GetUtcNow();
-            await accepted.WriteStateAsync();
-            metrics.EventPublished(matched);
+            throw new ArgumentException("An event is published through its own tenant's event grain.", nameof(envelope));
         }
 
-        // One activation per event would pile up at any real publish rate; a repeat publish just reads the record.
-        DeactivateOnIdle();
+        if (await accepted.FindAsync(envelope.TenantId, envelope.EventId) is { } earlier)
+        {
+            return new PublishResult(envelope.EventId, earlier);
+        }
 
-        return new PublishResult(envelope.EventId, accepted.State.MatchedWebhooks);
+        var matched = await GrainFactory.GetGrain<IEventRouterGrain>(envelope.TenantId).PublishAsync(envelope);
+        var recorded = await accepted.RecordAsync(envelope.TenantId, envelope.EventId, matched, time.GetUtcNow());
+        metrics.EventPublished(matched);
+        return new PublishResult(envelope.EventId, recorded);
     }
 }

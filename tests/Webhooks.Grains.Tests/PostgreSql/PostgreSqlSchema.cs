@@ -13,6 +13,7 @@ internal static class PostgreSqlSchema
         (2, "002-reminders.sql"),
         (3, "003-clustering.sql"),
         (4, "004-delivery-log.sql"),
+        (5, "005-accepted-events.sql"),
     ];
 
     /// <summary>The keys the 10.4.2 grain storage provider loads (DeleteStorageKey only with DeleteStateOnClear).</summary>
