@@ -117,6 +117,19 @@ public sealed class DeliveryValidationTests(DeliveryServer server) : ApiTest(ser
         await Problems.AssertProblemAsync(recover, HttpStatusCode.NotFound, "NotFound");
     }
 
+    [Fact]
+    public async Task Deliveries_OfAPageWhoseOffsetOverflowsAnInt_IsEmpty()
+    {
+        var (tenant, id) = await TenantWithListenerOnAllEventsAsync();
+        using var test = await tenant.Client.PostAsync($"{Route}/{id}/test", null);
+        Assert.Equal(HttpStatusCode.NoContent, test.StatusCode);
+
+        var page = await tenant.Client.DeliveriesAsync(id, "?pageNumber=2147483647&pageSize=20");
+
+        Assert.Empty(page.GetProperty("items").EnumerateArray());
+        Assert.Equal(1, page.Int("elementsTotal"));
+    }
+
     private async Task<(TestTenant Tenant, string ListenerId)> TenantWithListenerOnAllEventsAsync()
     {
         var tenant = await Server.CreateTenantAsync("Validation");
