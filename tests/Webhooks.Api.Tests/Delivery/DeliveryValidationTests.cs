@@ -53,6 +53,22 @@ public sealed class DeliveryValidationTests(DeliveryServer server) : ApiTest(ser
         Assert.Equal(0, (await tenant.Client.DeliveriesAsync(id)).Int("elementsTotal"));
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })] // an encoded surrogate
+    [InlineData(new byte[] { 0xC0, 0xAF })] // an overlong '/'
+    [InlineData(new byte[] { 0xFF })]
+    public async Task Publish_WithAPayloadThatIsNotUtf8_Returns400_AndDeliversNothing(byte[] invalid)
+    {
+        var (tenant, id) = await TenantWithListenerOnAllEventsAsync();
+        using var body = new ByteArrayContent([.. """{"eventCode":"entitlement.created","resourceId":"r","payload":{"note":"a"""u8, .. invalid, .. "\"}}"u8]);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await tenant.Client.PostAsync(DeliveryClient.EventsRoute, body);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest, "InvalidJson");
+        Assert.Equal(0, (await tenant.Client.DeliveriesAsync(id)).Int("elementsTotal"));
+    }
+
     [Fact]
     public async Task Publish_WithoutAKey_Returns401_AndAsTextReturns415()
     {
