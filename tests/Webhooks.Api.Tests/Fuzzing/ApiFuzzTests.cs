@@ -31,7 +31,7 @@ public sealed class ApiFuzzTests(FuzzServer server, ITestOutputHelper output) : 
         await using var listener = await ScriptedListener.StartAsync();
         var endpoint = listener.Endpoint(200);
 
-        var (untouched, untouchedListeners) = await UntouchedTenantAsync(endpoint);
+        var (untouched, untouchedListeners, untouchedSecret) = await UntouchedTenantAsync(endpoint);
         var before = await TenantSnapshot.TakeAsync(untouched.Client, Server.Platform, untouched.Id, untouchedListeners);
         var targets = await FuzzedTenantAsync(endpoint, untouched.Id, untouchedListeners[0]);
         var operations = await ApiSurface.ReadAsync(Server.Platform);
@@ -72,6 +72,11 @@ public sealed class ApiFuzzTests(FuzzServer server, ITestOutputHelper output) : 
 
         await AssertStillServesAsync(targets);
         Assert.Equal(before, await TenantSnapshot.TakeAsync(untouched.Client, Server.Platform, untouched.Id, untouchedListeners));
+
+        // Nor was its secret rotated, which no GET shows: the next delivery is signed with the original secret alone.
+        var (eventId, _) = await untouched.Client.PublishAsync("customer.updated");
+        var delivered = Assert.Single(await endpoint.WaitForAsync(eventId));
+        Assert.True(delivered.Verifies(Assert.Single(delivered.StandardSignatures()), untouchedSecret));
     }
 
     private static ulong Seed() =>
@@ -93,13 +98,15 @@ public sealed class ApiFuzzTests(FuzzServer server, ITestOutputHelper output) : 
         return new FuzzResponse((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
     }
 
-    /// <summary>A tenant with two listeners that have each delivered, and a test event: state the fuzzing must not change.</summary>
-    private async Task<(TestTenant Tenant, string[] ListenerIds)> UntouchedTenantAsync(ScriptedEndpoint endpoint)
+    /// <summary>A tenant with two listeners that have each delivered, and a test event: state the fuzzing must not change. Returns the first listener's secret.</summary>
+    private async Task<(TestTenant Tenant, string[] ListenerIds, string Secret)> UntouchedTenantAsync(ScriptedEndpoint endpoint)
     {
         var tenant = await Server.CreateTenantAsync("Untouched");
+        var first = await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), "*");
+        var secret = first.String("secret");
         var ids = new[]
         {
-            (await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), "*")).String("id"),
+            first.String("id"),
             (await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), "entitlement.created", "customer.created")).String("id"),
         };
         var (eventId, _) = await tenant.Client.PublishAsync("entitlement.created");
@@ -111,13 +118,14 @@ public sealed class ApiFuzzTests(FuzzServer server, ITestOutputHelper output) : 
         }
 
         // The test event has an id of its own: wait until nothing in that log is pending any more.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while ((await tenant.Client.DeliveriesAsync(ids[1])).GetProperty("items").EnumerateArray() is var items
             && (items.Count() < 2 || items.Any(d => d.String("status") == "pending")))
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(25));
+            await Task.Delay(TimeSpan.FromMilliseconds(25), deadline.Token);
         }
 
-        return (tenant, ids);
+        return (tenant, ids, secret);
     }
 
     private async Task<FuzzTargets> FuzzedTenantAsync(ScriptedEndpoint endpoint, string untouchedTenantId, string untouchedListenerId)
