@@ -8,6 +8,7 @@ namespace Webhooks.Api.Tests.Delivery;
 /// the delivery log says what happened, the dispatcher reads no more than it keeps, and a healthy listener of the
 /// same tenant and event is served all the while.
 /// </summary>
+[Collection(ResourceHeavy.Name)]
 public sealed class DeliveryFaultTests(FaultServer server) : ApiTest(server), IClassFixture<FaultServer>
 {
     private const int AttemptsUntilFailed = 3; // right away, then the two steps of the test schedule

@@ -15,11 +15,11 @@ public sealed class FuzzRequests(FuzzTargets targets, IReadOnlyList<ApiOperation
 
     /// <summary>A request for HttpClient.</summary>
     public Gen<FuzzRequest> Request => Gen.Frequency(
-        (90, Gen.Select(Gen.OneOf(operations.ToArray()), Credentials, Gen.Int[0, 99], Gen.Int[0, targets.ListenerIds.Count - 1])
+        (92, Gen.Select(Gen.OneOf(operations.ToArray()), Credentials, Gen.Int[0, 99], Gen.Int[0, targets.ListenerIds.Count - 1])
             .SelectMany(t => ForOperation(t.Item1, t.Item2, t.Item3, t.Item4))),
         (6, Gen.Select(PathTrick, Credentials, Gen.OneOf(Methods)).Select(t => new FuzzRequest(t.Item3, t.Item1, t.Item2, null))),
         // Raw, because HttpClient gives up on the answer when the server refuses the body before it is all sent.
-        (4, Gen.Select(Gen.OneOf(operations.ToArray()), Credentials, Huge).Select(t => new FuzzRequest(t.Item1.Method.Method, Path(t.Item1, RealParameter), [.. t.Item2, Json], t.Item3, Raw: true))));
+        (2, Gen.Select(Gen.OneOf(operations.ToArray()), Credentials, Huge).Select(t => new FuzzRequest(t.Item1.Method.Method, Path(t.Item1, RealParameter), [.. t.Item2, Json], t.Item3, Raw: true))));
 
     /// <summary>A request written on a raw socket: duplicated credentials, dot segments, raw bytes, broken framing.</summary>
     public Gen<FuzzRequest> RawRequest => Gen.Frequency(
