@@ -56,7 +56,8 @@ app.UseAuthorization();
 
 app.MapWebhooksHealth();
 app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiClaims.PlatformPolicy).ExcludeFromDescription();
-app.MapOpenApi();
+// One document, at a fixed path: the default "/openapi/{documentName}.json" answers any other name with a plain-text 404.
+app.MapOpenApi("/openapi/v1.json");
 app.MapScalarApiReference();
 app.MapWebhooksApi();
 

@@ -1,7 +1,9 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 
 namespace Webhooks.Api.Errors;
 
@@ -19,6 +21,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             BadHttpRequestException { InnerException: JsonException json } b =>
                 (b.StatusCode, "InvalidJson", $"The body is not valid JSON of the expected shape (at {json.Path ?? "$"}, line {json.LineNumber + 1})."),
             BadHttpRequestException b => (b.StatusCode, b.StatusCode == StatusCodes.Status400BadRequest ? "BadRequest" : "RequestRejected", b.Message),
+            // Body binding throws these, not a bad-request exception, for a charset no encoding answers to (or UTF-7's, disabled).
+            InvalidOperationException or NotSupportedException when HasUnknownCharset(httpContext.Request) =>
+                (StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", "The Content-Type names a charset that is not a known encoding; send JSON as UTF-8."),
             TimeoutException or OrleansException => (StatusCodes.Status503ServiceUnavailable, "Unavailable", "The service is temporarily unavailable; retry later."),
             _ => (StatusCodes.Status500InternalServerError, "InternalError", "An unexpected error occurred."),
         };
@@ -35,6 +40,24 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             Exception = exception,
             ProblemDetails = { Status = status, Detail = detail, Extensions = { ["errorCode"] = errorCode } },
         });
+    }
+
+    private static bool HasUnknownCharset(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || type.Charset.Value is not { } charset)
+        {
+            return false;
+        }
+
+        try
+        {
+            Encoding.GetEncoding(charset);
+            return false;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return true;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]

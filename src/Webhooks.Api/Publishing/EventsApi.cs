@@ -1,8 +1,12 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Webhooks.Api.Auth;
+using Webhooks.Api.Errors;
 using Webhooks.Api.Validation;
 using Webhooks.Publishing;
 
@@ -30,9 +34,22 @@ public static class EventsApi
         return group;
     }
 
-    private static async Task<Accepted<PublishEventResponse>> PublishAsync(PublishEventRequest body, TenantScope tenant, IWebhookPublisher publisher)
+    private static async Task<Results<Accepted<PublishEventResponse>, ProblemHttpResult>> PublishAsync(
+        PublishEventRequest body, TenantScope tenant, IWebhookPublisher publisher)
     {
-        var payload = body.Payload is { ValueKind: not System.Text.Json.JsonValueKind.Null } json ? json.GetRawText() : null;
+        string? payload = null;
+        if (body.Payload is { ValueKind: not JsonValueKind.Null } json)
+        {
+            // A JsonElement keeps its text as raw bytes whose UTF-8 is checked only when read; bytes that are not UTF-8
+            // make the body unparsable, like anywhere else in it.
+            if (!Utf8.IsValid(JsonMarshal.GetRawUtf8Value(json)))
+            {
+                return ApiProblem.Create(StatusCodes.Status400BadRequest, "InvalidJson", "The body is not valid JSON: the payload holds bytes that are not UTF-8.");
+            }
+
+            payload = json.GetRawText();
+        }
+
         var result = await publisher.PublishAsync(tenant.TenantId, new WebhookEvent(body.EventCode!, body.ResourceId, payload, body.EventId));
         return TypedResults.Accepted((string?)null, new PublishEventResponse(result.EventId, result.MatchedWebhooks));
     }

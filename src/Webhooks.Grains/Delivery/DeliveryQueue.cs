@@ -217,7 +217,7 @@ public sealed class DeliveryQueue
     {
         var matching = _log.Where(d => status is null || d.Status == status).ToList();
         var items = Enumerable.Range(0, matching.Count).Reverse()
-            .Skip((pageNumber - 1) * pageSize).Take(pageSize)
+            .Skip(PageOffset.Of(pageNumber, pageSize)).Take(pageSize)
             .Select(i => View(matching[i]));
         return new DeliveryPage([.. items], matching.Count);
     }

@@ -65,7 +65,7 @@ public sealed class EventRouterGrain(
 
     public async Task<ListenerPage> ListAsync(int pageNumber, int pageSize)
     {
-        var ids = _index.InOrder((pageNumber - 1) * pageSize, pageSize).ToArray();
+        var ids = _index.InOrder(PageOffset.Of(pageNumber, pageSize), pageSize).ToArray();
         var views = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IWebhookGrain>(id).GetAsync()));
         return new ListenerPage([.. views.OfType<WebhookView>()], _index.Count);
     }

@@ -53,6 +53,22 @@ public sealed class DeliveryValidationTests(DeliveryServer server) : ApiTest(ser
         Assert.Equal(0, (await tenant.Client.DeliveriesAsync(id)).Int("elementsTotal"));
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })] // an encoded surrogate
+    [InlineData(new byte[] { 0xC0, 0xAF })] // an overlong '/'
+    [InlineData(new byte[] { 0xFF })]
+    public async Task Publish_WithAPayloadThatIsNotUtf8_Returns400_AndDeliversNothing(byte[] invalid)
+    {
+        var (tenant, id) = await TenantWithListenerOnAllEventsAsync();
+        using var body = new ByteArrayContent([.. """{"eventCode":"entitlement.created","resourceId":"r","payload":{"note":"a"""u8, .. invalid, .. "\"}}"u8]);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await tenant.Client.PostAsync(DeliveryClient.EventsRoute, body);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest, "InvalidJson");
+        Assert.Equal(0, (await tenant.Client.DeliveriesAsync(id)).Int("elementsTotal"));
+    }
+
     [Fact]
     public async Task Publish_WithoutAKey_Returns401_AndAsTextReturns415()
     {
@@ -115,6 +131,19 @@ public sealed class DeliveryValidationTests(DeliveryServer server) : ApiTest(ser
 
         using var recover = await tenant.Client.PostAsync($"{Route}/{unknown}/recover", Json.Raw("""{"since":"2020-01-01T00:00:00Z"}"""));
         await Problems.AssertProblemAsync(recover, HttpStatusCode.NotFound, "NotFound");
+    }
+
+    [Fact]
+    public async Task Deliveries_OfAPageWhoseOffsetOverflowsAnInt_IsEmpty()
+    {
+        var (tenant, id) = await TenantWithListenerOnAllEventsAsync();
+        using var test = await tenant.Client.PostAsync($"{Route}/{id}/test", null);
+        Assert.Equal(HttpStatusCode.NoContent, test.StatusCode);
+
+        var page = await tenant.Client.DeliveriesAsync(id, "?pageNumber=2147483647&pageSize=20");
+
+        Assert.Empty(page.GetProperty("items").EnumerateArray());
+        Assert.Equal(1, page.Int("elementsTotal"));
     }
 
     private async Task<(TestTenant Tenant, string ListenerId)> TenantWithListenerOnAllEventsAsync()

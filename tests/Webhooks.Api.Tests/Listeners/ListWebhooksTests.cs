@@ -120,6 +120,20 @@ public sealed class ListWebhooksTests(ApiServer server) : ApiTest(server), IClas
         Assert.Equal(ListenerCount - 1, page.Int("elementsTotal"));
     }
 
+    [Theory]
+    [InlineData("?pageNumber=2147483647&pageSize=20")]
+    [InlineData("?pageNumber=21474838&pageSize=100")]
+    public async Task List_OfAPageWhoseOffsetOverflowsAnInt_IsEmpty(string query)
+    {
+        var tenant = await Server.CreateTenantAsync();
+        await tenant.Client.CreateListenerAsync();
+
+        var page = await tenant.Client.ListAsync(query);
+
+        Assert.Empty(page.GetProperty("items").EnumerateArray());
+        Assert.Equal(1, page.Int("elementsTotal"));
+    }
+
     private async Task<(TestTenant Tenant, string[] Created)> TenantWithListenersAsync()
     {
         var tenant = await Server.CreateTenantAsync();

@@ -112,6 +112,23 @@ public sealed class WebhookValidationTests(ApiServer server) : ApiTest(server), 
     }
 
     [Theory]
+    [InlineData("bogus")]
+    [InlineData("\"no-such-encoding\"")]
+    [InlineData("utf-7")]
+    public async Task Create_WithAnUnknownCharset_Returns415_NotA500(string charset)
+    {
+        var tenant = await TenantWithOneListenerAsync();
+        var before = await tenant.Client.SnapshotAsync();
+        using var body = new ByteArrayContent("""{"uri":"https://hooks.example.com/a","subscriptions":["*"]}"""u8.ToArray());
+        body.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
+
+        using var response = await tenant.Client.PostAsync(Route, body);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType");
+        Assert.Equal(before, await tenant.Client.SnapshotAsync());
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("null")]
     public async Task Create_WithoutABody_Returns400(string json)

@@ -50,6 +50,18 @@ public sealed class OpenApiTests(ApiServer server) : ApiTest(server), IClassFixt
         Assert.Equal("bearer", scheme.String("scheme"));
     }
 
+    [Theory]
+    [InlineData("/openapi/v2.json")]
+    [InlineData("/openapi/x.json")]
+    public async Task UnknownOpenApiDocument_Returns404Problem(string path)
+    {
+        using var client = Server.CreateClient();
+
+        using var response = await client.GetAsync(path);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
     [Fact]
     public async Task ApiReference_AtScalar_Returns200Html()
     {

@@ -1,0 +1,15 @@
+namespace Webhooks.Api.Tests.Fuzzing;
+
+/// <summary>
+/// The real things the fuzzer aims at: the fuzzed tenant (its key, listeners and an event), the platform key, and
+/// an untouched tenant whose ids it may name only with keys that must not reach it.
+/// </summary>
+public sealed record FuzzTargets(
+    string PlatformKey,
+    string TenantId,
+    string TenantKey,
+    IReadOnlyList<string> ListenerIds,
+    string EventId,
+    string ListenerUri,
+    string UntouchedTenantId,
+    string UntouchedListenerId);
