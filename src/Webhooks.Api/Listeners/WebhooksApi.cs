@@ -59,9 +59,15 @@ public static class WebhooksApi
     private static Ok<EventTypeList> GetEventTypes(EventCatalog catalog, TenantScope tenant) =>
         TypedResults.Ok(new EventTypeList([.. catalog.EventTypes.Select(e => new EventTypeModel(e.Type, e.Code, e.Description))], catalog.EventTypes.Count));
 
-    private static async Task<Created<CreatedWebhookModel>> CreateAsync(WebhookRequest body, TenantScope tenant, IGrainFactory grains)
+    private static async Task<Results<Created<CreatedWebhookModel>, ProblemHttpResult>> CreateAsync(WebhookRequest body, TenantScope tenant, IGrainFactory grains)
     {
         var created = await grains.GetGrain<IEventRouterGrain>(tenant.TenantId).AddAsync(ToDefinition(body));
+        if (created is null)
+        {
+            return ApiProblem.Create(StatusCodes.Status409Conflict, "ListenerLimitReached",
+                "The tenant already has as many webhook listeners as it may (Webhooks:Limits:MaxListenersPerTenant); delete one first.");
+        }
+
         var view = created.Listener;
         return TypedResults.Created($"/api/v1/account/webhooks/{view.Id}", new CreatedWebhookModel(
             view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt, created.Secret));
