@@ -7,6 +7,7 @@ using Webhooks.Api.Auth;
 using Webhooks.Api.Catalog;
 using Webhooks.Api.Deliveries;
 using Webhooks.Api.Errors;
+using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
 using Webhooks.Listeners;
 using Webhooks.Routing;
@@ -16,15 +17,12 @@ namespace Webhooks.Api.Listeners;
 /// <summary>The compatible <c>api/v1/account/webhooks</c> endpoints: add, list, get, edit and delete listeners, and the event catalog.</summary>
 public static class WebhooksApi
 {
-    public const long MaxBodyBytes = 64 * 1024;
-
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("api/v1/account/webhooks")
-            .RequireAuthorization(ApiClaims.AnyKeyPolicy)
+            .RequireApiKey(ApiClaims.AnyKeyPolicy)
             .WithTags("Webhooks")
-            .WithRequestSizeLimit(MaxBodyBytes)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .WithRequestSizeLimit(routes.Limits().MaxManagementBodyBytes);
 
         group.MapGet("events", GetEventTypes)
             .WithName("GetWebhookEventTypes")
@@ -32,6 +30,7 @@ public static class WebhooksApi
 
         group.MapPost("", CreateAsync)
             .Validates<WebhookRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("CreateWebhook")
             .WithSummary("Adds a listener.");
 
