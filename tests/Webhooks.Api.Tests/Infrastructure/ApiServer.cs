@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Webhooks.Api.Tests.Infrastructure;
@@ -26,6 +27,9 @@ public class ApiServer : IAsyncLifetime
     public ResponseLog Responses { get; } = new();
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The server's own services (silo and API share them), for what a test must check from inside.</summary>
+    public IServiceProvider Services => _factory!.Services;
 
     /// <summary>A client that sends the platform key and no tenant.</summary>
     public HttpClient Platform { get; private set; } = null!;
@@ -53,6 +57,8 @@ public class ApiServer : IAsyncLifetime
             {
                 web.UseSetting(key, value);
             }
+
+            web.ConfigureTestServices(ConfigureServices);
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
@@ -124,6 +130,11 @@ public class ApiServer : IAsyncLifetime
 
     /// <summary>Configuration a derived fixture adds on top of the test defaults.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> AdditionalSettings() => [];
+
+    /// <summary>Services a derived fixture replaces after the server's own registrations (a test double for DNS, say).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     private static int FreeTcpPort()
     {
