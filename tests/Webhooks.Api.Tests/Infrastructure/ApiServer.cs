@@ -28,6 +28,9 @@ public class ApiServer : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The SQLite file the server stores everything in.</summary>
+    public string DatabasePath => Path.Combine(_dataFolder, "webhooks.db");
+
     /// <summary>The server's own services (silo and API share them), for what a test must check from inside.</summary>
     public IServiceProvider Services => _factory!.Services;
 
@@ -40,7 +43,7 @@ public class ApiServer : IAsyncLifetime
         {
             // Kestrel listens where UseKestrel below says; this only keeps the app from choosing its own default.
             ["urls"] = "http://127.0.0.1:0",
-            ["ConnectionStrings:Webhooks"] = $"Data Source={Path.Combine(_dataFolder, "webhooks.db")}",
+            ["ConnectionStrings:Webhooks"] = $"Data Source={DatabasePath}",
             ["Webhooks:Cluster:SiloPort"] = FreeTcpPort().ToString(),
             ["Webhooks:Cluster:GatewayPort"] = FreeTcpPort().ToString(),
             ["Webhooks:Cluster:ClusterId"] = "api-tests-" + Guid.NewGuid().ToString("N"),
