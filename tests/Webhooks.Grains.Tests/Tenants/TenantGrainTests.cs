@@ -83,7 +83,9 @@ public sealed class TenantGrainTests(ClusterFixture fixture) : IClassFixture<Clu
         var listed = (await tenant.ListKeysAsync())!.Keys;
         Assert.Equal([first.KeyId, second.KeyId], listed.Select(k => k.Id));
         Assert.Equal([null, "ci"], listed.Select(k => k.Name));
-        Assert.All(listed, k => Assert.DoesNotContain(k.Prefix == first.Prefix ? first.Secret : second.Secret, k.ToString(), StringComparison.Ordinal));
+        var shown = string.Join("\n", listed);
+        Assert.DoesNotContain(first.Secret, shown, StringComparison.Ordinal);
+        Assert.DoesNotContain(second.Secret, shown, StringComparison.Ordinal);
     }
 
     [Fact]
