@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,6 +11,7 @@ using Webhooks.Api.Catalog;
 using Webhooks.Api.Deliveries;
 using Webhooks.Api.Publishing;
 using Webhooks.Api.Errors;
+using Webhooks.Api.Limits;
 using Webhooks.Api.Listeners;
 using Webhooks.Api.Tenants;
 using Webhooks.Api.Validation;
@@ -40,9 +42,12 @@ public static class WebhooksApiExtensions
             .Validate(o => o.EventTypes.All(e => !string.IsNullOrWhiteSpace(e.Code) && e.Code != EventCatalog.AllEvents),
                 "Every configured event type needs a code, and '*' is reserved.")
             .ValidateOnStart();
+        services.AddOptions<ApiLimitsOptions>().BindConfiguration(ApiLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EventCatalog>();
         services.AddSingleton<IRequestValidator<WebhookRequest>, WebhookRequestValidator>();
         services.AddSingleton<IRequestValidator<CreateTenantRequest>, CreateTenantRequestValidator>();
+        services.AddSingleton<IRequestValidator<CreateApiKeyRequest>, CreateApiKeyRequestValidator>();
         services.AddSingleton<IRequestValidator<PublishEventRequest>, PublishEventRequestValidator>();
         services.AddSingleton<IRequestValidator<RecoverRequest>, RecoverRequestValidator>();
         services.TryAddSingleton(TimeProvider.System);
@@ -58,6 +63,11 @@ public static class WebhooksApiExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiClaims.AnyKeyPolicy, p => p.RequireAuthenticatedUser())
             .AddPolicy(ApiClaims.PlatformPolicy, p => p.RequireClaim(ApiClaims.Platform));
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy<string, ApiKeyRateLimitPolicy>(ApiKeyRateLimitPolicy.Name);
+        });
         return services;
     }
 

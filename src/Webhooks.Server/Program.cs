@@ -53,6 +53,7 @@ app.UseStatusCodePages();
 app.UseWebhooksPage();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter(); // after authorization: requests are counted per authenticated key
 
 app.MapWebhooksHealth();
 app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiClaims.PlatformPolicy).ExcludeFromDescription();

@@ -353,7 +353,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
                 for (var l = 0; l < options.ScaleListenersPerTenant && setup.Elapsed < options.SetupBudget; l++)
                 {
                     var n = (t * options.ScaleListenersPerTenant) + l;
-                    ids[n] = (await router.AddAsync(new ListenerDefinition(idle, [codes[n % codes.Length]], null))).Listener.Id;
+                    ids[n] = (await router.AddAsync(new ListenerDefinition(idle, [codes[n % codes.Length]], null)))!.Listener.Id;
                     Interlocked.Increment(ref created);
                 }
             });

@@ -70,6 +70,9 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                 ["Webhooks:Auth:PlatformKey"] = PlatformKey,
                 ["Webhooks:DataProtection:KeysFolder"] = Path.Combine(folder, "keys"),
                 ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
+                // The routing scenario puts 10 000 listeners in one tenant, and the load generator may use tenant keys.
+                ["Webhooks:Limits:MaxListenersPerTenant"] = "1000000",
+                ["Webhooks:RateLimits:TenantKeyTokenLimit"] = "0",
             };
             foreach (var (key, value) in await storage.SettingsAsync(folder))
             {

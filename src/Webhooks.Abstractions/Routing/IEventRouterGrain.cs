@@ -10,8 +10,11 @@ namespace Webhooks.Routing;
 /// </summary>
 public interface IEventRouterGrain : IGrainWithStringKey
 {
-    /// <summary>Registers a new listener and returns it with its signing secret.</summary>
-    Task<CreatedListener> AddAsync(ListenerDefinition definition);
+    /// <summary>
+    /// Registers a new listener and returns it with its signing secret; null when the tenant already has as many
+    /// listeners as it may (<c>Webhooks:Limits:MaxListenersPerTenant</c>).
+    /// </summary>
+    Task<CreatedListener?> AddAsync(ListenerDefinition definition);
 
     /// <summary>Replaces a listener's URI and subscriptions; null when the tenant has no such listener.</summary>
     Task<WebhookView?> UpdateAsync(string listenerId, ListenerDefinition definition);

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Webhooks.Tenants;
 
 /// <summary>One tenant, keyed by its <c>t_…</c> id: its name and hashed API keys.</summary>
@@ -13,6 +15,16 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>True when <paramref name="key"/> is a live key of this tenant.</summary>
     [ReadOnly]
     Task<bool> VerifyKeyAsync(ApiKey key);
+
+    /// <summary>Issues another API key, shown this once; null when the tenant does not exist.</summary>
+    Task<ApiKeyCreated?> CreateKeyAsync(string? name);
+
+    /// <summary>The tenant's live keys, without their secrets; null when the tenant does not exist.</summary>
+    [ReadOnly]
+    Task<ApiKeyList?> ListKeysAsync();
+
+    /// <summary>Revokes a key: from this call on it verifies nowhere. False when the tenant has no such key.</summary>
+    Task<bool> RevokeKeyAsync(string keyId);
 
     /// <summary>The public half of the tenant's <c>N-Signature</c> key; null when the tenant does not exist.</summary>
     Task<TenantCredentials?> GetCredentialsAsync();
@@ -39,3 +51,21 @@ public sealed record TenantView(
 public sealed record TenantCreated(
     [property: Id(0)] TenantView Tenant,
     [property: Id(1)] string ApiKey);
+
+/// <summary>An API key as it may be shown again: its id, name and prefix, never its secret or hash.</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.ApiKeyView")]
+public sealed record ApiKeyView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string? Name,
+    [property: Id(2)] string Prefix,
+    [property: Id(3)] DateTimeOffset CreatedAt);
+
+/// <summary>A new API key: <see cref="ApiKey"/> is the full key, shown this once and stored only as a hash.</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.ApiKeyCreated")]
+public sealed record ApiKeyCreated(
+    [property: Id(0)] ApiKeyView Key,
+    [property: Id(1)] string ApiKey);
+
+/// <summary>A tenant's live API keys, oldest first.</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.ApiKeyList")]
+public sealed record ApiKeyList([property: Id(0)] ImmutableArray<ApiKeyView> Keys);

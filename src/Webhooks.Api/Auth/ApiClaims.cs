@@ -8,6 +8,9 @@ public static class ApiClaims
     /// <summary>Set for a tenant key: the tenant it belongs to.</summary>
     public const string TenantId = "tenant_id";
 
+    /// <summary>Set for a tenant key: the key's prefix (<c>wk.{tenantId}.{keyId}</c>), which names the key and never its secret.</summary>
+    public const string KeyId = "key_id";
+
     /// <summary>Set for the platform key.</summary>
     public const string Platform = "platform";
 

@@ -55,9 +55,11 @@ internal sealed class ApiKeyAuthenticationHandler(
             return Success(new Claim(ApiClaims.Platform, "true"));
         }
 
+        // Every request asks the tenant grain, which holds the hashes in memory: nothing here caches a verdict, so a
+        // revoked key is refused from the next request on.
         if (ApiKey.TryParse(token, out var key) && await grains.GetGrain<ITenantGrain>(key.TenantId).VerifyKeyAsync(key))
         {
-            return Success(new Claim(ApiClaims.TenantId, key.TenantId));
+            return Success(new Claim(ApiClaims.TenantId, key.TenantId), new Claim(ApiClaims.KeyId, key.Prefix));
         }
 
         return AuthenticateResult.Fail("The API key is not valid.");
@@ -95,8 +97,8 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
     }
 
-    private AuthenticateResult Success(Claim claim) =>
-        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([claim], Scheme.Name)), Scheme.Name));
+    private AuthenticateResult Success(params Claim[] claims) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name)), Scheme.Name));
 
     private async Task WriteProblemAsync(int status, string errorCode, string detail)
     {

@@ -1,14 +1,15 @@
 using Webhooks.Api.Catalog;
+using Microsoft.Extensions.Options;
+using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
 
 namespace Webhooks.Api.Listeners;
 
 /// <summary>The rules of the compatible API for a listener, plus our own limits.</summary>
-public sealed class WebhookRequestValidator(EventCatalog catalog) : IRequestValidator<WebhookRequest>
+public sealed class WebhookRequestValidator(EventCatalog catalog, IOptions<ApiLimitsOptions> limits) : IRequestValidator<WebhookRequest>
 {
     public const int MaxUriLength = 2048;
     public const int MaxDescriptionLength = 1024;
-    public const int MaxSubscriptions = 100;
 
     public IReadOnlyDictionary<string, string> Validate(WebhookRequest request)
     {
@@ -60,9 +61,10 @@ public sealed class WebhookRequestValidator(EventCatalog catalog) : IRequestVali
             return "Subscribe to at least one event code (or \"*\" for all events).";
         }
 
-        if (subscriptions.Length > MaxSubscriptions)
+        var max = limits.Value.MaxSubscriptionsPerListener;
+        if (subscriptions.Length > max)
         {
-            return $"At most {MaxSubscriptions} subscriptions are allowed.";
+            return $"At most {max} subscriptions are allowed (Webhooks:Limits:MaxSubscriptionsPerListener).";
         }
 
         var unknown = subscriptions.Where(code => code is null || !catalog.IsSubscribable(code)).Distinct().ToArray();

@@ -7,6 +7,7 @@ using Webhooks.Api.Auth;
 using Webhooks.Api.Catalog;
 using Webhooks.Api.Deliveries;
 using Webhooks.Api.Errors;
+using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
 using Webhooks.Listeners;
 using Webhooks.Routing;
@@ -16,15 +17,12 @@ namespace Webhooks.Api.Listeners;
 /// <summary>The compatible <c>api/v1/account/webhooks</c> endpoints: add, list, get, edit and delete listeners, and the event catalog.</summary>
 public static class WebhooksApi
 {
-    public const long MaxBodyBytes = 64 * 1024;
-
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("api/v1/account/webhooks")
-            .RequireAuthorization(ApiClaims.AnyKeyPolicy)
+            .RequireApiKey(ApiClaims.AnyKeyPolicy)
             .WithTags("Webhooks")
-            .WithRequestSizeLimit(MaxBodyBytes)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .WithRequestSizeLimit(routes.Limits().MaxManagementBodyBytes);
 
         group.MapGet("events", GetEventTypes)
             .WithName("GetWebhookEventTypes")
@@ -32,6 +30,7 @@ public static class WebhooksApi
 
         group.MapPost("", CreateAsync)
             .Validates<WebhookRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("CreateWebhook")
             .WithSummary("Adds a listener.");
 
@@ -59,9 +58,15 @@ public static class WebhooksApi
     private static Ok<EventTypeList> GetEventTypes(EventCatalog catalog, TenantScope tenant) =>
         TypedResults.Ok(new EventTypeList([.. catalog.EventTypes.Select(e => new EventTypeModel(e.Type, e.Code, e.Description))], catalog.EventTypes.Count));
 
-    private static async Task<Created<CreatedWebhookModel>> CreateAsync(WebhookRequest body, TenantScope tenant, IGrainFactory grains)
+    private static async Task<Results<Created<CreatedWebhookModel>, ProblemHttpResult>> CreateAsync(WebhookRequest body, TenantScope tenant, IGrainFactory grains)
     {
         var created = await grains.GetGrain<IEventRouterGrain>(tenant.TenantId).AddAsync(ToDefinition(body));
+        if (created is null)
+        {
+            return ApiProblem.Create(StatusCodes.Status409Conflict, "ListenerLimitReached",
+                "The tenant already has as many webhook listeners as it may (Webhooks:Limits:MaxListenersPerTenant); delete one first.");
+        }
+
         var view = created.Listener;
         return TypedResults.Created($"/api/v1/account/webhooks/{view.Id}", new CreatedWebhookModel(
             view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt, created.Secret));

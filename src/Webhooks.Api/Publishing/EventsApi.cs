@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
+using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
 using Webhooks.Publishing;
 
@@ -15,16 +16,12 @@ namespace Webhooks.Api.Publishing;
 /// <summary><c>POST api/v1/events</c>: the platform (or a tenant) publishes an event for delivery.</summary>
 public static class EventsApi
 {
-    /// <summary>The default payload cap of 256 KiB, plus room for the envelope.</summary>
-    public const long MaxBodyBytes = (256 + 8) * 1024;
-
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("api/v1/events")
-            .RequireAuthorization(ApiClaims.AnyKeyPolicy)
+            .RequireApiKey(ApiClaims.AnyKeyPolicy)
             .WithTags("Events")
-            .WithRequestSizeLimit(MaxBodyBytes)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .WithRequestSizeLimit(routes.Limits().MaxPublishBodyBytes);
 
         group.MapPost("", PublishAsync)
             .Validates<PublishEventRequest>()

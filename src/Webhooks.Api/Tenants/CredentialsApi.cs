@@ -6,6 +6,7 @@ using Orleans;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Deliveries;
 using Webhooks.Api.Errors;
+using Webhooks.Api.Limits;
 using Webhooks.Tenants;
 
 namespace Webhooks.Api.Tenants;
@@ -15,11 +16,10 @@ public static class CredentialsApi
 {
     public static RouteHandlerBuilder MapCredentials(this IEndpointRouteBuilder routes) =>
         routes.MapGet("api/v1/account/credentials", GetAsync)
-            .RequireAuthorization(ApiClaims.AnyKeyPolicy)
+            .RequireApiKey(ApiClaims.AnyKeyPolicy)
             .WithTags("Account")
             .WithName("GetCredentials")
-            .WithSummary("The tenant's RSA public key (modulus base64url, exponent AQAB) for verifying N-Signature.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .WithSummary("The tenant's RSA public key (modulus base64url, exponent AQAB) for verifying N-Signature.");
 
     private static async Task<Results<Ok<CredentialsModel>, ProblemHttpResult>> GetAsync(TenantScope tenant, IGrainFactory grains)
     {

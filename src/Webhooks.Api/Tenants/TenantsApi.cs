@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Orleans;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
+using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
 using Webhooks.Tenants;
 
@@ -16,10 +17,9 @@ public static class TenantsApi
     public static RouteGroupBuilder MapTenants(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("api/v1/tenants")
-            .RequireAuthorization(ApiClaims.PlatformPolicy)
+            .RequireApiKey(ApiClaims.PlatformPolicy)
             .WithTags("Tenants")
-            .WithRequestSizeLimit(16 * 1024)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithRequestSizeLimit(routes.Limits().MaxManagementBodyBytes)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapPost("", CreateAsync)
@@ -30,6 +30,8 @@ public static class TenantsApi
         group.MapGet("{tenantId}", GetAsync)
             .WithName("GetTenant")
             .WithSummary("Gets a tenant.");
+
+        group.MapApiKeys();
 
         return group;
     }
@@ -51,7 +53,9 @@ public static class TenantsApi
     {
         var tenant = ResourceIds.IsTenantId(tenantId) ? await grains.GetGrain<ITenantGrain>(tenantId).GetAsync() : null;
         return tenant is null
-            ? ApiProblem.NotFound("No tenant with this id.")
+            ? TenantNotFound()
             : TypedResults.Ok(new TenantModel(tenant.Id, tenant.Name, tenant.CreatedAt));
     }
+
+    internal static ProblemHttpResult TenantNotFound() => ApiProblem.NotFound("No tenant with this id.");
 }

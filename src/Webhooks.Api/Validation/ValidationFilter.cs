@@ -8,14 +8,16 @@ namespace Webhooks.Api.Validation;
 /// <summary>Runs the registered <see cref="IRequestValidator{T}"/> on an endpoint's body before its handler; 422 when invalid.</summary>
 public static class ValidationFilter
 {
-    public static RouteHandlerBuilder Validates<T>(this RouteHandlerBuilder builder) where T : class =>
+    /// <param name="builder">The endpoint.</param>
+    /// <param name="bodyRequired">False for an endpoint whose body may be left out; then only a body that is sent is validated.</param>
+    public static RouteHandlerBuilder Validates<T>(this RouteHandlerBuilder builder, bool bodyRequired = true) where T : class =>
         builder
             .AddEndpointFilter(async (context, next) =>
             {
                 var body = context.Arguments.OfType<T>().FirstOrDefault();
                 if (body is null)
                 {
-                    return ApiProblem.BadRequest("A JSON request body is required.");
+                    return bodyRequired ? ApiProblem.BadRequest("A JSON request body is required.") : await next(context);
                 }
 
                 var errors = context.HttpContext.RequestServices.GetRequiredService<IRequestValidator<T>>().Validate(body);

@@ -9,6 +9,7 @@ using Webhooks.Delivery.Http;
 using Webhooks.Delivery.Log;
 using Orleans.Storage;
 using Webhooks.Publishing;
+using Webhooks.Routing;
 using Webhooks.Signing;
 using Webhooks.Storage;
 using Webhooks.Telemetry;
@@ -32,6 +33,12 @@ public static class WebhooksSiloBuilderExtensions
             storage.Configure(configureStorage);
         }
 
+        silo.Services.AddOptions<ListenerLimitsOptions>()
+            .BindConfiguration(ListenerLimitsOptions.Section)
+            .Validate(
+                o => o.MaxListenersPerTenant is >= 1 and <= ListenerLimitsOptions.MaxAllowed,
+                $"Webhooks:Limits:MaxListenersPerTenant must be between 1 and {ListenerLimitsOptions.MaxAllowed}.")
+            .ValidateOnStart();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddDataProtection();
         silo.Services.TryAddSingleton<SecretProtector>();

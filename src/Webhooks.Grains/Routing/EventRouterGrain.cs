@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
 using Webhooks.Delivery;
 using Webhooks.Listeners;
 using Webhooks.Signing;
@@ -25,7 +26,8 @@ namespace Webhooks.Routing;
 /// no routing decision is made while a change is between steps.
 /// </remarks>
 public sealed class EventRouterGrain(
-    [PersistentState("router", WebhookStorage.ProviderName)] IPersistentState<RouterState> router)
+    [PersistentState("router", WebhookStorage.ProviderName)] IPersistentState<RouterState> router,
+    IOptions<ListenerLimitsOptions> limits)
     : Grain, IEventRouterGrain
 {
     private readonly RoutingIndex _index = new();
@@ -42,8 +44,15 @@ public sealed class EventRouterGrain(
         await ResolvePendingAsync();
     }
 
-    public async Task<CreatedListener> AddAsync(ListenerDefinition definition)
+    public async Task<CreatedListener?> AddAsync(ListenerDefinition definition)
     {
+        // This grain is not reentrant and is the only place listeners are added, so the count cannot change
+        // between this check and the commit: concurrent adds are served one after another.
+        if (_index.Count >= limits.Value.MaxListenersPerTenant)
+        {
+            return null;
+        }
+
         var secret = ListenerSecrets.Create();
         var view = await ChangeAsync(ResourceIds.NewListenerId(), definition, secret);
         return new CreatedListener(view ?? throw new InvalidOperationException("A new listener was refused by its own grain."), secret);

@@ -21,14 +21,39 @@ public sealed class TenantGrain(
             return null;
         }
 
-        var now = time.GetUtcNow();
-        var key = new ApiKey(this.GetPrimaryKeyString(), ResourceIds.NewRandomToken(KeyIdBytes), ResourceIds.NewRandomToken(SecretBytes));
         tenant.State.Name = name;
-        tenant.State.CreatedAt = now;
-        tenant.State.ApiKeys.Add(new StoredApiKey(key.KeyId, Hash(key.Secret), now));
+        tenant.State.CreatedAt = time.GetUtcNow();
+        var key = IssueKey(name: null);
         (tenant.State.ProtectedSigningKey, tenant.State.SigningKeyModulus) = TenantSigningKey.Create(protector);
         await PersistAsync();
         return new TenantCreated(View()!, key.ToString());
+    }
+
+    public async Task<ApiKeyCreated?> CreateKeyAsync(string? name)
+    {
+        if (!tenant.State.Exists)
+        {
+            return null;
+        }
+
+        var key = IssueKey(name);
+        await PersistAsync();
+        return new ApiKeyCreated(ToView(tenant.State.ApiKeys[^1]), key.ToString());
+    }
+
+    public Task<ApiKeyList?> ListKeysAsync() =>
+        Task.FromResult(tenant.State.Exists ? new ApiKeyList([.. tenant.State.ApiKeys.Select(ToView)]) : null);
+
+    // The stored hash is removed, so the key fails VerifyKeyAsync on the very next request: nothing caches keys.
+    public async Task<bool> RevokeKeyAsync(string keyId)
+    {
+        if (!tenant.State.Exists || tenant.State.ApiKeys.RemoveAll(k => k.KeyId == keyId) == 0)
+        {
+            return false;
+        }
+
+        await PersistAsync();
+        return true;
     }
 
     public Task<TenantView?> GetAsync() => Task.FromResult(View());
@@ -88,6 +113,16 @@ public sealed class TenantGrain(
             throw;
         }
     }
+
+    private ApiKey IssueKey(string? name)
+    {
+        var key = new ApiKey(this.GetPrimaryKeyString(), ResourceIds.NewRandomToken(KeyIdBytes), ResourceIds.NewRandomToken(SecretBytes));
+        tenant.State.ApiKeys.Add(new StoredApiKey(key.KeyId, Hash(key.Secret), time.GetUtcNow(), name));
+        return key;
+    }
+
+    private ApiKeyView ToView(StoredApiKey stored) =>
+        new(stored.KeyId, stored.Name, new ApiKey(this.GetPrimaryKeyString(), stored.KeyId, string.Empty).Prefix, stored.CreatedAt);
 
     private TenantView? View() => tenant.State.Exists
         ? new TenantView(this.GetPrimaryKeyString(), tenant.State.Name!, tenant.State.CreatedAt)

@@ -17,9 +17,10 @@ public sealed class TenantState
     public bool Exists => Name is not null;
 }
 
-/// <summary>An API key as stored: its id and the SHA-256 of its secret, never the secret itself.</summary>
+/// <summary>An API key as stored: its id, the SHA-256 of its secret (never the secret itself) and an optional name.</summary>
 [GenerateSerializer, Alias("webhooks.StoredApiKey")]
 public sealed record StoredApiKey(
     [property: Id(0)] string KeyId,
     [property: Id(1)] byte[] SecretHash,
-    [property: Id(2)] DateTimeOffset CreatedAt);
+    [property: Id(2)] DateTimeOffset CreatedAt,
+    [property: Id(3)] string? Name = null);

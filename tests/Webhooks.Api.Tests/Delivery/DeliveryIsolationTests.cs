@@ -4,52 +4,30 @@ using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Delivery;
 
-/// <summary>A tenant cannot test, read, redeliver, recover, rotate or enable another tenant's listener, nor read its key: 404, and nothing changes.</summary>
+/// <summary>A tenant cannot rotate another tenant's listener secret, nor read its signing key.</summary>
 public sealed class DeliveryIsolationTests(DeliveryServer server) : ApiTest(server), IClassFixture<DeliveryServer>
 {
+    // Tenants/TenantIsolationTests runs every endpoint against another tenant's listener; a rotation leaves no trace
+    // in what the API shows, so only the next delivery's signature can prove that a refused rotation did nothing.
     [Fact]
-    public async Task ListenerActions_WithAnotherTenantsKey_Return404_AndChangeNothing()
+    public async Task RotateSecret_WithAnotherTenantsKey_Returns404_AndTheOriginalSecretAloneKeepsSigning()
     {
         await using var listener = await ScriptedListener.StartAsync();
-        var endpoint = listener.Endpoint(500);
+        var endpoint = listener.Endpoint(200);
         var a = await Server.CreateTenantAsync("Tenant A");
         var b = await Server.CreateTenantAsync("Tenant B");
         var created = await b.Client.CreateListenerAsync(endpoint.Uri.ToString(), "*");
         var (id, secret) = (created.String("id"), created.String("secret"));
-        var (eventId, _) = await b.Client.PublishAsync("entitlement.created");
-        await b.Client.WaitForStatusAsync(id, eventId, "failed"); // something redeliver and recover could act on
-        var logBefore = (await b.Client.DeliveriesAsync(id)).GetRawText();
-        var listenerBefore = (await b.Client.GetListenerAsync(id)).GetRawText();
-        var receivedBefore = endpoint.Received.Count;
         using var platformAsA = Server.CreateClient(ApiServer.PlatformKey, a.Id);
 
         foreach (var client in new[] { a.Client, platformAsA })
         {
-            foreach (var (method, path, body) in new (HttpMethod, string, string?)[]
-            {
-                (HttpMethod.Post, $"{Route}/{id}/test", null),
-                (HttpMethod.Get, $"{Route}/{id}/deliveries", null),
-                (HttpMethod.Post, $"{Route}/{id}/deliveries/{eventId}/redeliver", null),
-                (HttpMethod.Post, $"{Route}/{id}/recover", """{"since":"2000-01-01T00:00:00Z"}"""),
-                (HttpMethod.Post, $"{Route}/{id}/secret/rotate", null),
-                (HttpMethod.Post, $"{Route}/{id}/enable", null),
-            })
-            {
-                using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : Json.Raw(body) };
-                using var response = await client.SendAsync(request);
-                await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound, "NotFound");
-            }
+            using var response = await client.PostAsync($"{Route}/{id}/secret/rotate", null);
+            await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound, "NotFound");
         }
 
-        // Every one of those would have changed the log synchronously (a queued test, a re-queued delivery).
-        Assert.Equal(logBefore, (await b.Client.DeliveriesAsync(id)).GetRawText());
-        Assert.Equal(listenerBefore, (await b.Client.GetListenerAsync(id)).GetRawText());
-        Assert.Equal(receivedBefore, endpoint.Received.Count);
-
-        // And the secret was not rotated: B's next delivery is signed with the original secret alone.
-        endpoint.AnswerNext(200);
-        var marker = (await endpoint.WaitForAsync((await b.Client.PublishAsync("customer.created")).EventId)).Single();
-        Assert.True(marker.Verifies(Assert.Single(marker.StandardSignatures()), secret));
+        var delivered = (await endpoint.WaitForAsync((await b.Client.PublishAsync("customer.created")).EventId)).Single();
+        Assert.True(delivered.Verifies(Assert.Single(delivered.StandardSignatures()), secret));
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Delivery.Http;
 using Webhooks.Api.Tests.Infrastructure;
 
 namespace Webhooks.Api.Tests.Delivery;
@@ -25,8 +28,22 @@ public class DeliveryServer : ApiServer
     ];
 }
 
-/// <summary>The same server as in production: listeners on private and loopback addresses are refused.</summary>
+/// <summary>
+/// The same server as in production: listeners on private and loopback addresses are refused. Its DNS knows one
+/// extra name, <see cref="InternalHost"/>, pointing at loopback, as a record an attacker controls might.
+/// </summary>
 public sealed class PrivateNetworksRefusedServer : DeliveryServer
 {
+    public const string InternalHost = "hooks.internal.test";
+
     protected override bool AllowPrivateNetworks => false;
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddSingleton<IListenerHostResolver>(new InternalNameResolver());
+
+    private sealed class InternalNameResolver : IListenerHostResolver
+    {
+        public async ValueTask<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+            host == InternalHost ? [IPAddress.Loopback] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+    }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Webhooks.Api.Tests.Infrastructure;
@@ -27,6 +28,12 @@ public class ApiServer : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The SQLite file the server stores everything in.</summary>
+    public string DatabasePath => Path.Combine(_dataFolder, "webhooks.db");
+
+    /// <summary>The server's own services (silo and API share them), for what a test must check from inside.</summary>
+    public IServiceProvider Services => _factory!.Services;
+
     /// <summary>A client that sends the platform key and no tenant.</summary>
     public HttpClient Platform { get; private set; } = null!;
 
@@ -36,7 +43,7 @@ public class ApiServer : IAsyncLifetime
         {
             // Kestrel listens where UseKestrel below says; this only keeps the app from choosing its own default.
             ["urls"] = "http://127.0.0.1:0",
-            ["ConnectionStrings:Webhooks"] = $"Data Source={Path.Combine(_dataFolder, "webhooks.db")}",
+            ["ConnectionStrings:Webhooks"] = $"Data Source={DatabasePath}",
             ["Webhooks:Cluster:SiloPort"] = FreeTcpPort().ToString(),
             ["Webhooks:Cluster:GatewayPort"] = FreeTcpPort().ToString(),
             ["Webhooks:Cluster:ClusterId"] = "api-tests-" + Guid.NewGuid().ToString("N"),
@@ -53,6 +60,8 @@ public class ApiServer : IAsyncLifetime
             {
                 web.UseSetting(key, value);
             }
+
+            web.ConfigureTestServices(ConfigureServices);
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
@@ -124,6 +133,11 @@ public class ApiServer : IAsyncLifetime
 
     /// <summary>Configuration a derived fixture adds on top of the test defaults.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> AdditionalSettings() => [];
+
+    /// <summary>Services a derived fixture replaces after the server's own registrations (a test double for DNS, say).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     private static int FreeTcpPort()
     {

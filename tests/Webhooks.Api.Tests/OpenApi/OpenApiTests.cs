@@ -17,6 +17,9 @@ public sealed class OpenApiTests(ApiServer server) : ApiTest(server), IClassFixt
         { "/api/v1/account/webhooks/events", "get" },
         { "/api/v1/tenants", "post" },
         { "/api/v1/tenants/{tenantId}", "get" },
+        { "/api/v1/tenants/{tenantId}/keys", "post" },
+        { "/api/v1/tenants/{tenantId}/keys", "get" },
+        { "/api/v1/tenants/{tenantId}/keys/{keyId}", "delete" },
     };
 
     [Theory]
@@ -35,6 +38,30 @@ public sealed class OpenApiTests(ApiServer server) : ApiTest(server), IClassFixt
         Assert.True(paths.TryGetProperty(path, out var item), $"The document has no path {path}.");
         Assert.True(item.TryGetProperty(method, out var operation), $"{path} has no {method} operation.");
         Assert.Equal(JsonValueKind.Object, operation.ValueKind);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_EveryApiOperation_HasANameSummaryTag_AndDocuments401And429()
+    {
+        using var client = Server.CreateClient();
+
+        using var response = await client.GetAsync("/openapi/v1.json");
+
+        var document = await Json.ReadObjectAsync(response);
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .Where(path => path.Name.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => (Name: $"{op.Name} {path.Name}", Operation: op.Value)))
+            .ToArray();
+        Assert.NotEmpty(operations);
+        Assert.All(operations, op =>
+        {
+            Assert.False(string.IsNullOrEmpty(op.Operation.String("operationId")), op.Name);
+            Assert.False(string.IsNullOrEmpty(op.Operation.String("summary")), op.Name);
+            Assert.NotEmpty(op.Operation.GetProperty("tags").EnumerateArray());
+            var responses = op.Operation.GetProperty("responses");
+            Assert.True(responses.TryGetProperty("401", out _), $"{op.Name} does not document 401.");
+            Assert.True(responses.TryGetProperty("429", out _), $"{op.Name} does not document 429.");
+        });
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public abstract class GrainDeliveryTests
         foreach (var target in targets)
         {
             var created = await cluster.Router(tenantId).AddAsync(new ListenerDefinition(target.ToString(), ["*"], null));
-            ids.Add(created.Listener.Id);
+            ids.Add(created!.Listener.Id);
         }
 
         return (tenantId, [.. ids]);

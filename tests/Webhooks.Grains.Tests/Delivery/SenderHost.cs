@@ -8,7 +8,7 @@ internal sealed class SenderHost : IDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public SenderHost(IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    public SenderHost(IDictionary<string, string?>? settings = null, TimeProvider? time = null, IListenerHostResolver? resolver = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -22,6 +22,11 @@ internal sealed class SenderHost : IDisposable
         if (time is not null)
         {
             services.AddSingleton(time);
+        }
+
+        if (resolver is not null)
+        {
+            services.AddSingleton(resolver);
         }
 
         _provider = services.AddDeliverySender().BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -32,6 +32,7 @@ public sealed class SqliteStorageTests : IDisposable
             Assert.True(ApiKey.TryParse(created.ApiKey, out key));
             var router = cluster.Router(tenantId);
             var added = await router.AddAsync(Definition("order.created", "*"));
+            Assert.NotNull(added);
             var listener = added.Listener;
             listenerSecret = added.Secret;
             await router.UpdateAsync(listener.Id, Definition("order.paid"));

@@ -8,7 +8,7 @@ internal static class TestListeners
 {
     /// <summary>Adds a listener and returns it without its one-time secret.</summary>
     public static async Task<WebhookView> AddListenerAsync(this Webhooks.Routing.IEventRouterGrain router, ListenerDefinition definition) =>
-        (await router.AddAsync(definition)).Listener;
+        (await router.AddAsync(definition))!.Listener;
 
     public static ListenerDefinition Definition(params string[] subscriptions) =>
         new($"https://hooks.example.com/{Guid.NewGuid():N}", [.. subscriptions], "test listener");

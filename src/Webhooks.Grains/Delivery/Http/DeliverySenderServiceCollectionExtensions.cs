@@ -30,15 +30,17 @@ public static class DeliverySenderServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeliveryPipelines>();
         services.TryAddSingleton<IDeliverySender, HttpDeliverySender>();
+        services.TryAddSingleton<IListenerHostResolver, DnsListenerHostResolver>();
 
         services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // the pipeline bounds each attempt
-            .ConfigurePrimaryHttpMessageHandler(provider => CreateHandler(provider.GetRequiredService<IOptions<DeliveryOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(provider => CreateHandler(
+                provider.GetRequiredService<IOptions<DeliveryOptions>>().Value, provider.GetRequiredService<IListenerHostResolver>()))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan) // PooledConnectionLifetime already re-resolves DNS
             .RemoveAllLoggers(); // listener URIs can carry credentials in their path or query
         return services;
     }
 
-    private static SocketsHttpHandler CreateHandler(DeliveryOptions options) => new()
+    private static SocketsHttpHandler CreateHandler(DeliveryOptions options, IListenerHostResolver resolver) => new()
     {
         AllowAutoRedirect = false,
         UseProxy = false, // through a proxy the connect step would check the proxy's address, not the listener's
@@ -46,7 +48,7 @@ public static class DeliverySenderServiceCollectionExtensions
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         ConnectTimeout = options.Timeout,
         MaxResponseDrainSize = 0, // an unread remainder is dropped with the connection, never read
-        ConnectCallback = ListenerConnector.Create(options.AllowPrivateNetworks),
+        ConnectCallback = ListenerConnector.Create(options.AllowPrivateNetworks, resolver),
     };
 
     /// <summary>Reports <see cref="DeliveryOptions.Validate"/>'s own message rather than a generic one.</summary>

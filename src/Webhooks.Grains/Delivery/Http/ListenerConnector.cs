@@ -12,12 +12,13 @@ namespace Webhooks.Delivery.Http;
 /// </summary>
 internal static class ListenerConnector
 {
-    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> Create(bool allowPrivateNetworks) =>
-        (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, allowPrivateNetworks, cancellationToken);
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> Create(bool allowPrivateNetworks, IListenerHostResolver resolver) =>
+        (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, allowPrivateNetworks, resolver, cancellationToken);
 
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool allowPrivateNetworks, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(
+        DnsEndPoint endpoint, bool allowPrivateNetworks, IListenerHostResolver resolver, CancellationToken cancellationToken)
     {
-        var addresses = await ResolveAsync(endpoint.Host, cancellationToken);
+        var addresses = await ResolveAsync(endpoint.Host, resolver, cancellationToken);
         if (!allowPrivateNetworks)
         {
             foreach (var address in addresses)
@@ -42,7 +43,7 @@ internal static class ListenerConnector
         }
     }
 
-    private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    private static async ValueTask<IPAddress[]> ResolveAsync(string host, IListenerHostResolver resolver, CancellationToken cancellationToken)
     {
         var literal = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
         if (IPAddress.TryParse(literal, out var address))
@@ -50,7 +51,14 @@ internal static class ListenerConnector
             return [address];
         }
 
-        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+        // RFC 6761: "localhost" and every name under it are loopback, whatever a DNS server might say about them.
+        var name = host.TrimEnd('.');
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return [IPAddress.Loopback, IPAddress.IPv6Loopback];
+        }
+
+        var addresses = await resolver.ResolveAsync(host, cancellationToken);
         return addresses.Length > 0 ? addresses : throw new SocketException((int)SocketError.HostNotFound);
     }
 }
