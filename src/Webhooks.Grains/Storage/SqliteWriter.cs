@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,7 +20,11 @@ public sealed partial class SqliteWriter : IDisposable
 {
     private const int MaxBatch = 512;
 
-    private readonly Channel<SqliteWrite> _queue = Channel.CreateUnbounded<SqliteWrite>(new UnboundedChannelOptions { SingleReader = true });
+    // Not a Channel: its waiter is woken through the thread pool, and under load the pool's queue delayed every
+    // batch by milliseconds. The writer thread waits on an event the producers set themselves.
+    private readonly ConcurrentQueue<SqliteWrite> _queue = new();
+    private readonly ManualResetEventSlim _queued = new();
+    private volatile bool _stopping;
     private readonly string _connectionString;
     private readonly ILogger _logger;
     private readonly Lock _startGate = new();
@@ -36,13 +40,11 @@ public sealed partial class SqliteWriter : IDisposable
     /// <summary>Runs <paramref name="work"/> inside the next batch's transaction; completes once that batch is committed.</summary>
     public Task<T> ExecuteAsync<T>(Func<SqliteStatements, T> work)
     {
+        ObjectDisposedException.ThrowIf(_stopping, this);
         var write = new SqliteWrite<T>(work);
-        if (!_queue.Writer.TryWrite(write))
-        {
-            throw new ObjectDisposedException(nameof(SqliteWriter), "The SQLite writer has stopped.");
-        }
-
+        _queue.Enqueue(write);
         EnsureStarted();
+        _queued.Set();
         return write.Task;
     }
 
@@ -60,8 +62,14 @@ public sealed partial class SqliteWriter : IDisposable
 
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
-        _thread?.Join();
+        _stopping = true;
+        _queued.Set();
+
+        // A continuation of the last write may be what is disposing us, running on the writer thread itself.
+        if (_thread is { } thread && thread != Thread.CurrentThread)
+        {
+            thread.Join();
+        }
     }
 
     private void EnsureStarted()
@@ -89,13 +97,30 @@ public sealed partial class SqliteWriter : IDisposable
         SqliteStatements.WaitWhenBusy(connection);
         using var statements = new SqliteStatements(connection);
         var batch = new List<SqliteWrite>(MaxBatch);
-        var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (true)
         {
+            // Reset before draining: a write queued after the reset sets the event again, so none is missed.
+            _queued.Wait();
+            _queued.Reset();
             batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var write))
+            while (batch.Count < MaxBatch && _queue.TryDequeue(out var write))
             {
                 batch.Add(write);
+            }
+
+            if (batch.Count == MaxBatch)
+            {
+                _queued.Set(); // more is waiting: come straight back
+            }
+
+            if (batch.Count == 0)
+            {
+                if (_stopping)
+                {
+                    return;
+                }
+
+                continue;
             }
 
             if (!TryCommit(statements, batch, out var failure))
@@ -162,7 +187,9 @@ public sealed partial class SqliteWriter : IDisposable
 
     private sealed class SqliteWrite<T>(Func<SqliteStatements, T> work) : SqliteWrite
     {
-        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations are not forced onto the thread pool: a grain's await resumes on its own activation's
+        // scheduler anyway, and the extra hop through a busy pool cost milliseconds per write.
+        private readonly TaskCompletionSource<T> _done = new();
         private T _result = default!;
 
         public Task<T> Task => _done.Task;
