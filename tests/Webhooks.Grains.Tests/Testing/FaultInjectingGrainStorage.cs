@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Webhooks.Delivery.Log;
 using Webhooks.Storage;
 
 namespace Webhooks.Testing;
@@ -23,21 +24,10 @@ internal sealed class FaultInjectingGrainStorage(IGrainStorage inner, StorageFau
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        var fault = faults.OnWrite(new StorageWrite(stateName, grainId, grainState.State));
-        switch (fault)
-        {
-            case WriteFault.Freeze:
-                await StorageFaults.FreezeAsync();
-                break;
-            case WriteFault.FailBeforeWriting:
-                throw new InjectedStorageFailureException($"Injected failure before writing {stateName} of {grainId}.");
-        }
-
+        var write = new StorageWrite(stateName, grainId, grainState.State);
+        var fault = await faults.BeforeWriteAsync(write);
         await inner.WriteStateAsync(stateName, grainId, grainState, cancellationToken);
-        if (fault == WriteFault.FailAfterWriting)
-        {
-            throw new InjectedStorageFailureException($"Injected failure after writing {stateName} of {grainId}.");
-        }
+        StorageFaults.AfterWrite(fault, write);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -54,6 +44,27 @@ internal sealed class FaultInjectingGrainStorage(IGrainStorage inner, StorageFau
     public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
 }
 
+/// <summary>
+/// Wraps the real delivery log the same way: a listener's delivery rows are the other half of what it stores, so
+/// a frozen silo must not write them either. Writes are reported with the state name <c>delivery-log</c>.
+/// </summary>
+internal sealed class FaultInjectingDeliveryLog(IDeliveryLog inner, StorageFaults faults) : IDeliveryLog
+{
+    public async Task<IReadOnlyList<DeliveryRow>> LoadAsync(string listenerId)
+    {
+        await faults.BeforeReadOrClearAsync();
+        return await inner.LoadAsync(listenerId);
+    }
+
+    public async Task SaveAsync(string listenerId, DeliveryLogChanges changes)
+    {
+        var write = new StorageWrite("delivery-log", GrainId.Create("webhook", listenerId), changes);
+        var fault = await faults.BeforeWriteAsync(write);
+        await inner.SaveAsync(listenerId, changes);
+        StorageFaults.AfterWrite(fault, write);
+    }
+}
+
 internal static class FaultInjectionSiloBuilderExtensions
 {
     /// <summary>
@@ -64,6 +75,12 @@ internal static class FaultInjectionSiloBuilderExtensions
     public static ISiloBuilder InjectStorageFaults(this ISiloBuilder silo, StorageFaults faults)
     {
         var services = silo.Services;
+        var log = services.Last(d => d.ServiceType == typeof(IDeliveryLog));
+        var createLog = log.ImplementationFactory
+            ?? throw new InvalidOperationException("The delivery log is no longer registered through a factory.");
+        services.Remove(log);
+        services.AddSingleton<IDeliveryLog>(sp => new FaultInjectingDeliveryLog((IDeliveryLog)createLog(sp), faults));
+
         var provider = services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, WebhookStorage.ProviderName));
         var createProvider = provider.KeyedImplementationFactory
             ?? throw new InvalidOperationException("The webhooks grain storage is no longer registered through a factory.");

@@ -84,6 +84,31 @@ internal sealed class StorageFaults
     }
 
     internal static Task FreezeAsync() => Frozen;
+
+    /// <summary>Applies what is armed before <paramref name="write"/> reaches the database: freeze, fail, or let it through.</summary>
+    internal async Task<WriteFault> BeforeWriteAsync(StorageWrite write)
+    {
+        var fault = OnWrite(write);
+        switch (fault)
+        {
+            case WriteFault.Freeze:
+                await FreezeAsync();
+                break;
+            case WriteFault.FailBeforeWriting:
+                throw new InjectedStorageFailureException($"Injected failure before writing {write.StateName} of {write.GrainId}.");
+        }
+
+        return fault;
+    }
+
+    /// <summary>Reports a failure armed to strike once <paramref name="write"/> has landed.</summary>
+    internal static void AfterWrite(WriteFault fault, StorageWrite write)
+    {
+        if (fault == WriteFault.FailAfterWriting)
+        {
+            throw new InjectedStorageFailureException($"Injected failure after writing {write.StateName} of {write.GrainId}.");
+        }
+    }
 }
 
 /// <summary>A grain's attempt to write its state. <see cref="State"/> is the live state object, as the grain left it.</summary>
