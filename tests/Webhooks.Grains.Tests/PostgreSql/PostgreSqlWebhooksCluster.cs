@@ -44,11 +44,13 @@ internal sealed class PostgreSqlWebhooksCluster : IAsyncDisposable
         RealMembership.Use(builder.Options);
         builder.ConfigureSilo((_, silo) =>
         {
+            var faults = new StorageFaults();
+            silo.Services.AddSingleton(faults);
             silo.AddWebhooks(storage =>
             {
                 storage.Provider = StorageProvider.PostgreSql;
                 storage.ConnectionString = connectionString;
-            });
+            }).InjectStorageFaults(faults);
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = StorageConnections.Invariant(StorageProvider.PostgreSql);
@@ -83,8 +85,15 @@ internal sealed class PostgreSqlWebhooksCluster : IAsyncDisposable
         return _cluster.GetSiloForAddress(address) ?? throw new InvalidOperationException($"No silo of this cluster is at {address}.");
     }
 
-    /// <summary>Stops the silo at once, without any graceful shutdown: no deactivation, no last write, no goodbye to the others.</summary>
-    public Task KillAsync(InProcessSiloHandle silo) => _cluster.KillSiloAsync(silo);
+    /// <summary>
+    /// Kills the silo without a graceful shutdown. First its grain storage freezes, so no write it has not finished
+    /// (nor any later one, from work still running in this process) ever reaches the database, as when a process dies.
+    /// </summary>
+    public async Task KillAsync(InProcessSiloHandle silo)
+    {
+        silo.ServiceProvider.GetRequiredService<StorageFaults>().CrashOn(_ => true);
+        await _cluster.KillSiloAsync(silo);
+    }
 
     /// <summary>The product's grain storage, as <paramref name="silo"/> reads it from the database.</summary>
     public static IGrainStorage Storage(InProcessSiloHandle silo) =>
