@@ -30,15 +30,21 @@ internal sealed class ApiClient : IDisposable
 
     public async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, HttpStatusCode expected)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (response.StatusCode != expected)
+        var (status, text) = await SendForStatusAsync(method, path, body);
+        if (status != expected)
         {
-            throw new HttpRequestException($"{method} {path}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+            throw new HttpRequestException($"{method} {path}: expected {(int)expected}, got {(int)status}: {text}");
         }
 
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Sends the request and returns whatever status and body came back.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> SendForStatusAsync(HttpMethod method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await _http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     public void Dispose() => _http.Dispose();

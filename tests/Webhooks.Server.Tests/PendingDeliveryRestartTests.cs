@@ -8,12 +8,6 @@ namespace Webhooks.Server.Tests;
 /// </summary>
 public sealed class PendingDeliveryRestartTests : IDisposable
 {
-    // Retries every second for a minute, and a reminder period of two seconds, so the test waits seconds, not hours.
-    private static readonly Dictionary<string, string> FastWake = Enumerable.Range(0, 60)
-        .Select(i => KeyValuePair.Create($"Webhooks__Delivery__RetrySchedule__{i}", "00:00:01"))
-        .Append(KeyValuePair.Create("Webhooks__Delivery__WakeInterval", "00:00:02"))
-        .ToDictionary();
-
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("webhooks-pending-").FullName;
 
     [Fact]
@@ -22,7 +16,7 @@ public sealed class PendingDeliveryRestartTests : IDisposable
         var listenerPort = FreePort.Next();
         string key;
         string[] eventIds;
-        await using (var server = await ServerProcess.StartAsync(_dataFolder, FastWake))
+        await using (var server = await ServerProcess.StartAsync(_dataFolder, ServerSettings.FastRetries))
         {
             var (_, client) = await ApiClient.CreateTenantAsync(server.Address, "Pending Ltd");
             using (client)
@@ -61,7 +55,7 @@ public sealed class PendingDeliveryRestartTests : IDisposable
         }
 
         await using var listener = await RecordingListener.StartAsync(listenerPort);
-        await using var restarted = await ServerProcess.StartAsync(_dataFolder, FastWake);
+        await using var restarted = await ServerProcess.StartAsync(_dataFolder, ServerSettings.FastRetries);
 
         await listener.WaitForAsync(eventIds.Length, TimeSpan.FromSeconds(60));
         var delivered = listener.Received.Select(r => r.GetProperty("eventId").GetString()).Distinct().Order(StringComparer.Ordinal);

@@ -1,5 +1,4 @@
 using System.Net;
-using Webhooks.Testing;
 
 namespace Webhooks.Server.Tests;
 
@@ -11,15 +10,7 @@ public sealed class PostgreSqlClusterProcessTests : IDisposable
     [Fact]
     public async Task TwoSilos_OnOnePostgreSql_ServeOneApi_AndDeliver()
     {
-        var postgres = await PostgresServer.SharedAsync();
-        var settings = new Dictionary<string, string>
-        {
-            ["Webhooks__Storage__Provider"] = "PostgreSql",
-            ["ConnectionStrings__Webhooks"] = await postgres.CreateDatabaseAsync(),
-            ["Webhooks__Cluster__AdvertisedAddress"] = "127.0.0.1",
-            ["Webhooks__Cluster__ClusterId"] = "pg-" + Guid.NewGuid().ToString("N")[..8],
-            ["Webhooks__DataProtection__KeysFolder"] = Path.Combine(_dataFolder, "keys"),
-        };
+        var settings = await ServerSettings.PostgreSqlClusterAsync(_dataFolder);
         var listenerPort = FreePort.Next();
         await using var listener = await RecordingListener.StartAsync(listenerPort);
         await using var first = await ServerProcess.StartAsync(_dataFolder, settings);

@@ -7,16 +7,23 @@ using Microsoft.Extensions.Logging;
 
 namespace Webhooks.Server.Tests;
 
-/// <summary>A real webhook listener on a loopback port that answers 200 and records every delivery it receives.</summary>
+/// <summary>
+/// A real webhook listener on a loopback port that answers 200 and records every delivery it receives. Several
+/// webhooks can share it: each names itself in its URI, <c>/hook?listener=name</c>.
+/// </summary>
 internal sealed class RecordingListener : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<JsonElement> _received = new();
+    private readonly ConcurrentQueue<(string? Listener, JsonElement Body)> _deliveries = new();
     private readonly SemaphoreSlim _arrivals = new(0);
 
     private RecordingListener(WebApplication app) => _app = app;
 
     public IReadOnlyCollection<JsonElement> Received => _received;
+
+    /// <summary>Every delivery with the <c>listener</c> named in the URI it was sent to (null when none was).</summary>
+    public IReadOnlyCollection<(string? Listener, JsonElement Body)> Deliveries => _deliveries;
 
     public static async Task<RecordingListener> StartAsync(int port)
     {
@@ -28,7 +35,9 @@ internal sealed class RecordingListener : IAsyncDisposable
         app.MapPost("/hook", async (HttpRequest request) =>
         {
             using var body = await JsonDocument.ParseAsync(request.Body);
-            listener._received.Enqueue(body.RootElement.Clone());
+            var delivery = body.RootElement.Clone();
+            listener._deliveries.Enqueue((request.Query["listener"].FirstOrDefault(), delivery));
+            listener._received.Enqueue(delivery);
             listener._arrivals.Release();
             return Results.Ok();
         });

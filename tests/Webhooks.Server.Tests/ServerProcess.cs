@@ -30,7 +30,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataFolder, IDictionary<string, string>? settings = null)
+    public static async Task<ServerProcess> StartAsync(string dataFolder, IReadOnlyDictionary<string, string>? settings = null)
     {
         // A port found free can be taken by another test process before the server binds it; then pick new ports.
         for (var attempt = 1; ; attempt++)
@@ -45,7 +45,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<ServerProcess> StartOnceAsync(string dataFolder, IDictionary<string, string>? settings)
+    private static async Task<ServerProcess> StartOnceAsync(string dataFolder, IReadOnlyDictionary<string, string>? settings)
     {
         var serverFolder = ServerBinaries();
         var address = new Uri($"http://127.0.0.1:{FreePort.Next()}/");

@@ -31,6 +31,7 @@ public sealed partial class WebhookGrain
     private RetryPolicy? _retries;
     private IGrainTimer? _poll;
     private bool _reminderRegistered;
+    private Task _reminderChange = Task.CompletedTask;
     private int _pendingReported;
     private List<byte[]>? _signingKeys;
 
@@ -65,10 +66,16 @@ public sealed partial class WebhookGrain
             return false;
         }
 
+        // Accepted means durable, the wake-up included: had the silo died after answering but before the reminder
+        // was stored, the delivery would sit on storage with nothing to bring this listener back. Both writes run at once.
         if (Queue.Enqueue(envelope, isTest: false, time.GetUtcNow()))
         {
-            await WriteDeliveriesAsync();
+            await Task.WhenAll(WriteDeliveriesAsync(), RequestWakeReminder(register: true));
             Pump();
+        }
+        else if (Queue.Find(envelope.EventId) is { Status: DeliveryStatus.Pending })
+        {
+            await RequestWakeReminder(register: true); // a publish repeated after one whose reminder failed
         }
 
         return true;
@@ -104,7 +111,8 @@ public sealed partial class WebhookGrain
             return false;
         }
 
-        await WriteDeliveriesAsync();
+        // Like an enqueue, a redelivery is answered only once its wake-up is stored too.
+        await Task.WhenAll(WriteDeliveriesAsync(), RequestWakeReminder(register: true));
         Pump();
         return true;
     }
@@ -119,7 +127,7 @@ public sealed partial class WebhookGrain
         var requeued = Queue.Recover(since, time.GetUtcNow());
         if (requeued > 0)
         {
-            await WriteDeliveriesAsync();
+            await Task.WhenAll(WriteDeliveriesAsync(), RequestWakeReminder(register: true));
             Pump();
         }
 
@@ -339,8 +347,7 @@ public sealed partial class WebhookGrain
 
         if (pending && !_reminderRegistered && !_stopping.IsCancellationRequested)
         {
-            _reminderRegistered = true;
-            _ = UpdateReminderAsync(register: true);
+            RequestWakeReminder(register: true).Ignore(); // a failure is logged, and asked again on the next change of state
         }
     }
 
@@ -348,13 +355,36 @@ public sealed partial class WebhookGrain
     {
         if (_reminderRegistered && !_stopping.IsCancellationRequested)
         {
-            _reminderRegistered = false;
-            _ = UpdateReminderAsync(register: false);
+            RequestWakeReminder(register: false).Ignore();
         }
     }
 
-    private async Task UpdateReminderAsync(bool register)
+    /// <summary>
+    /// Asks for the wake-up reminder to exist or not. Changes are stored one after another in the order asked, so a
+    /// removal still on its way can never undo a later registration. Completes when this state is stored.
+    /// </summary>
+    private Task RequestWakeReminder(bool register)
     {
+        if (register == _reminderRegistered && !_reminderChange.IsFaulted)
+        {
+            return _reminderChange;
+        }
+
+        _reminderRegistered = register;
+        return _reminderChange = ChangeWakeReminderAsync(_reminderChange, register);
+    }
+
+    private async Task ChangeWakeReminderAsync(Task previous, bool register)
+    {
+        try
+        {
+            await previous;
+        }
+        catch
+        {
+            // That change's failure was logged and reported to its own callers; this one stands on its own.
+        }
+
         try
         {
             if (register)
@@ -369,9 +399,14 @@ public sealed partial class WebhookGrain
         }
         catch (Exception ex)
         {
-            // Try again on the next change of state.
-            _reminderRegistered = !register;
+            // Try again on the next change of state, unless a later request has already changed it.
+            if (_reminderRegistered == register)
+            {
+                _reminderRegistered = !register;
+            }
+
             LogReminderFailed(logger, ex, this.GetPrimaryKeyString());
+            throw;
         }
     }
 

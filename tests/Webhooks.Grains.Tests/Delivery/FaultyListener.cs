@@ -19,13 +19,18 @@ internal sealed class FaultyListener : IAsyncDisposable
     public const int SlowBodyBytes = 10_000;
 
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly ConcurrentQueue<RecordedRequest> _succeeded = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RecordedRequest>> _arrivals = new();
     private readonly TaskCompletionSource _releaseHangs = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _app;
+    private volatile bool _recovered;
 
     public int Port { get; private set; }
 
     public IReadOnlyCollection<RecordedRequest> Requests => _requests;
+
+    /// <summary>The requests that were answered with a 2xx.</summary>
+    public IReadOnlyCollection<RecordedRequest> Succeeded => _succeeded;
 
     /// <summary>Answers <paramref name="status"/> with a short body and, when given, a raw <c>Retry-After</c> value.</summary>
     public Uri Status(int status, string? retryAfter = null) =>
@@ -41,6 +46,9 @@ internal sealed class FaultyListener : IAsyncDisposable
 
     /// <summary>Sends nothing until <see cref="ReleaseHangs"/> (then 200) or until the client gives up.</summary>
     public Uri Hang => Url("/hang");
+
+    /// <summary>Answers 503 a moment after each request arrives, so attempts are on the wire, until <see cref="Recover"/>; then 200.</summary>
+    public Uri Unavailable => Url("/unavailable");
 
     /// <summary>Aborts the connection without any response.</summary>
     public Uri ResetBeforeResponse => Url("/reset");
@@ -92,6 +100,9 @@ internal sealed class FaultyListener : IAsyncDisposable
 
     public void ReleaseHangs() => _releaseHangs.TrySetResult();
 
+    /// <summary>From now on <see cref="Unavailable"/> answers 200.</summary>
+    public void Recover() => _recovered = true;
+
     public async ValueTask DisposeAsync()
     {
         ReleaseHangs();
@@ -128,6 +139,10 @@ internal sealed class FaultyListener : IAsyncDisposable
         try
         {
             await RespondAsync(context, recorded.Path);
+            if (context.Response.StatusCode is >= 200 and < 300)
+            {
+                _succeeded.Enqueue(recorded);
+            }
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -166,6 +181,14 @@ internal sealed class FaultyListener : IAsyncDisposable
             case ["hang"]:
                 await _releaseHangs.Task.WaitAsync(aborted);
                 await response.WriteAsync("released", aborted);
+                break;
+            case ["unavailable"]:
+                if (!_recovered)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), aborted); // the point of this mode is to be in flight a while
+                    response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                }
+
                 break;
             case ["reset"]:
                 context.Abort();

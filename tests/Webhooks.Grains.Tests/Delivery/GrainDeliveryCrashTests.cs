@@ -47,6 +47,49 @@ public sealed class GrainDeliveryCrashTests : GrainDeliveryTests
         Assert.Equal(2, Received(target, eventId)); // at-least-once: one duplicate, with the same webhook-id
     }
 
+    [Fact]
+    public async Task Publish_WhenTheSiloDiesBeforeTheWakeUpIsStored_DeliversEveryAcceptedEvent()
+    {
+        using var deployment = new TestDeployment();
+        await using var target = await FaultyListener.StartAsync();
+        Action<DeliveryOptions> options = o => o.WakeInterval = TimeSpan.FromSeconds(1);
+        var reminders = new ReminderFreeze();
+
+        string eventId;
+        Task<Publishing.PublishResult> publish;
+        bool accepted;
+        var crashed = await StartClusterAsync(deployment, options, silo => silo.FreezeRemindersOn(reminders));
+        try
+        {
+            var (tenantId, _) = await TenantWithListenersAsync(crashed, target.Hang); // an attempt before the crash never ends
+            reminders.Arm();
+            publish = PublishAsync(crashed, tenantId);
+            await reminders.FrozenUpsert.WaitAsync(TimeSpan.FromSeconds(30)); // the listener asked for its wake-up, which will never be stored
+
+            // Proving a negative takes a wait: ample time for a publish that does not wait for the wake-up to return.
+            await Task.WhenAny(publish, Task.Delay(TimeSpan.FromSeconds(2)));
+            accepted = publish.IsCompletedSuccessfully;
+            eventId = accepted ? (await publish).EventId : "";
+            crashed.Faults.CrashOn(_ => true);
+        }
+        finally
+        {
+            await crashed.CrashAsync();
+        }
+
+        _ = publish.ContinueWith(static t => t.Exception, TaskScheduler.Default); // it fails with the silo, or never ends
+        var receivedBeforeRestart = Received(target, eventId);
+        target.ReleaseHangs();
+        await using var restarted = await StartClusterAsync(deployment, options);
+
+        // An accepted event is delivered after the restart, with nobody calling the listener's grain; one the
+        // silo died before accepting need not be.
+        if (accepted)
+        {
+            await WaitUntilAsync(() => Received(target, eventId) > receivedBeforeRestart, "the accepted event is delivered after the restart");
+        }
+    }
+
     private static int Received(FaultyListener target, string eventId) =>
         target.Requests.Count(r => r.Headers.TryGetValue("webhook-id", out var id) && id == eventId);
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Configuration;
@@ -50,7 +49,7 @@ public sealed class PostgreSqlClusterFixture : IAsyncLifetime
         builder.Options.ServiceId = ServiceId;
         builder.Options.ClusterId = ClusterId;
         builder.Options.ConfigureFileLogging = false;
-        UseRealMembership(builder.Options);
+        RealMembership.Use(builder.Options);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.Configure<StorageOptions>(o =>
@@ -84,16 +83,7 @@ public sealed class PostgreSqlClusterFixture : IAsyncLifetime
             o.ConnectionString = ConnectionString;
         }));
 
-        var cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
+        var cluster = await builder.BuildAndDeployAsync();
 
         _cluster = cluster;
     }
@@ -105,16 +95,5 @@ public sealed class PostgreSqlClusterFixture : IAsyncLifetime
             await _cluster.StopAllSilosAsync();
             await _cluster.DisposeAsync();
         }
-    }
-
-    /// <summary>
-    /// The in-process test cluster normally shares an in-memory membership table between its silos and client. Its
-    /// switch is internal; turned off, silos and client use what they are configured with: the AdoNet table here.
-    /// </summary>
-    private static void UseRealMembership(InProcessTestClusterOptions options)
-    {
-        var property = typeof(InProcessTestClusterOptions).GetProperty("UseTestClusterMembership", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
-            ?? throw new InvalidOperationException("InProcessTestClusterOptions.UseTestClusterMembership is gone: find the new way to turn off the in-memory membership table.");
-        property.SetValue(options, false);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using Webhooks.Hosting;
+using Webhooks.Testing;
 
 namespace Webhooks.Reminders;
 
@@ -43,16 +44,7 @@ internal sealed class ReminderDeployment : IDisposable
             silo.Services.AddSingleton(ticks);
         });
 
-        var cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
+        var cluster = await builder.BuildAndDeployAsync();
 
         return new ReminderCluster(cluster, ticks);
     }

@@ -45,16 +45,7 @@ internal sealed class WebhooksCluster : IAsyncDisposable
             configureSilo?.Invoke(silo);
         });
 
-        var cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
+        var cluster = await builder.BuildAndDeployAsync();
 
         return new WebhooksCluster(cluster, faults);
     }
