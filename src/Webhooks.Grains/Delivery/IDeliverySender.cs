@@ -8,6 +8,12 @@ public interface IDeliverySender
     /// network does (refusal, timeout, reset, open circuit); those come back as a failed <see cref="AttemptOutcome"/>.
     /// </summary>
     Task<AttemptOutcome> SendAsync(DeliveryRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True while the listener's circuit is open: an attempt now would fail without a request, so the listener's
+    /// queue waits instead, its schedule untouched, until the break is over and a trial attempt may go.
+    /// </summary>
+    bool IsHeld(string listenerId) => false;
 }
 
 /// <summary>One attempt to send: the listener (for per-listener isolation), where, the exact body bytes and the headers to add.</summary>

@@ -31,6 +31,7 @@ public sealed partial class WebhookGrain
     private RetryPolicy? _retries;
     private IGrainTimer? _poll;
     private bool _reminderRegistered;
+    private bool _probing;
     private Task _reminderChange = Task.CompletedTask;
     private int _pendingReported;
     private List<byte[]>? _signingKeys;
@@ -174,9 +175,15 @@ public sealed partial class WebhookGrain
         metrics.PendingChanged(pending - _pendingReported);
         _pendingReported = pending;
         var active = pending > 0 && !deliveries.State.Disabled && !_stopping.IsCancellationRequested;
-        if (active)
+
+        // While the listener's circuit is open, attempts would only fail at once and use up the schedule: the
+        // queue waits, and the poll timer looks again until the break is over. Then one attempt goes alone, as the
+        // circuit's trial (it admits no other), until one succeeds.
+        var held = active && sender.IsHeld(this.GetPrimaryKeyString());
+        _probing |= held;
+        if (active && !held)
         {
-            var limit = options.Value.MaxConcurrencyPerListener;
+            var limit = _probing ? 1 : options.Value.MaxConcurrencyPerListener;
             // A copy: an attempt that fails before its first await records its outcome (and re-sorts the queue) at once.
             foreach (var due in Queue.Due(time.GetUtcNow()).Take(limit + _inFlight.Count).ToList())
             {
@@ -233,6 +240,7 @@ public sealed partial class WebhookGrain
         var o = options.Value;
         var wasDisabled = deliveries.State.Disabled;
         Queue.Record(delivery, attempt, startedAt, outcome, time.GetUtcNow(), _retries!, o.DisableAfter);
+        _probing &= !outcome.Succeeded;
         metrics.AttemptRecorded(delivery.Status, outcome);
         if (!wasDisabled && deliveries.State.Disabled)
         {

@@ -97,4 +97,26 @@ public sealed class DeliveryCircuitBreakerTests
         Assert.True(next.Succeeded);
         Assert.Equal(5, listener.Requests.Count);
     }
+
+    [Fact]
+    public async Task IsHeld_FromTheOpeningUntilTheBreakIsOver_ForThatListenerOnly()
+    {
+        await using var listener = await FaultyListener.StartAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
+        using var host = new SenderHost(ThreeFailuresOpen, time);
+        for (var i = 0; i < 2; i++)
+        {
+            await host.SendAsync(listener.Status(500), "wh_a");
+        }
+
+        Assert.False(host.Sender.IsHeld("wh_a"));
+        await host.SendAsync(listener.Status(500), "wh_a");
+        Assert.True(host.Sender.IsHeld("wh_a"));
+        Assert.False(host.Sender.IsHeld("wh_b"));
+
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.True(host.Sender.IsHeld("wh_a"));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.False(host.Sender.IsHeld("wh_a"));
+    }
 }

@@ -9,8 +9,8 @@ namespace Webhooks.Delivery.Http;
 /// <summary>
 /// The resilience pipeline of each listener, keyed by listener id: a circuit breaker around a timeout, nothing
 /// else. There are no retries and no waits here: the time between attempts is the listener grain's durable
-/// schedule, and an open circuit only turns an attempt into an immediate failure that the grain schedules like
-/// any other.
+/// schedule. While a circuit is open (<see cref="IsOpen"/>) the grain starts no attempts at all; one that
+/// races the opening fails at once and is scheduled like any other failure.
 /// </summary>
 internal sealed class DeliveryPipelines(IOptions<DeliveryOptions> options, TimeProvider time)
 {
@@ -35,7 +35,7 @@ internal sealed class DeliveryPipelines(IOptions<DeliveryOptions> options, TimeP
     public ResiliencePipeline<AttemptOutcome> For(string listenerId)
     {
         var now = time.GetTimestamp();
-        var entry = _pipelines.GetOrAdd(listenerId, static (_, self) => new Entry(self.Build()), this);
+        var entry = _pipelines.GetOrAdd(listenerId, static (_, self) => self.Create(), this);
         Interlocked.Exchange(ref entry.LastUsed, now);
         if (Interlocked.Increment(ref _attempts) % SweepEvery == 0)
         {
@@ -44,6 +44,10 @@ internal sealed class DeliveryPipelines(IOptions<DeliveryOptions> options, TimeP
 
         return entry.Pipeline;
     }
+
+    /// <summary>True from the moment the listener's circuit opens until its break is over.</summary>
+    public bool IsOpen(string listenerId) =>
+        _pipelines.TryGetValue(listenerId, out var entry) && Interlocked.Read(ref entry.OpenUntil) > time.GetTimestamp();
 
     /// <summary>How many listeners have a pipeline now.</summary>
     public int Count => _pipelines.Count;
@@ -60,7 +64,14 @@ internal sealed class DeliveryPipelines(IOptions<DeliveryOptions> options, TimeP
         }
     }
 
-    private ResiliencePipeline<AttemptOutcome> Build()
+    private Entry Create()
+    {
+        var entry = new Entry();
+        entry.Pipeline = Build(entry);
+        return entry;
+    }
+
+    private ResiliencePipeline<AttemptOutcome> Build(Entry entry)
     {
         var builder = new ResiliencePipelineBuilder<AttemptOutcome>();
         var o = options.Value;
@@ -73,6 +84,11 @@ internal sealed class DeliveryPipelines(IOptions<DeliveryOptions> options, TimeP
                 MinimumThroughput = FailuresToOpen,
                 SamplingDuration = SamplingDuration,
                 BreakDuration = o.CircuitBreakerDuration,
+                OnOpened = args =>
+                {
+                    Interlocked.Exchange(ref entry.OpenUntil, time.GetTimestamp() + (long)(args.BreakDuration.TotalSeconds * time.TimestampFrequency));
+                    return ValueTask.CompletedTask;
+                },
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
                 {
                     { Exception: OperationCanceledException } => false, // the caller gave up; says nothing about the listener
@@ -89,9 +105,12 @@ internal sealed class DeliveryPipelines(IOptions<DeliveryOptions> options, TimeP
         return builder.Build();
     }
 
-    private sealed class Entry(ResiliencePipeline<AttemptOutcome> pipeline)
+    private sealed class Entry
     {
-        public readonly ResiliencePipeline<AttemptOutcome> Pipeline = pipeline;
+        public ResiliencePipeline<AttemptOutcome> Pipeline = null!;
         public long LastUsed;
+
+        /// <summary>The timestamp at which the open circuit lets a trial attempt through.</summary>
+        public long OpenUntil;
     }
 }

@@ -49,6 +49,8 @@ internal sealed class HttpDeliverySender(
         }
     }
 
+    public bool IsHeld(string listenerId) => pipelines.IsOpen(listenerId);
+
     private async ValueTask<AttemptOutcome> AttemptAsync(DeliveryRequest request, long started, CancellationToken attemptToken, CancellationToken callerToken)
     {
         var o = options.Value;
