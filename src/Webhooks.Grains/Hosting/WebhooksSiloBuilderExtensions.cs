@@ -61,6 +61,7 @@ public static class WebhooksSiloBuilderExtensions
         // together (SqliteWriter); Orleans' ADO.NET provider, a connection per write, serves PostgreSQL. This
         // registration comes last, so it is the one Orleans resolves for the "webhooks" name.
         silo.Services.TryAddSingleton<SqliteWriter>();
+        silo.Services.TryAddSingleton<PostgreSqlDatabase>();
         silo.Services.AddKeyedSingleton<IGrainStorage>(WebhookStorage.ProviderName, (sp, key) =>
             IsSqlite(sp)
                 ? ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp, new JsonGrainStateSerializer())

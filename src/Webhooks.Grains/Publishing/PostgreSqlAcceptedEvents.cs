@@ -6,7 +6,7 @@ using Webhooks.Storage;
 namespace Webhooks.Publishing;
 
 /// <summary>Accepted events in PostgreSQL (table <c>webhooksacceptedevents</c>, schema 005).</summary>
-internal sealed class PostgreSqlAcceptedEvents(IOptions<StorageOptions> storage, IOptions<ClusterOptions> cluster) : IAcceptedEvents, IAsyncDisposable
+internal sealed class PostgreSqlAcceptedEvents(PostgreSqlDatabase database, IOptions<ClusterOptions> cluster) : IAcceptedEvents
 {
     private const string Find = "SELECT matched FROM webhooksacceptedevents WHERE serviceid = $1 AND tenantid = $2 AND eventid = $3;";
 
@@ -21,7 +21,7 @@ internal sealed class PostgreSqlAcceptedEvents(IOptions<StorageOptions> storage,
         LIMIT 1;
         """;
 
-    private readonly NpgsqlDataSource _database = NpgsqlDataSource.Create(storage.Value.ConnectionString);
+    private readonly NpgsqlDataSource _database = database.DataSource;
     private readonly string _serviceId = cluster.Value.ServiceId;
 
     public async Task<int?> FindAsync(string tenantId, string eventId)
@@ -37,8 +37,6 @@ internal sealed class PostgreSqlAcceptedEvents(IOptions<StorageOptions> storage,
         command.Parameters.Add(new NpgsqlParameter { Value = acceptedAt.ToUniversalTime() });
         return (int)(await command.ExecuteScalarAsync())!;
     }
-
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
 
     private NpgsqlCommand Command(string sql, string tenantId, string eventId)
     {

@@ -16,16 +16,8 @@ internal sealed class SqliteAcceptedEvents(SqliteWriter writer, IOptions<Cluster
 
     private readonly string _serviceId = cluster.Value.ServiceId;
 
-    public Task<int?> FindAsync(string tenantId, string eventId)
-    {
-        using var connection = writer.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = Find;
-        command.Parameters.AddWithValue("$1", _serviceId);
-        command.Parameters.AddWithValue("$2", tenantId);
-        command.Parameters.AddWithValue("$3", eventId);
-        return Task.FromResult(command.ExecuteScalar() is long matched ? (int?)matched : null);
-    }
+    public Task<int?> FindAsync(string tenantId, string eventId) =>
+        Task.FromResult(writer.Read(Find, static row => row.Read() ? row.GetInt32(0) : (int?)null, _serviceId, tenantId, eventId));
 
     public Task<int> RecordAsync(string tenantId, string eventId, int matched, DateTimeOffset acceptedAt) =>
         writer.ExecuteAsync(s =>

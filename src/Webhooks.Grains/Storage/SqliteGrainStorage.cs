@@ -15,7 +15,7 @@ namespace Webhooks.Storage;
 internal sealed class SqliteGrainStorage(SqliteWriter writer, IGrainStorageSerializer serializer, IOptions<ClusterOptions> cluster)
     : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
-    private const string Read = "SELECT Payload, Version FROM WebhooksGrainState WHERE ServiceId = $1 AND GrainId = $2 AND StateName = $3;";
+    private const string Select = "SELECT Payload, Version FROM WebhooksGrainState WHERE ServiceId = $1 AND GrainId = $2 AND StateName = $3;";
 
     private const string Insert = """
         INSERT INTO WebhooksGrainState (ServiceId, GrainId, StateName, Payload, Version, ModifiedOn)
@@ -35,17 +35,11 @@ internal sealed class SqliteGrainStorage(SqliteWriter writer, IGrainStorageSeria
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        using var connection = writer.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = Read;
-        command.Parameters.AddWithValue("$1", _serviceId);
-        command.Parameters.AddWithValue("$2", grainId.ToString());
-        command.Parameters.AddWithValue("$3", stateName);
-        using var row = command.ExecuteReader();
-        if (row.Read())
+        var stored = writer.Read(Select, static row => row.Read() ? ((byte[])row.GetValue(0), row.GetInt64(1)) : default((byte[], long)?), _serviceId, grainId.ToString(), stateName);
+        if (stored is var (payload, version))
         {
-            grainState.State = serializer.Deserialize<T>(new BinaryData((byte[])row.GetValue(0)));
-            grainState.ETag = row.GetInt64(1).ToString(CultureInfo.InvariantCulture);
+            grainState.State = serializer.Deserialize<T>(new BinaryData(payload));
+            grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
         }
         else

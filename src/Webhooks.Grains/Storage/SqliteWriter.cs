@@ -51,13 +51,24 @@ public sealed partial class SqliteWriter : IDisposable
     /// <summary>Transactions committed so far: fewer than the writes when writes share commits.</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
-    /// <summary>A pooled connection for reading. WAL mode lets reads run beside the writer.</summary>
-    public SqliteConnection OpenReader()
+    /// <summary>
+    /// Runs <paramref name="sql"/> (positional parameters <c>$1</c>, <c>$2</c>, …) on a pooled connection of its
+    /// own and hands the rows to <paramref name="read"/>. WAL mode lets reads run beside the writer.
+    /// </summary>
+    public T Read<T>(string sql, Func<SqliteDataReader, T> read, params ReadOnlySpan<object?> parameters)
     {
-        var connection = new SqliteConnection(_connectionString);
+        using var connection = new SqliteConnection(_connectionString);
         connection.Open();
         SqliteStatements.WaitWhenBusy(connection);
-        return connection;
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            command.Parameters.AddWithValue("$" + (i + 1), parameters[i] ?? DBNull.Value);
+        }
+
+        using var rows = command.ExecuteReader();
+        return read(rows);
     }
 
     public void Dispose()

@@ -15,6 +15,7 @@ public sealed class AcceptedEventsTests : IAsyncLifetime
 
     private readonly TestDeployment _sqlite = new();
     private SqliteWriter? _writer;
+    private PostgreSqlDatabase? _database;
     private PostgreSqlAcceptedEvents? _postgres;
 
     public async Task InitializeAsync()
@@ -24,15 +25,16 @@ public sealed class AcceptedEventsTests : IAsyncLifetime
         await SqliteSchemaInstaller.InstallAsync(_sqlite.ConnectionString, NullLogger.Instance, CancellationToken.None);
         var cluster = Options.Create(new ClusterOptions { ServiceId = "accepted-events-tests" });
         _writer = new SqliteWriter(Options.Create(new StorageOptions { ConnectionString = _sqlite.ConnectionString }), NullLogger<SqliteWriter>.Instance);
-        _postgres = new PostgreSqlAcceptedEvents(Options.Create(new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = database }), cluster);
+        _database = new PostgreSqlDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = database }));
+        _postgres = new PostgreSqlAcceptedEvents(_database, cluster);
     }
 
     public async Task DisposeAsync()
     {
         _writer?.Dispose();
-        if (_postgres is not null)
+        if (_database is not null)
         {
-            await _postgres.DisposeAsync();
+            await _database.DisposeAsync();
         }
 
         _sqlite.Dispose();

@@ -64,9 +64,9 @@ public sealed class DeliveryLogTests : IAsyncLifetime
             return new SqliteDeliveryLog(writer, cluster);
         }
 
-        var log = new PostgreSqlDeliveryLog(Options.Create(new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = _postgres }), cluster);
-        _ownedAsync.Add(log);
-        return log;
+        var database = new PostgreSqlDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = _postgres }));
+        _ownedAsync.Add(database);
+        return new PostgreSqlDeliveryLog(database, cluster);
     }
 
     private static DeliveryRow Row(long seq, DeliveryStatus status, string text) => new(seq, status, System.Text.Encoding.UTF8.GetBytes(text));

@@ -93,13 +93,5 @@ public sealed class GrainDeliveryCrashTests : GrainDeliveryTests
     private static int Received(FaultyListener target, string eventId) =>
         target.Requests.Count(r => r.Headers.TryGetValue("webhook-id", out var id) && id == eventId);
 
-    private static bool HasWakeReminder(TestDeployment deployment, string listenerId)
-    {
-        using var connection = deployment.OpenDatabase();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM OrleansRemindersTable WHERE ServiceId = $service AND GrainId LIKE $grain;";
-        command.Parameters.AddWithValue("$service", deployment.ServiceId);
-        command.Parameters.AddWithValue("$grain", "%" + listenerId);
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
-    }
+    private static bool HasWakeReminder(TestDeployment deployment, string listenerId) => deployment.ReadWakeReminder(listenerId).Count > 0;
 }

@@ -32,19 +32,7 @@ public sealed class WakeReminderTests : GrainDeliveryTests
         await WaitUntilAsync(() => WakeReminders(deployment, ids[0]) == 0, "a tick with nothing pending removes the reminder");
     }
 
-    private static long WakeReminders(TestDeployment deployment, string listenerId) =>
-        Scalar(deployment, "SELECT COUNT(*) FROM OrleansRemindersTable WHERE ServiceId = $service AND GrainId LIKE $grain;", listenerId);
+    private static long WakeReminders(TestDeployment deployment, string listenerId) => deployment.ReadWakeReminder(listenerId).Count;
 
-    private static long ReminderVersion(TestDeployment deployment, string listenerId) =>
-        Scalar(deployment, "SELECT MAX(Version) FROM OrleansRemindersTable WHERE ServiceId = $service AND GrainId LIKE $grain;", listenerId);
-
-    private static long Scalar(TestDeployment deployment, string sql, string listenerId)
-    {
-        using var connection = deployment.OpenDatabase();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$service", deployment.ServiceId);
-        command.Parameters.AddWithValue("$grain", "%" + listenerId);
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static long? ReminderVersion(TestDeployment deployment, string listenerId) => deployment.ReadWakeReminder(listenerId).Version;
 }

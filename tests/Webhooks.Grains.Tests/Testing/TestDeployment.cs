@@ -50,6 +50,19 @@ internal sealed class TestDeployment : IDisposable
         return rows;
     }
 
+    /// <summary>The listener's stored wake-up reminders (0 or 1), and the newest one's version (null without one).</summary>
+    public (long Count, long? Version) ReadWakeReminder(string listenerId)
+    {
+        using var connection = OpenDatabase();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), MAX(Version) FROM OrleansRemindersTable WHERE ServiceId = $service AND GrainId LIKE $grain;";
+        command.Parameters.AddWithValue("$service", ServiceId);
+        command.Parameters.AddWithValue("$grain", "%" + listenerId);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

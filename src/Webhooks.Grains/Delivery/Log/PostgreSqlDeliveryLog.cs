@@ -10,7 +10,7 @@ namespace Webhooks.Delivery.Log;
 /// The delivery log in PostgreSQL (table <c>webhooksdeliveries</c>, schema 004). A save is one round trip: the
 /// removals and the upserts (passed as arrays) run as one batch in one transaction.
 /// </summary>
-internal sealed class PostgreSqlDeliveryLog(IOptions<StorageOptions> storage, IOptions<ClusterOptions> cluster) : IDeliveryLog, IAsyncDisposable
+internal sealed class PostgreSqlDeliveryLog(PostgreSqlDatabase database, IOptions<ClusterOptions> cluster) : IDeliveryLog
 {
     private const string Select = "SELECT seq, status, record FROM webhooksdeliveries WHERE serviceid = $1 AND listenerid = $2 ORDER BY seq;";
 
@@ -24,7 +24,7 @@ internal sealed class PostgreSqlDeliveryLog(IOptions<StorageOptions> storage, IO
 
     private const string RemoveAll = "DELETE FROM webhooksdeliveries WHERE serviceid = $1 AND listenerid = $2;";
 
-    private readonly NpgsqlDataSource _database = NpgsqlDataSource.Create(storage.Value.ConnectionString);
+    private readonly NpgsqlDataSource _database = database.DataSource;
     private readonly string _serviceId = cluster.Value.ServiceId;
 
     public async Task<IReadOnlyList<DeliveryRow>> LoadAsync(string listenerId)
@@ -68,8 +68,6 @@ internal sealed class PostgreSqlDeliveryLog(IOptions<StorageOptions> storage, IO
         await batch.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
     }
-
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
 
     private NpgsqlBatchCommand Command(string sql, string listenerId, params NpgsqlParameter[] rest)
     {

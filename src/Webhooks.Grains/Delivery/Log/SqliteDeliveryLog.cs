@@ -20,22 +20,17 @@ internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOpt
 
     private readonly string _serviceId = cluster.Value.ServiceId;
 
-    public Task<IReadOnlyList<DeliveryRow>> LoadAsync(string listenerId)
-    {
-        using var connection = writer.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = Select;
-        command.Parameters.AddWithValue("$1", _serviceId);
-        command.Parameters.AddWithValue("$2", listenerId);
-        using var reader = command.ExecuteReader();
-        var rows = new List<DeliveryRow>();
-        while (reader.Read())
+    public Task<IReadOnlyList<DeliveryRow>> LoadAsync(string listenerId) =>
+        Task.FromResult(writer.Read(Select, static reader =>
         {
-            rows.Add(new DeliveryRow(reader.GetInt64(0), (DeliveryStatus)reader.GetInt32(1), (byte[])reader.GetValue(2)));
-        }
+            var rows = new List<DeliveryRow>();
+            while (reader.Read())
+            {
+                rows.Add(new DeliveryRow(reader.GetInt64(0), (DeliveryStatus)reader.GetInt32(1), (byte[])reader.GetValue(2)));
+            }
 
-        return Task.FromResult<IReadOnlyList<DeliveryRow>>(rows);
-    }
+            return (IReadOnlyList<DeliveryRow>)rows;
+        }, _serviceId, listenerId));
 
     public Task SaveAsync(string listenerId, DeliveryLogChanges changes) =>
         writer.ExecuteAsync(s =>
