@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Webhooks.Delivery.Log;
-using Webhooks.Storage;
 
 namespace Webhooks.Delivery;
 
@@ -16,6 +15,13 @@ namespace Webhooks.Delivery;
 /// </remarks>
 public sealed class DeliveryQueue
 {
+    /// <summary>
+    /// Trimmed deliveries are removed from storage this many at a time. Each removal rewrites the oldest page of
+    /// the listener's rows, so removing them one by one, with every write, rewrote that page once per commit;
+    /// until a batch is full the rows stay stored, out of the log, and a reload trims them again.
+    /// </summary>
+    public const int RemovalBatch = 64;
+
     private readonly DeliveryState _state;
     private readonly List<DeliveryRecord> _log;
     private readonly Dictionary<string, DeliveryRecord> _byEventId;
@@ -82,6 +88,9 @@ public sealed class DeliveryQueue
 
     /// <summary>Pending deliveries whose next attempt is due, oldest due first.</summary>
     public IEnumerable<DeliveryRecord> Due(DateTimeOffset now) => _pending.TakeWhile(d => d.NextAttemptAt <= now);
+
+    /// <summary>Whether any pending delivery is due: a look at the earliest, without walking the set.</summary>
+    public bool AnyDue(DateTimeOffset now) => _pending.Min is { } first && first.NextAttemptAt <= now;
 
     /// <summary>Records an attempt's outcome: success, the next scheduled attempt, or failure; and the listener's health.</summary>
     public void Record(DeliveryRecord record, int attempt, DateTimeOffset startedAt, AttemptOutcome outcome, DateTimeOffset now, RetryPolicy retries, TimeSpan disableAfter)
@@ -190,15 +199,28 @@ public sealed class DeliveryQueue
         return changed;
     }
 
-    /// <summary>The deliveries added, changed or removed since the last call, serialized now, as rows to store.</summary>
+    /// <summary>
+    /// The deliveries added or changed since the last call, serialized now, as rows to store; and the trimmed ones
+    /// to remove, once there are <see cref="RemovalBatch"/> of them (or all, when the listener was deleted).
+    /// </summary>
     public DeliveryLogChanges TakeChanges()
     {
-        var changes = new DeliveryLogChanges(
-            [.. _changed.OrderBy(d => d.Seq).Select(d => new DeliveryRow(d.Seq, d.Status, JsonSerializer.SerializeToUtf8Bytes(d, JsonGrainStateSerializer.Options)))],
-            [.. _removed],
-            _removeAll);
+        var upserts = new DeliveryRow[_changed.Count];
+        var i = 0;
+        foreach (var record in _changed)
+        {
+            upserts[i++] = new DeliveryRow(record.Seq, record.Status, DeliveryRowJson.Serialize(record));
+        }
+
+        Array.Sort(upserts, static (x, y) => x.Seq.CompareTo(y.Seq));
+        long[] removals = _removed.Count >= RemovalBatch ? [.. _removed] : [];
+        var changes = new DeliveryLogChanges(upserts, removals, _removeAll);
         _changed.Clear();
-        _removed.Clear();
+        if (removals.Length > 0 || _removeAll)
+        {
+            _removed.Clear();
+        }
+
         _removeAll = false;
         return changes;
     }
@@ -206,7 +228,7 @@ public sealed class DeliveryQueue
     /// <summary>Reads a stored row back into a delivery.</summary>
     public static DeliveryRecord FromRow(DeliveryRow row)
     {
-        var record = JsonSerializer.Deserialize<DeliveryRecord>(row.Record, JsonGrainStateSerializer.Options)
+        var record = DeliveryRowJson.Deserialize(row.Record)
             ?? throw new JsonException($"Delivery row {row.Seq} is the JSON literal null.");
         record.Seq = row.Seq;
         return record;

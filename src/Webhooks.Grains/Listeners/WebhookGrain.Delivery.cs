@@ -44,6 +44,7 @@ public sealed partial class WebhookGrain
         _queue = new DeliveryQueue(deliveries.State, stored.Select(DeliveryQueue.FromRow));
         _writer = new CoalescingWriter(FlushAsync);
         var o = options.Value;
+        Queue.Trim(o.LogRetention); // rows trimmed before but not yet removed from storage (see DeliveryQueue.RemovalBatch)
         _retries = new RetryPolicy(o.GetRetrySchedule(), o.JitterRatio, Random.Shared.NextDouble);
         // Registering again is an idempotent upsert: cheaper than trusting that an earlier activation's did land.
         _reminderRegistered = false;
@@ -71,7 +72,7 @@ public sealed partial class WebhookGrain
         // was stored, the delivery would sit on storage with nothing to bring this listener back. Both writes run at once.
         if (Queue.Enqueue(envelope, isTest: false, time.GetUtcNow()))
         {
-            await Task.WhenAll(WriteDeliveriesAsync(), RequestWakeReminder(register: true));
+            await WriteWithWakeUpAsync();
             Pump();
         }
         else if (Queue.Find(envelope.EventId) is { Status: DeliveryStatus.Pending })
@@ -113,7 +114,7 @@ public sealed partial class WebhookGrain
         }
 
         // Like an enqueue, a redelivery is answered only once its wake-up is stored too.
-        await Task.WhenAll(WriteDeliveriesAsync(), RequestWakeReminder(register: true));
+        await WriteWithWakeUpAsync();
         Pump();
         return true;
     }
@@ -128,7 +129,7 @@ public sealed partial class WebhookGrain
         var requeued = Queue.Recover(since, time.GetUtcNow());
         if (requeued > 0)
         {
-            await Task.WhenAll(WriteDeliveriesAsync(), RequestWakeReminder(register: true));
+            await WriteWithWakeUpAsync();
             Pump();
         }
 
@@ -184,17 +185,31 @@ public sealed partial class WebhookGrain
         if (active && !held)
         {
             var limit = _probing ? 1 : options.Value.MaxConcurrencyPerListener;
-            // A copy: an attempt that fails before its first await records its outcome (and re-sorts the queue) at once.
-            foreach (var due in Queue.Due(time.GetUtcNow()).Take(limit + _inFlight.Count).ToList())
+            var now = time.GetUtcNow();
+            if (_inFlight.Count < limit && Queue.AnyDue(now))
             {
-                if (_inFlight.Count >= limit)
+                // Collected first: an attempt that fails before its first await records its outcome (re-sorting the
+                // queue, and pumping again) at once. Deliveries in flight are still pending, hence the look past them.
+                var starting = new List<DeliveryRecord>(limit - _inFlight.Count);
+                foreach (var due in Queue.Due(now))
                 {
-                    break;
+                    if (_inFlight.Count + starting.Count >= limit)
+                    {
+                        break;
+                    }
+
+                    if (!_inFlight.Contains(due.EventId))
+                    {
+                        starting.Add(due);
+                    }
                 }
 
-                if (_inFlight.Add(due.EventId))
+                foreach (var due in starting)
                 {
-                    _ = AttemptAsync(due);
+                    if (_inFlight.Count < limit && _inFlight.Add(due.EventId))
+                    {
+                        _ = AttemptAsync(due);
+                    }
                 }
             }
         }
@@ -212,11 +227,9 @@ public sealed partial class WebhookGrain
             var envelope = new EventEnvelope(State.TenantId!, delivery.EventId, delivery.EventCode, delivery.ResourceId, delivery.EventDate, delivery.Payload);
             var signed = await bodies.GetAsync(envelope, attempt);
             var request = new DeliveryRequest(this.GetPrimaryKeyString(), new Uri(State.Uri!), signed.Body, Headers(delivery.EventId, signed));
-            var token = _stopping.Token;
-
-            // The HTTP exchange runs on the thread pool, not on this activation: the grain keeps serving
-            // (other attempts, enqueues, edits) while a listener takes its time.
-            outcome = await Task.Run(() => sender.SendAsync(request, token), token);
+            // Started on this turn, but the exchange itself runs on the thread pool once it first waits for the
+            // network: the grain keeps serving (other attempts, enqueues, edits) while a listener takes its time.
+            outcome = await sender.SendAsync(request, _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -323,6 +336,14 @@ public sealed partial class WebhookGrain
             DeactivateOnIdle();
             throw;
         }
+    }
+
+    /// <summary>Writes the deliveries and, at once, makes sure the wake-up reminder is stored; completes when both are.</summary>
+    private Task WriteWithWakeUpAsync()
+    {
+        var write = WriteDeliveriesAsync();
+        var wakeUp = RequestWakeReminder(register: true);
+        return wakeUp.IsCompletedSuccessfully ? write : Task.WhenAll(write, wakeUp);
     }
 
     private async Task ForgetDeliveriesAsync()

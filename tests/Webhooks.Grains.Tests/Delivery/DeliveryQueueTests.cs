@@ -189,22 +189,83 @@ public sealed class DeliveryQueueTests
     }
 
     [Fact]
-    public void TakeChanges_AfterTrimAndClear_RemovesTheRows()
+    public void TakeChanges_AfterTrim_RemovesTheRowsOneBatchAtATime()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        var count = DeliveryQueue.RemovalBatch + 2;
+        for (var i = 1; i <= count; i++)
+        {
+            queue.Enqueue(Event($"event_{i}"), false, T0);
+            queue.Record(queue.Find($"event_{i}")!, 1, T0, Success, T0, Exact, DisableAfter);
+        }
+
+        queue.TakeChanges();
+
+        // Fewer than a batch: gone from the log at once, still stored until the batch fills.
+        queue.Trim(count - 3);
+        Assert.Equal(count - 3, queue.Deliveries.Count);
+        Assert.Null(queue.Find("event_1"));
+        Assert.True(queue.TakeChanges().IsEmpty);
+
+        queue.Trim(2);
+        var trimmed = queue.TakeChanges();
+        Assert.Equal(Enumerable.Range(1, DeliveryQueue.RemovalBatch).Select(i => (long)i), trimmed.Removals);
+        Assert.Empty(trimmed.Upserts);
+        Assert.True(queue.TakeChanges().IsEmpty);
+    }
+
+    [Fact]
+    public void TakeChanges_AfterClear_RemovesEveryRow_TrimmedOnesIncluded()
     {
         var queue = new DeliveryQueue(new DeliveryState());
         queue.Enqueue(Event("event_1"), false, T0);
         queue.Enqueue(Event("event_2"), false, T0);
         queue.Record(queue.Find("event_1")!, 1, T0, Success, T0, Exact, DisableAfter);
         queue.TakeChanges();
-
         queue.Trim(0);
-        var trimmed = queue.TakeChanges();
-        Assert.Equal([1L], trimmed.Removals);
-        Assert.Empty(trimmed.Upserts);
 
         queue.Clear();
-        Assert.True(queue.TakeChanges().RemoveAll);
+        var cleared = queue.TakeChanges();
+        Assert.True(cleared.RemoveAll);
+        Assert.Empty(cleared.Upserts);
         Assert.Equal(0, queue.PendingCount);
+        Assert.True(queue.TakeChanges().IsEmpty);
+    }
+
+    [Fact]
+    public void StoredRows_BeyondTheRetention_AreTrimmedWhenLoaded()
+    {
+        var stored = new DeliveryQueue(new DeliveryState());
+        for (var i = 1; i <= 5; i++)
+        {
+            stored.Enqueue(Event($"event_{i}"), false, T0);
+            stored.Record(stored.Find($"event_{i}")!, 1, T0, Success, T0, Exact, DisableAfter);
+        }
+
+        stored.Enqueue(Event("event_pending"), false, T0);
+        var rows = stored.TakeChanges().Upserts;
+
+        var loaded = new DeliveryQueue(new DeliveryState(), rows.Select(DeliveryQueue.FromRow));
+        loaded.Trim(2);
+
+        Assert.Equal(["event_4", "event_5", "event_pending"], loaded.Deliveries.Select(d => d.EventId));
+        Assert.True(loaded.Enqueue(Event("event_7"), false, T0));
+        Assert.Equal(7, loaded.Find("event_7")!.Seq);
+    }
+
+    [Fact]
+    public void StoredRows_EscapeOnlyWhatJsonRequires_AndReadBackExactly()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        const string payload = "{\"name\":\"<Ünïcode & \\\"quotes\\\">\"}";
+        queue.Enqueue(new EventEnvelope("tenant", "event_1", "customer.created", "res", T0, payload), false, T0);
+
+        var row = Assert.Single(queue.TakeChanges().Upserts);
+
+        var json = System.Text.Encoding.UTF8.GetString(row.Record);
+        Assert.Contains("\\\"name\\\"", json, StringComparison.Ordinal); // a quote costs two bytes, not six (\u0022)
+        Assert.Contains("<Ünïcode & ", json, StringComparison.Ordinal);
+        Assert.Equal(payload, DeliveryQueue.FromRow(row).Payload);
     }
 
     [Fact]
