@@ -28,6 +28,13 @@ public sealed class SqliteStatements : IDisposable
     /// <summary>Executes <paramref name="sql"/> with positional parameters <c>$1</c>, <c>$2</c>, …; returns the rows changed.</summary>
     public int Execute(string sql, params ReadOnlySpan<object?> parameters) => Bind(sql, parameters).ExecuteNonQuery();
 
+    /// <summary>Executes <paramref name="sql"/> and hands its rows to <paramref name="read"/>.</summary>
+    public T Query<T>(string sql, Func<SqliteDataReader, T> read, params ReadOnlySpan<object?> parameters)
+    {
+        using var rows = Bind(sql, parameters).ExecuteReader();
+        return read(rows);
+    }
+
     /// <summary>Executes <paramref name="sql"/> and returns the first column of the first row, or null.</summary>
     public object? Scalar(string sql, params ReadOnlySpan<object?> parameters)
     {

@@ -20,10 +20,14 @@ public sealed partial class SqliteWriter : IDisposable
 {
     private const int MaxBatch = 512;
 
+    // Reads run on the callers' threads; more than this many idle reading connections are closed, not kept.
+    private const int MaxIdleReaders = 8;
+
     // Not a Channel: its waiter is woken through the thread pool, and under load the pool's queue delayed every
     // batch by milliseconds. The writer thread waits on an event the producers set themselves.
     private readonly ConcurrentQueue<SqliteWrite> _queue = new();
     private readonly ManualResetEventSlim _queued = new();
+    private readonly ConcurrentBag<Reader> _readers = [];
     private volatile bool _stopping;
     private readonly string _connectionString;
     private readonly ILogger _logger;
@@ -52,29 +56,46 @@ public sealed partial class SqliteWriter : IDisposable
     public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>
-    /// Runs <paramref name="sql"/> (positional parameters <c>$1</c>, <c>$2</c>, …) on a pooled connection of its
-    /// own and hands the rows to <paramref name="read"/>. WAL mode lets reads run beside the writer.
+    /// Runs <paramref name="sql"/> (positional parameters <c>$1</c>, <c>$2</c>, …) on a reading connection of its
+    /// own and hands the rows to <paramref name="read"/>. WAL mode lets reads run beside the writer. Reading
+    /// connections are kept open with their statements prepared: every publish reads once, and opening a
+    /// connection and parsing the query each time cost more than the read.
     /// </summary>
     public T Read<T>(string sql, Func<SqliteDataReader, T> read, params ReadOnlySpan<object?> parameters)
     {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        SqliteStatements.WaitWhenBusy(connection);
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        for (var i = 0; i < parameters.Length; i++)
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        var reader = _readers.TryTake(out var idle) ? idle : Reader.Open(_connectionString);
+        T result;
+        try
         {
-            command.Parameters.AddWithValue("$" + (i + 1), parameters[i] ?? DBNull.Value);
+            result = reader.Statements.Query(sql, read, parameters);
+        }
+        catch
+        {
+            reader.Dispose(); // whatever went wrong, the next read starts on a fresh connection
+            throw;
         }
 
-        using var rows = command.ExecuteReader();
-        return read(rows);
+        if (_stopping || _readers.Count >= MaxIdleReaders)
+        {
+            reader.Dispose();
+        }
+        else
+        {
+            _readers.Add(reader);
+        }
+
+        return result;
     }
 
     public void Dispose()
     {
         _stopping = true;
         _queued.Set();
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
 
         // A continuation of the last write may be what is disposing us, running on the writer thread itself.
         if (_thread is { } thread && thread != Thread.CurrentThread)
@@ -186,6 +207,34 @@ public sealed partial class SqliteWriter : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} SQLite writes failed; retrying each on its own")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+
+    /// <summary>A reading connection and its prepared statements; used by one caller at a time.</summary>
+    private sealed class Reader(SqliteConnection connection) : IDisposable
+    {
+        public SqliteStatements Statements { get; } = new(connection);
+
+        public static Reader Open(string connectionString)
+        {
+            var connection = new SqliteConnection(connectionString);
+            try
+            {
+                connection.Open();
+                SqliteStatements.WaitWhenBusy(connection);
+                return new Reader(connection);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            Statements.Dispose();
+            connection.Dispose();
+        }
+    }
 
     private abstract class SqliteWrite
     {

@@ -81,6 +81,44 @@ public sealed class SqliteWriterTests : IDisposable
         Assert.Equal(["durable"], Values());
     }
 
+    [Fact]
+    public async Task Reads_OnKeptConnections_SeeEveryWriteCommittedBeforeThem()
+    {
+        const string insert = "INSERT INTO Probe (Id, Value) VALUES ($1, $2);";
+        for (var i = 1; i <= 20; i++)
+        {
+            await _writer.ExecuteAsync(s => s.Execute(insert, i, $"v{i}"));
+
+            // Concurrent readers take several kept connections; each must see the write just committed, not a
+            // snapshot left over from its previous read.
+            var counts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => ReadCount())));
+            Assert.All(counts, count => Assert.Equal(i, count));
+        }
+    }
+
+    [Fact]
+    public async Task AFailedRead_LeavesTheNextReadsWorking()
+    {
+        await _writer.ExecuteAsync(s => s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", 1, "one"));
+
+        Assert.Throws<SqliteException>(() => _writer.Read("SELECT Missing FROM Probe;", static rows => rows.Read()));
+        Assert.Throws<InvalidOperationException>(() => _writer.Read<bool>("SELECT Value FROM Probe WHERE Id = $1;", static _ => throw new InvalidOperationException("reader callback failed"), 1));
+
+        Assert.Equal("one", _writer.Read("SELECT Value FROM Probe WHERE Id = $1;", static rows => rows.Read() ? rows.GetString(0) : null, 1));
+        Assert.Equal(1, ReadCount());
+    }
+
+    [Fact]
+    public void Read_AfterDispose_IsRefused()
+    {
+        Assert.Equal(0, ReadCount());
+        _writer.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => ReadCount());
+    }
+
+    private long ReadCount() => _writer.Read("SELECT COUNT(*) FROM Probe;", static rows => rows.Read() ? rows.GetInt64(0) : -1);
+
     private long Count()
     {
         using var connection = _deployment.OpenDatabase();
