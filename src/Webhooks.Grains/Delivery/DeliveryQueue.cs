@@ -23,7 +23,7 @@ public sealed class DeliveryQueue
     public const int RemovalBatch = 64;
 
     private readonly DeliveryState _state;
-    private readonly List<DeliveryRecord> _log;
+    private readonly SortedSet<DeliveryRecord> _log = new(LogOrder.Instance);
     private readonly Dictionary<string, DeliveryRecord> _byEventId;
     private readonly SortedSet<DeliveryRecord> _pending = new(DueOrder.Instance);
     private readonly SortedSet<DeliveryRecord> _finished = new(LogOrder.Instance);
@@ -36,21 +36,21 @@ public sealed class DeliveryQueue
     public DeliveryQueue(DeliveryState state, IEnumerable<DeliveryRecord>? stored = null)
     {
         _state = state;
-        _log = [.. (stored ?? []).OrderBy(d => d.Seq)];
-        _byEventId = new Dictionary<string, DeliveryRecord>(_log.Count, StringComparer.Ordinal);
-        foreach (var record in _log)
+        _byEventId = new Dictionary<string, DeliveryRecord>(StringComparer.Ordinal);
+        foreach (var record in stored ?? [])
         {
+            _log.Add(record);
             _byEventId[record.EventId] = record;
             Index(record);
         }
 
-        _lastSeq = _log.Count > 0 ? _log[^1].Seq : 0;
+        _lastSeq = _log.Max?.Seq ?? 0;
     }
 
     public DeliveryState State => _state;
 
     /// <summary>Every delivery in the log, oldest first.</summary>
-    public IReadOnlyList<DeliveryRecord> Deliveries => _log;
+    public IReadOnlyCollection<DeliveryRecord> Deliveries => _log;
 
     public int PendingCount => _pending.Count;
 
@@ -172,7 +172,7 @@ public sealed class DeliveryQueue
         {
             var oldest = _finished.Min!;
             _finished.Remove(oldest);
-            _log.RemoveAt(_log.BinarySearch(oldest, LogOrder.Instance));
+            _log.Remove(oldest);
             _byEventId.Remove(oldest.EventId);
             _changed.Remove(oldest);
             _removed.Add(oldest.Seq);
