@@ -51,7 +51,7 @@ internal static class BenchmarkMain
         report.Notes.Add("Every publish is acknowledged only once durable (the product's 202); every delivery is checked for both signatures, and sampled deliveries are verified (HMAC and RSA).");
         if (!options.Quick)
         {
-            report.Notes.Add("Each throughput scenario first publishes as many events as the delivery log retains (Webhooks:Delivery:LogRetention), so its figures are the steady state's.");
+            report.Notes.Add("Each throughput scenario first publishes as many events as the delivery log retains (Webhooks:Delivery:LogRetention), then goes on unmeasured for as long as the raw ceiling warms up, so its figures are the steady state's.");
         }
 
         if (LoadAverage() is { } load)

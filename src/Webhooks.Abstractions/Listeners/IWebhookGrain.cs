@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Webhooks.Delivery;
 
 namespace Webhooks.Listeners;
@@ -16,11 +17,12 @@ public interface IWebhookGrain : IGrainWithStringKey
     Task<ListenerResolution> ResolveAsync(Guid operationId);
 
     /// <summary>
-    /// Queues an event for delivery and returns once it is on storage; false when the listener is disabled or
-    /// gone. An event id already queued is not queued again. Interleaves, so concurrent events share one write.
+    /// Queues events for delivery and returns once they are on storage, with one answer per event: false when the
+    /// listener is disabled or gone. An event id already queued is not queued again. One write for the whole
+    /// batch; interleaves, so concurrent batches share one write too.
     /// </summary>
     [AlwaysInterleave]
-    Task<bool> EnqueueAsync(EventEnvelope envelope);
+    Task<ImmutableArray<bool>> EnqueueAsync(ImmutableArray<EventEnvelope> envelopes);
 
     /// <summary>Queues the test event (one attempt, never retried) and returns its id; null when <paramref name="tenantId"/> has no such listener.</summary>
     Task<string?> TestAsync(string tenantId);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Webhooks.Delivery;
@@ -61,26 +62,45 @@ public sealed partial class WebhookGrain
         return Task.CompletedTask;
     }
 
-    public async Task<bool> EnqueueAsync(EventEnvelope envelope)
+    public async Task<ImmutableArray<bool>> EnqueueAsync(ImmutableArray<EventEnvelope> envelopes)
     {
-        if (!State.Exists || State.TenantId != envelope.TenantId || deliveries.State.Disabled)
+        var taken = ImmutableArray.CreateBuilder<bool>(envelopes.Length);
+        var queued = false;
+        var repeated = false;
+        var now = time.GetUtcNow();
+        foreach (var envelope in envelopes)
         {
-            return false;
+            if (!State.Exists || State.TenantId != envelope.TenantId || deliveries.State.Disabled)
+            {
+                taken.Add(false);
+                continue;
+            }
+
+            if (Queue.Enqueue(envelope, isTest: false, now))
+            {
+                queued = true;
+            }
+            else
+            {
+                repeated |= Queue.Find(envelope.EventId) is { Status: DeliveryStatus.Pending };
+            }
+
+            taken.Add(true);
         }
 
         // Accepted means durable, the wake-up included: had the silo died after answering but before the reminder
-        // was stored, the delivery would sit on storage with nothing to bring this listener back. Both writes run at once.
-        if (Queue.Enqueue(envelope, isTest: false, time.GetUtcNow()))
+        // was stored, the deliveries would sit on storage with nothing to bring this listener back. Both writes run at once.
+        if (queued)
         {
             await WriteWithWakeUpAsync();
             Pump();
         }
-        else if (Queue.Find(envelope.EventId) is { Status: DeliveryStatus.Pending })
+        else if (repeated)
         {
             await RequestWakeReminder(register: true); // a publish repeated after one whose reminder failed
         }
 
-        return true;
+        return taken.MoveToImmutable();
     }
 
     public async Task<string?> TestAsync(string tenantId)

@@ -31,6 +31,7 @@ public sealed class EventRouterGrain(
     : Grain, IEventRouterGrain
 {
     private readonly RoutingIndex _index = new();
+    private readonly Dictionary<string, ListenerOutbox> _outboxes = new(StringComparer.Ordinal);
 
     private string TenantId => this.GetPrimaryKeyString();
 
@@ -84,8 +85,20 @@ public sealed class EventRouterGrain(
     public async Task<int> PublishAsync(EventEnvelope envelope)
     {
         var matching = _index.Match(envelope.EventCode);
-        var queued = await Task.WhenAll(matching.Select(id => Listener(id).EnqueueAsync(envelope)));
+        var queued = await Task.WhenAll(matching.Select(id => Outbox(id).EnqueueAsync(envelope)));
         return queued.Count(q => q);
+    }
+
+    /// <summary>The listener's outbox while events are on their way to it; an idle one is dropped.</summary>
+    private ListenerOutbox Outbox(string listenerId)
+    {
+        if (!_outboxes.TryGetValue(listenerId, out var outbox))
+        {
+            outbox = new ListenerOutbox(Listener(listenerId), _ => _outboxes.Remove(listenerId));
+            _outboxes.Add(listenerId, outbox);
+        }
+
+        return outbox;
     }
 
     private async Task<WebhookView?> ChangeAsync(string listenerId, ListenerDefinition? definition, string? secret = null)

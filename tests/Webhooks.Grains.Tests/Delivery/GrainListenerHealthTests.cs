@@ -59,7 +59,7 @@ public sealed class GrainListenerHealthTests : GrainDeliveryTests
 
         var ignored = await PublishAsync(cluster, tenantId, clock);
         Assert.Equal(0, ignored.MatchedWebhooks);
-        Assert.False(await listener.EnqueueAsync(new EventEnvelope(tenantId, "event_direct", "order.created", "order_2", clock.GetUtcNow(), null)));
+        Assert.False(Assert.Single(await listener.EnqueueAsync([new EventEnvelope(tenantId, "event_direct", "order.created", "order_2", clock.GetUtcNow(), null)])));
         var log = await listener.GetDeliveriesAsync(tenantId, null, 1, 100);
         Assert.Equal([first.EventId], log!.Items.Select(d => d.EventId));
 
