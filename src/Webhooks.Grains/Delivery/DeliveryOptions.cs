@@ -57,7 +57,10 @@ public sealed class DeliveryOptions
     /// <value>The default is 24 hours.</value>
     public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Finished deliveries kept in each listener's log (pending ones are always kept).</summary>
+    /// <summary>
+    /// Finished deliveries kept in each listener's log (pending ones are always kept). Older ones leave the log at
+    /// once and storage <see cref="DeliveryQueue.RemovalBatch"/> at a time.
+    /// </summary>
     /// <value>The default is 1000.</value>
     public int LogRetention { get; set; } = 1000;
 
