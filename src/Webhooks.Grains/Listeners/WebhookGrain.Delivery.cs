@@ -226,7 +226,8 @@ public sealed partial class WebhookGrain
 
                 foreach (var due in starting)
                 {
-                    if (_inFlight.Count < limit && _inFlight.Add(due.EventId))
+                    // Still due: a nested pump may have started, and a failure already rescheduled, this one.
+                    if (_inFlight.Count < limit && due.Status == DeliveryStatus.Pending && due.NextAttemptAt <= now && _inFlight.Add(due.EventId))
                     {
                         _ = AttemptAsync(due);
                     }
