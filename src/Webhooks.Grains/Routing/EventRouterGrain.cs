@@ -94,7 +94,7 @@ public sealed class EventRouterGrain(
     {
         if (!_outboxes.TryGetValue(listenerId, out var outbox))
         {
-            outbox = new ListenerOutbox(Listener(listenerId), _ => _outboxes.Remove(listenerId));
+            outbox = new ListenerOutbox(Listener(listenerId), () => _outboxes.Remove(listenerId));
             _outboxes.Add(listenerId, outbox);
         }
 

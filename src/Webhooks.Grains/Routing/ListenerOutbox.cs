@@ -11,7 +11,7 @@ namespace Webhooks.Routing;
 /// when its own event is on the listener's storage.
 /// </summary>
 /// <remarks>Used only on the router's turns (it runs one at a time), so it needs no locks.</remarks>
-internal sealed class ListenerOutbox(IWebhookGrain listener, Action<ListenerOutbox> onIdle)
+internal sealed class ListenerOutbox(IWebhookGrain listener, Action onIdle)
 {
     private List<(EventEnvelope Event, TaskCompletionSource<bool> Taken)>? _next;
     private bool _sending;
@@ -54,6 +54,6 @@ internal sealed class ListenerOutbox(IWebhookGrain listener, Action<ListenerOutb
         }
 
         _sending = false;
-        onIdle(this);
+        onIdle();
     }
 }

@@ -14,7 +14,7 @@ public sealed class ListenerOutboxTests
     {
         var listener = HeldListener.Create();
         var idle = 0;
-        var outbox = new ListenerOutbox(listener, _ => idle++);
+        var outbox = new ListenerOutbox(listener, () => idle++);
 
         var first = outbox.EnqueueAsync(Event("e1"));
         var queued = new[] { outbox.EnqueueAsync(Event("e2")), outbox.EnqueueAsync(Event("e3")), outbox.EnqueueAsync(Event("e4")) };
@@ -42,7 +42,7 @@ public sealed class ListenerOutboxTests
     public async Task AFailedCall_FailsItsOwnEventsOnly()
     {
         var listener = HeldListener.Create();
-        var outbox = new ListenerOutbox(listener, _ => { });
+        var outbox = new ListenerOutbox(listener, () => { });
 
         var failing = outbox.EnqueueAsync(Event("e1"));
         var next = outbox.EnqueueAsync(Event("e2"));
