@@ -11,7 +11,7 @@ namespace Webhooks.Delivery;
 /// </summary>
 public abstract class GrainDeliveryTests
 {
-    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>Starts a cluster whose delivery options are the test defaults, then <paramref name="configure"/>'s changes.</summary>
     internal static Task<WebhooksCluster> StartClusterAsync(
