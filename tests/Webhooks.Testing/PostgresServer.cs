@@ -96,7 +96,14 @@ public sealed partial class PostgresServer : IAsyncDisposable
     /// <summary>Starts a server of the caller's own, stopped and deleted by <see cref="DisposeAsync"/>.</summary>
     /// <exception cref="InvalidOperationException">The PostgreSQL server binaries are not installed, or the server did not start.</exception>
     public static Task<PostgresServer> StartAsync(CancellationToken cancellationToken = default) =>
-        StartAsync(shared: false, cancellationToken);
+        StartAsync(shared: false, settings: null, cancellationToken);
+
+    /// <summary>
+    /// Starts a server of the caller's own with <paramref name="settings"/> (<c>postgresql.conf</c> lines, such as
+    /// <c>shared_buffers = 128MB</c>) after the test defaults, so they override them.
+    /// </summary>
+    public static Task<PostgresServer> StartAsync(string settings, CancellationToken cancellationToken = default) =>
+        StartAsync(shared: false, settings, cancellationToken);
 
     /// <summary>A connection string (Npgsql) for <paramref name="database"/> on this server.</summary>
     public string ConnectionString(string database)
@@ -151,9 +158,9 @@ public sealed partial class PostgresServer : IAsyncDisposable
     }
 
     // No ProcessExit handler: test hosts are often killed before it could finish. The watchdog stops the server.
-    private static Task<PostgresServer> StartSharedAsync() => StartAsync(shared: true, CancellationToken.None);
+    private static Task<PostgresServer> StartSharedAsync() => StartAsync(shared: true, settings: null, CancellationToken.None);
 
-    private static async Task<PostgresServer> StartAsync(bool shared, CancellationToken cancellationToken)
+    private static async Task<PostgresServer> StartAsync(bool shared, string? settings, CancellationToken cancellationToken)
     {
         var binDirectory = FindBinDirectory();
         if (RunsAsRoot && (await RunAsync("id", ["-u", ServerOsUser], asServerUser: false, "/", cancellationToken)).ExitCode != 0)
@@ -193,6 +200,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
                 shared_buffers = 32MB
                 max_connections = 400
                 logging_collector = off
+                {settings}
 
                 """, cancellationToken);
 

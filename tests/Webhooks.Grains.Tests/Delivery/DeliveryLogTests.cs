@@ -54,6 +54,101 @@ public sealed class DeliveryLogTests : IAsyncLifetime
         Assert.Empty(await log.LoadAsync("wh_never"));
     }
 
+    [Fact]
+    public async Task PostgreSql_ConcurrentSavesOfManyListeners_ShareTransactions_AndAllLand()
+    {
+        var log = (PostgreSqlDeliveryLog)Create(StorageProvider.PostgreSql);
+        var listeners = Enumerable.Range(0, 200).Select(i => $"wh_shared_{i}").ToList();
+
+        await Task.WhenAll(listeners.Select(id => log.SaveAsync(id, new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, id)], []))));
+
+        // The first save starts a transaction at once; the others queue behind it and share the next one or two.
+        Assert.InRange(log.Commits, 1, listeners.Count / 2);
+        foreach (var id in listeners)
+        {
+            Assert.Equal([(1L, DeliveryStatus.Pending, id)], (await log.LoadAsync(id)).Select(Describe));
+        }
+    }
+
+    [Fact]
+    public async Task PostgreSql_ASaveThatFails_FailsAlone_AndTheSavesSharingItsTransactionLand()
+    {
+        var log = (PostgreSqlDeliveryLog)Create(StorageProvider.PostgreSql);
+        var good = Enumerable.Range(0, 50).Select(i => $"wh_good_{i}").ToList();
+
+        // PostgreSQL text cannot hold a NUL character: this save's statement fails, in whichever transaction it lands.
+        var saves = good.Take(25).Select(id => log.SaveAsync(id, new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, id)], [])))
+            .Append(log.SaveAsync("wh_bad\0", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "bad")], [])))
+            .Concat(good.Skip(25).Select(id => log.SaveAsync(id, new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, id)], []))))
+            .ToList();
+
+        var failed = saves[25];
+        await Assert.ThrowsAnyAsync<Exception>(() => failed);
+        await Task.WhenAll(saves.Where(t => t != failed));
+        foreach (var id in good)
+        {
+            Assert.Equal([(1L, DeliveryStatus.Pending, id)], (await log.LoadAsync(id)).Select(Describe));
+        }
+    }
+
+    [Fact]
+    public async Task PostgreSql_SavesOfOneListenerQueuedTogether_EndAsIfStoredOneAfterAnother()
+    {
+        var log = Create(StorageProvider.PostgreSql);
+        await log.SaveAsync("wh_seq", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "one"), Row(2, DeliveryStatus.Pending, "two")], []));
+
+        // Not awaited one by one: they may share a transaction, and must still apply in order.
+        await Task.WhenAll(
+            log.SaveAsync("wh_seq", new DeliveryLogChanges([Row(3, DeliveryStatus.Pending, "three"), Row(1, DeliveryStatus.Failed, "one, failed")], [])),
+            log.SaveAsync("wh_seq", new DeliveryLogChanges([Row(3, DeliveryStatus.Succeeded, "three, delivered")], [2])),
+            log.SaveAsync("wh_seq", new DeliveryLogChanges([Row(4, DeliveryStatus.Pending, "four")], [1, 3])),
+            log.SaveAsync("wh_seq", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "one, again")], [])));
+
+        Assert.Equal([(1L, DeliveryStatus.Pending, "one, again"), (4L, DeliveryStatus.Pending, "four")], (await log.LoadAsync("wh_seq")).Select(Describe));
+    }
+
+    [Fact]
+    public void Merge_KeepsTheLastVersionOfEachRow_AndAppliesRemovalsInOrder()
+    {
+        var merged = PostgreSqlDeliveryLog.Merge(
+        [
+            ("wh_a", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "a1"), Row(2, DeliveryStatus.Pending, "a2")], [])),
+            ("wh_b", new DeliveryLogChanges([Row(9, DeliveryStatus.Pending, "b9")], [])),
+            ("wh_a", new DeliveryLogChanges([Row(1, DeliveryStatus.Succeeded, "a1, delivered")], [2, 5, 6, 7, 10])),
+            ("wh_a", new DeliveryLogChanges([Row(6, DeliveryStatus.Pending, "a6, stored again")], [])),
+        ]);
+
+        Assert.Empty(merged.RemoveAll);
+        Assert.Equal([("wh_a", 2L, 2L), ("wh_a", 5L, 5L), ("wh_a", 7L, 7L), ("wh_a", 10L, 10L)], merged.Removals);
+        Assert.Equal(
+            [("wh_a", 1L, DeliveryStatus.Succeeded, "a1, delivered"), ("wh_a", 6L, DeliveryStatus.Pending, "a6, stored again"), ("wh_b", 9L, DeliveryStatus.Pending, "b9")],
+            merged.Upserts.Select(u => (u.ListenerId, u.Row.Seq, u.Row.Status, System.Text.Encoding.UTF8.GetString(u.Row.Record))));
+    }
+
+    [Fact]
+    public void Merge_FoldsConsecutiveRemovalsIntoRuns()
+    {
+        var merged = PostgreSqlDeliveryLog.Merge([("wh_a", new DeliveryLogChanges([], [8, 1, 2, 3, 7, 12]))]);
+
+        Assert.Equal([("wh_a", 1L, 3L), ("wh_a", 7L, 8L), ("wh_a", 12L, 12L)], merged.Removals);
+    }
+
+    [Fact]
+    public void Merge_RemoveAll_DropsWhatCameBeforeIt_AndKeepsWhatCameAfter()
+    {
+        var merged = PostgreSqlDeliveryLog.Merge(
+        [
+            ("wh_a", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "before")], [])),
+            ("wh_b", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "other listener")], [])),
+            ("wh_a", new DeliveryLogChanges([], [], RemoveAll: true)),
+            ("wh_a", new DeliveryLogChanges([Row(2, DeliveryStatus.Pending, "after")], [])),
+        ]);
+
+        Assert.Equal(["wh_a"], merged.RemoveAll);
+        Assert.Empty(merged.Removals);
+        Assert.Equal([("wh_a", 2L), ("wh_b", 1L)], merged.Upserts.Select(u => (u.ListenerId, u.Row.Seq)));
+    }
+
     private IDeliveryLog Create(StorageProvider provider)
     {
         var cluster = Options.Create(new ClusterOptions { ServiceId = "delivery-log-tests" });
@@ -66,7 +161,7 @@ public sealed class DeliveryLogTests : IAsyncLifetime
 
         var database = new PostgreSqlDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = _postgres }));
         _ownedAsync.Add(database);
-        return new PostgreSqlDeliveryLog(database, cluster);
+        return new PostgreSqlDeliveryLog(database, cluster, NullLogger<PostgreSqlDeliveryLog>.Instance);
     }
 
     private static DeliveryRow Row(long seq, DeliveryStatus status, string text) => new(seq, status, System.Text.Encoding.UTF8.GetBytes(text));

@@ -14,6 +14,7 @@ internal static class PostgreSqlSchema
         (3, "003-clustering.sql"),
         (4, "004-delivery-log.sql"),
         (5, "005-accepted-events.sql"),
+        (6, "006-delivery-log-fillfactor.sql"),
     ];
 
     /// <summary>The keys the 10.4.2 grain storage provider loads (DeleteStorageKey only with DeleteStateOnClear).</summary>
