@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Webhooks.Storage;
+
+namespace Webhooks.PostgreSql;
+
+/// <summary>The server's own data source prepares its statements, unless the operator's connection string decides.</summary>
+public sealed class PostgreSqlDatabaseTests
+{
+    [Theory]
+    [InlineData("Host=127.0.0.1;Database=webhooks", 16)]
+    [InlineData("Host=127.0.0.1;Database=webhooks;Max Auto Prepare=5", 5)]
+    public async Task DataSource_AutoPreparesStatements_UnlessTheConnectionStringSaysOtherwise(string connectionString, int expected)
+    {
+        await using var database = new PostgreSqlDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = connectionString }));
+
+        var used = new NpgsqlConnectionStringBuilder(database.DataSource.ConnectionString);
+        Assert.Equal(expected, used.MaxAutoPrepare);
+        Assert.Equal("webhooks", used.Database);
+    }
+}
