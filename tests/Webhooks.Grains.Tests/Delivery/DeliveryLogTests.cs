@@ -54,6 +54,20 @@ public sealed class DeliveryLogTests : IAsyncLifetime
         Assert.Empty(await log.LoadAsync("wh_never"));
     }
 
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.PostgreSql)]
+    public async Task Removals_WithGaps_RemoveExactlyTheRowsNamed(StorageProvider provider)
+    {
+        var log = Create(provider);
+        await log.SaveAsync("wh_gaps", new DeliveryLogChanges([.. Enumerable.Range(1, 10).Select(i => Row(i, DeliveryStatus.Succeeded, $"row {i}"))], []));
+
+        // Removed as runs (2-4, 7, 9): nothing between the runs may go with them.
+        await log.SaveAsync("wh_gaps", new DeliveryLogChanges([], [9, 2, 3, 4, 7]));
+
+        Assert.Equal([1L, 5L, 6L, 8L, 10L], (await log.LoadAsync("wh_gaps")).Select(r => r.Seq));
+    }
+
     [Fact]
     public async Task PostgreSql_ConcurrentSavesOfManyListeners_ShareTransactions_AndAllLand()
     {

@@ -127,34 +127,8 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
             .Select(u => (u.Key.ListenerId, u.Value)).ToList();
         return new MergedChanges(
             [.. removeAll.Order(StringComparer.Ordinal)],
-            [.. removals.OrderBy(r => r.Key, StringComparer.Ordinal).SelectMany(r => Runs(r.Key, r.Value))],
+            [.. removals.OrderBy(r => r.Key, StringComparer.Ordinal).SelectMany(r => DeliveryLogChanges.Runs(r.Value).Select(run => (r.Key, run.From, run.To)))],
             ordered);
-    }
-
-    /// <summary>The seqs as runs of consecutive numbers: trimmed deliveries are the oldest, so usually one run.</summary>
-    private static IEnumerable<(string ListenerId, long From, long To)> Runs(string listenerId, IEnumerable<long> seqs)
-    {
-        long? from = null, to = null;
-        foreach (var seq in seqs.Order())
-        {
-            if (to + 1 == seq)
-            {
-                to = seq;
-                continue;
-            }
-
-            if (from is { } start)
-            {
-                yield return (listenerId, start, to!.Value);
-            }
-
-            (from, to) = (seq, seq);
-        }
-
-        if (from is { } last)
-        {
-            yield return (listenerId, last, to!.Value);
-        }
     }
 
     private async Task DrainAsync()

@@ -14,7 +14,7 @@ internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOpt
         ON CONFLICT (ServiceId, ListenerId, Seq) DO UPDATE SET Status = excluded.Status, Record = excluded.Record;
         """;
 
-    private const string Remove = "DELETE FROM WebhooksDeliveries WHERE ServiceId = $1 AND ListenerId = $2 AND Seq = $3;";
+    private const string Remove = "DELETE FROM WebhooksDeliveries WHERE ServiceId = $1 AND ListenerId = $2 AND Seq BETWEEN $3 AND $4;";
 
     private const string RemoveAll = "DELETE FROM WebhooksDeliveries WHERE ServiceId = $1 AND ListenerId = $2;";
 
@@ -40,9 +40,9 @@ internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOpt
                 s.Execute(RemoveAll, _serviceId, listenerId);
             }
 
-            foreach (var seq in changes.Removals)
+            foreach (var (from, to) in DeliveryLogChanges.Runs(changes.Removals))
             {
-                s.Execute(Remove, _serviceId, listenerId, seq);
+                s.Execute(Remove, _serviceId, listenerId, from, to);
             }
 
             foreach (var row in changes.Upserts)
