@@ -47,7 +47,7 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
     private int _draining;
     private long _commits;
 
-    /// <summary>Transactions committed so far: fewer than the saves when saves share commits.</summary>
+    /// <summary>Shared transactions committed so far: fewer than the saves when saves share commits.</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
     public async Task<IReadOnlyList<DeliveryRow>> LoadAsync(string listenerId)
@@ -194,9 +194,11 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
         try
         {
             var merged = Merge(saves.Select(s => (s.ListenerId, s.Changes)));
+            // No explicit transaction: a batch goes in one round trip with one Sync, so PostgreSQL runs it as one
+            // implicit transaction, and an error in any statement rolls back the ones before it. BEGIN and COMMIT
+            // would only add a second round trip.
             await using var connection = await _database.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await using var batch = new NpgsqlBatch(connection, transaction);
+            await using var batch = new NpgsqlBatch(connection);
             if (merged.RemoveAll.Count > 0)
             {
                 batch.BatchCommands.Add(Command(RemoveAll, new NpgsqlParameter { Value = merged.RemoveAll.ToArray() }));
@@ -225,7 +227,6 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
             }
 
             await batch.ExecuteNonQueryAsync();
-            await transaction.CommitAsync();
             Interlocked.Increment(ref _commits);
             return null;
         }
