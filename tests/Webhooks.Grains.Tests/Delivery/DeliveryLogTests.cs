@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 using Webhooks.Delivery.Log;
 using Webhooks.PostgreSql;
@@ -102,6 +106,48 @@ public sealed class DeliveryLogTests : IAsyncLifetime
         foreach (var id in good)
         {
             Assert.Equal([(1L, DeliveryStatus.Pending, id)], (await log.LoadAsync(id)).Select(Describe));
+        }
+    }
+
+    [Fact]
+    public async Task PostgreSql_WhenTheServerCannotBeReached_TheWaitingSavesFailTogether_NotOneByOne()
+    {
+        // Accepts connections and never answers: each connection attempt ends in the client's 1 s timeout.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        using var stop = new CancellationTokenSource();
+        var accepted = new ConcurrentQueue<TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    accepted.Enqueue(await silent.AcceptTcpClientAsync(stop.Token));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var storage = new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = $"Host=127.0.0.1;Port={port};Database=none;Username=none;Timeout=1;Pooling=false" };
+        await using var database = new PostgreSqlDatabase(Options.Create(storage));
+        var log = new PostgreSqlDeliveryLog(database, Options.Create(new ClusterOptions { ServiceId = "delivery-log-tests" }), NullLogger<PostgreSqlDeliveryLog>.Instance);
+
+        var saves = Enumerable.Range(0, 20).Select(i => log.SaveAsync($"wh_unreachable_{i}", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "x")], []))).ToList();
+        foreach (var save in saves)
+        {
+            await Assert.ThrowsAnyAsync<NpgsqlException>(() => save);
+        }
+
+        // The first save's transaction and one for the rest; retried one by one, it would have been 20 or more.
+        Assert.InRange(accepted.Count, 1, 2);
+        await stop.CancelAsync();
+        await accepting;
+        foreach (var client in accepted)
+        {
+            client.Dispose();
         }
     }
 

@@ -17,7 +17,8 @@ namespace Webhooks.Delivery.Log;
 /// With a transaction per save (two per delivery: the enqueue and the outcome), PostgreSQL's backends used more
 /// CPU than the whole dispatcher during the benchmark's fan-out. A save is still acknowledged only once it is
 /// committed; it shares the commit, and one statement over arrays for all its upserts, with its neighbours. If a
-/// shared transaction fails, each of its saves is tried again alone, so one bad save fails no other listener's.
+/// shared transaction is refused by the server, each of its saves is tried again alone, so one bad save fails no
+/// other listener's; when the server cannot be reached, the transaction's saves fail together at once.
 /// One transaction is in flight at a time; saves that arrive meanwhile wait for the next, so batches grow with
 /// the load and an idle silo commits a lone save at once.
 /// </remarks>
@@ -168,9 +169,11 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
             return;
         }
 
-        if (batch.Count == 1)
+        // Only a statement the server refused can be one save's fault. When the server cannot be reached, every
+        // save would fail again, each after its own connection timeout, while the silo's saves pile up behind.
+        if (batch.Count == 1 || failure is not PostgresException)
         {
-            batch[0].Fail(failure);
+            batch.ForEach(save => save.Fail(failure));
             return;
         }
 
