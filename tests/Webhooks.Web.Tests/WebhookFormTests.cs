@@ -53,6 +53,40 @@ public sealed class WebhookFormTests(WebFixture fixture)
     }
 
     [Fact]
+    public async Task ClosingTheEventsDialog_LeavesFocusWhereTheUserHasAlreadyMovedIt()
+    {
+        var (_, api) = await ApiClient.CreateTenantAsync(fixture.Server.Address, "Focus");
+        using var _ = api;
+        await using var browser = await BrowserSession.OpenAsync(fixture);
+        var page = browser.Page;
+        await PageSteps.SignInAsync(page, api.Key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add Webhook" }).ClickAsync();
+        var select = page.GetByRole(AriaRole.Button, new() { Name = "Select events", Exact = true });
+        await select.ClickAsync();
+        var picker = page.GetByRole(AriaRole.Dialog, new() { Name = "Select events" });
+        await Expect(picker).ToBeVisibleAsync();
+
+        // A fast keyboard user: the dialog closes and focus moves on to Save before the dialog's close event runs.
+        await page.EvaluateAsync("""
+            () => {
+              document.querySelector('dialog[open]').close();
+              [...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Save').focus();
+            }
+            """);
+        await Expect(picker).ToBeHiddenAsync();
+        await page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 50))"); // the close event has run
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true })).ToBeFocusedAsync();
+
+        // Closed without moving on, focus still returns to the button that opened it.
+        await select.ClickAsync();
+        await Expect(picker).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(picker).ToBeHiddenAsync();
+        await Expect(select).ToBeFocusedAsync();
+        browser.AssertNoConsoleErrors();
+    }
+
+    [Fact]
     public async Task AddWebhook_WithTheKeyboardAlone_Works()
     {
         var (_, api) = await ApiClient.CreateTenantAsync(fixture.Server.Address, "Keyboard");

@@ -8,7 +8,8 @@ import { add, h, uid } from './dom.js';
 export function modal({ title, description, content, buttons, className = '', returnFocus }) {
   const titleId = uid('dialog-title');
   const descriptionId = description ? uid('dialog-description') : undefined;
-  const restore = returnFocus ?? document.activeElement;
+  const openedFrom = document.activeElement;
+  const restore = returnFocus ?? openedFrom;
   return new Promise((resolve) => {
     let result = null;
     const dialog = h('dialog', { class: `dialog ${className}`, 'aria-labelledby': titleId, 'aria-describedby': descriptionId });
@@ -18,8 +19,13 @@ export function modal({ title, description, content, buttons, className = '', re
     };
 
     dialog.addEventListener('close', () => {
+      // This event comes a task after the dialog closed, and the browser has already put focus back where it was
+      // when the dialog opened. A keyboard user may have moved on from there since (Tab, then Enter on Save):
+      // focus goes to `restore` only if it is still where the dialog left it.
+      const active = document.activeElement;
+      const untouched = !active || active === document.body || active === openedFrom || dialog.contains(active);
       dialog.remove();
-      if (restore?.isConnected) {
+      if (untouched && restore?.isConnected) {
         restore.focus();
       }
 
