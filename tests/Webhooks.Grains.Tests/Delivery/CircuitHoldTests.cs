@@ -49,19 +49,14 @@ public sealed class CircuitHoldTests : GrainDeliveryTests
     /// <summary>Waits until every request the listener received has its attempt recorded, and returns how many there are.</summary>
     private static async Task<int> SettledAttemptCountAsync(WebhooksCluster cluster, string tenantId, string listenerId, FaultyListener target)
     {
-        using var deadline = new CancellationTokenSource(WaitLimit);
-        while (true)
+        var recorded = -1;
+        await WaitUntilAsync(async () =>
         {
             var sent = target.Requests.Count;
             var page = await cluster.Listener(listenerId).GetDeliveriesAsync(tenantId, null, 1, 10);
-            var recorded = page!.Items.Sum(d => d.Attempts.Count());
-            if (recorded == sent && sent == target.Requests.Count)
-            {
-                return recorded;
-            }
-
-            Assert.False(deadline.IsCancellationRequested, $"{sent} requests arrived but {recorded} attempts are recorded.");
-            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
-        }
+            recorded = page!.Items.Sum(d => d.Attempts.Count());
+            return recorded == sent && sent == target.Requests.Count;
+        }, "every request sent has its attempt recorded");
+        return recorded;
     }
 }

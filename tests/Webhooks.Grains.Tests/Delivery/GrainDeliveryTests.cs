@@ -11,7 +11,7 @@ namespace Webhooks.Delivery;
 /// </summary>
 public abstract class GrainDeliveryTests
 {
-    internal static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>Starts a cluster whose delivery options are the test defaults, then <paramref name="configure"/>'s changes.</summary>
     internal static Task<WebhooksCluster> StartClusterAsync(
@@ -74,6 +74,17 @@ public abstract class GrainDeliveryTests
     {
         using var deadline = new CancellationTokenSource(WaitLimit);
         while (!condition())
+        {
+            Assert.False(deadline.IsCancellationRequested, $"Timed out waiting until {what}.");
+            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Waits for a condition that takes a grain call to read (a count in the listener's log).</summary>
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        using var deadline = new CancellationTokenSource(WaitLimit);
+        while (!await condition())
         {
             Assert.False(deadline.IsCancellationRequested, $"Timed out waiting until {what}.");
             await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
