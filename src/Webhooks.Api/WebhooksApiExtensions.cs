@@ -56,6 +56,8 @@ public static class WebhooksApiExtensions
         // Binding failures (bad JSON, a query value of the wrong type, an oversized body) reach the exception
         // handler in every environment, so every client error has the same problem body.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // Ours first: the service uses the first writer that accepts, and ours accepts whatever the client asked for.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsSetup.Customize);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddAuthentication(ApiClaims.Scheme)

@@ -6,8 +6,9 @@ namespace Webhooks.Api.Tests.Fuzzing;
 
 /// <summary>
 /// Generators of whole requests at the operations the server documents: each with credentials good and bad, path
-/// parameters real and malformed, hostile query strings, bodies from <see cref="FuzzJson"/> under any content type,
-/// and now and then the wrong method or a path trick.
+/// parameters real and malformed, hostile query strings, bodies from <see cref="FuzzJson"/> under any content type
+/// (parameters included), <c>Accept</c> and <c>Accept-Charset</c> the server cannot satisfy, and now and then the
+/// wrong method or a path trick.
 /// </summary>
 public sealed class FuzzRequests(FuzzTargets targets, IReadOnlyList<ApiOperation> operations)
 {
@@ -25,6 +26,8 @@ public sealed class FuzzRequests(FuzzTargets targets, IReadOnlyList<ApiOperation
     public Gen<FuzzRequest> RawRequest => Gen.Frequency(
         (6, Gen.Select(Gen.OneOf(operations.ToArray()), DuplicatedCredentials).SelectMany(t =>
             Body(t.Item1).Select(body => new FuzzRequest(t.Item1.Method.Method, Path(t.Item1, RealParameter), [.. t.Item2, .. body.Headers], body.Bytes, Raw: true)))),
+        (2, Gen.Select(Gen.OneOf(operations.ToArray()), Credentials).Select(t => new FuzzRequest(t.Item1.Method.Method, Path(t.Item1, RealParameter),
+            [.. t.Item2, Header("Accept", "application/xml"), Header("Accept", "text/html;q=0.9"), Header("Accept-Charset", "utf-16"), Header("Accept-Charset", "bogus")], null, Raw: true))),
         (3, Gen.Select(RawTarget, Credentials, Gen.OneOf(Methods)).Select(t =>
             new FuzzRequest(t.Item3, t.Item1, t.Item2, null, Raw: true) { BreaksHttpSyntax = true })),
         (2, Gen.Select(Gen.OneOf(operations.Where(o => o.HasBody).ToArray()), Credentials, BrokenFraming).Select(t =>
@@ -126,16 +129,31 @@ public sealed class FuzzRequests(FuzzTargets targets, IReadOnlyList<ApiOperation
         (1, Gen.OneOf("application/json; charset=utf-8", "application/json; charset=utf-16", "application/json; charset=bogus", "application/json; charset=\"",
             "application/json; charset=utf-7", "application/json; charset=iso-8859-1", "application/problem+json", "application/vnd.x+json", "APPLICATION/JSON",
             "text/plain", "text/json", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "multipart/form-data",
-            "*/*", "", "application/", "/json", "application/json;;;", "application/octet-stream")));
+            "*/*", "", "application/", "/json", "application/json;;;", "application/octet-stream")),
+        (1, Gen.OneOf("application/json; charset=utf-8; charset=latin1", "application/json; q=0.5", "application/json ; charset = utf-8",
+            "application/json; boundary=x", "application/json; charset=", "application/json; charset=\"utf-8\"", "application/json; x=\"unterminated",
+            "application/json; charset=utf-8, text/plain", "application/json; charset=UTF-32")));
+
+    /// <summary>What the client says it can take: usually nothing, else media ranges and charsets the server may not offer, repeated or unparsable.</summary>
+    private static readonly Gen<KeyValuePair<string, string>[]> Negotiation = Gen.Frequency(
+        (10, Gen.Const(Array.Empty<KeyValuePair<string, string>>())),
+        (4, Gen.OneOf("application/json", "application/problem+json", "*/*", "application/xml", "text/html", "text/plain", "image/png", "*/*;q=0",
+            "application/json;q=0", "application/json;q=0, application/xml", "text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.8",
+            "application/problem+xml", "application/*", "text/*", "", ",", ";", "/", "garbage;;==", "application/json; q=abc", "*/*; charset=utf-16",
+            "application/json;charset=latin1")
+            .Select(accept => (KeyValuePair<string, string>[])[Header("Accept", accept)])),
+        (1, Gen.OneOf("utf-16", "iso-8859-1;q=1, utf-8;q=0", "bogus", "*;q=0", "")
+            .Select(charset => (KeyValuePair<string, string>[])[Header("Accept-Charset", charset)])),
+        (1, Gen.Const<KeyValuePair<string, string>[]>([Header("Accept", "application/xml"), Header("Accept", "text/html")])));
 
     private Gen<FuzzRequest> ForOperation(ApiOperation operation, KeyValuePair<string, string>[] credentials, int dice, int listener) =>
-        Gen.Select(Query, Body(operation), BadSegments, Gen.OneOf(Methods)).Select(t =>
+        Gen.Select(Query, Body(operation), BadSegments, Gen.OneOf(Methods), Negotiation).Select(t =>
         {
-            var (query, body, segment, otherMethod) = t;
+            var (query, body, segment, otherMethod, negotiation) = t;
             // Most requests name real resources, so the handlers behind the checks run; some name malformed ones.
             var path = Path(operation, p => dice < 70 ? RealParameter(p, listener) : dice < 80 ? ForeignParameter(p) : segment);
             var method = dice % 17 == 0 ? otherMethod : operation.Method.Method;
-            return new FuzzRequest(method, path + query, [.. credentials, .. body.Headers], body.Bytes);
+            return new FuzzRequest(method, path + query, [.. credentials, .. negotiation, .. body.Headers], body.Bytes);
         });
 
     /// <summary>A body for the operation: valid, of the right shape with bad values, any JSON, malformed, nested, badly encoded; or none.</summary>
