@@ -148,6 +148,19 @@ public sealed partial class PostgresServer : IAsyncDisposable
     public Task<string> CreateDatabaseAsync(CancellationToken cancellationToken = default) =>
         CreateDatabaseAsync("db_" + Guid.NewGuid().ToString("N"), cancellationToken);
 
+    /// <summary>
+    /// Takes the server down as an outage would (<c>pg_ctl stop -m immediate</c>: connections are cut, nothing is
+    /// flushed), keeping its data; <see cref="ResumeAsync"/> brings it back on the same port.
+    /// </summary>
+    public Task PauseAsync(CancellationToken cancellationToken = default) =>
+        RunCheckedAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "30", "stop"],
+            asServerUser: true, Folder, cancellationToken);
+
+    /// <summary>Starts a server stopped by <see cref="PauseAsync"/> again, on the same port, and waits until it accepts connections.</summary>
+    public Task ResumeAsync(CancellationToken cancellationToken = default) =>
+        RunCheckedAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-l", LogFile, "-o", $"-p {Port}", "-w", "-t", "60", "start"],
+            asServerUser: true, Folder, cancellationToken);
+
     /// <summary>Stops the server at once (<c>pg_ctl stop -m immediate</c>) and deletes its folder. Does nothing for <see cref="SharedAsync"/>.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -9,10 +9,14 @@ namespace Webhooks.Api.Errors;
 
 /// <summary>
 /// Turns exceptions into problem details: client errors keep their status, an unavailable cluster or store is a
-/// 503, and anything else a generic 500 whose cause is logged, never echoed.
+/// 503 with <c>Retry-After</c> (<see cref="TransientFailures"/>), and anything else a generic 500 whose cause is
+/// logged, never echoed.
 /// </summary>
 internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
+    // Long enough for a database restart or a silo's replacement to be noticed; short enough that clients come back soon.
+    private const string RetryAfterSeconds = "2";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, errorCode, detail) = exception switch
@@ -24,11 +28,19 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             // Body binding throws these, not a bad-request exception, for a charset no encoding answers to (or UTF-7's, disabled).
             InvalidOperationException or NotSupportedException when HasUnknownCharset(httpContext.Request) =>
                 (StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", "The Content-Type names a charset that is not a known encoding; send JSON as UTF-8."),
-            TimeoutException or OrleansException => (StatusCodes.Status503ServiceUnavailable, "Unavailable", "The service is temporarily unavailable; retry later."),
+            _ when TransientFailures.Classify(exception) is { } transient => (StatusCodes.Status503ServiceUnavailable, transient, transient == TransientFailures.StorageUnavailable
+                ? "The database is unavailable; nothing was changed. Retry after the time given in Retry-After."
+                : "The service is temporarily unavailable; nothing was changed. Retry after the time given in Retry-After."),
             _ => (StatusCodes.Status500InternalServerError, "InternalError", "An unexpected error occurred."),
         };
 
-        if (status >= 500)
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // An outage fails every request alike: one line each, without the stack, keeps the log readable.
+            LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, errorCode, exception.GetType().Name, exception.GetBaseException().GetType().Name);
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+        }
+        else if (status >= 500)
         {
             LogFailure(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
         }
@@ -59,6 +71,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             return true;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Method} {Path} answered 503 {ErrorCode}: {ExceptionType} ({Cause})")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, string errorCode, string exceptionType, string cause);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
     private static partial void LogFailure(ILogger logger, Exception exception, string method, string path);
