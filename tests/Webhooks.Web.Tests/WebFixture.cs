@@ -34,7 +34,7 @@ public sealed class WebFixture : IAsyncLifetime
         {
             throw new InvalidOperationException(
                 $"Chromium is not installed at {ChromiumPath}: the web page tests drive Debian's Chromium. " +
-                "Install it with 'apt-get install -y chromium' (.ci/run does this when it is missing).");
+                "Install it with 'apt-get install -y chromium', or run the suite with ./test.sh, which does it when it is missing.");
         }
 
         _dataFolder = Directory.CreateTempSubdirectory("webhooks-web-tests-").FullName;

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the whole test suite, on a fresh machine too: installs what the tests need and the machine lacks
+# (Debian's Chromium for the web page's tests, PostgreSQL's server binaries for the cluster tests), runs every
+# test project, and ends with one line: "tests: N passed, N failed, N skipped".
+# Extra arguments go to `dotnet test` (for example --filter FullyQualifiedName~ApiFuzzTests).
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "Installing what the tests need: ${missing[*]}" >&2
+        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" || exit 1
+    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+        echo "Installing what the tests need: ${missing[*]}" >&2
+        sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" || exit 1
+    else
+        echo "The tests need Debian packages this machine lacks: ${missing[*]}." >&2
+        echo "Install them once (apt-get install -y ${missing[*]}) as root, or run ./test.sh as root." >&2
+        exit 1
+    fi
+fi
+
+results=TestResults
+rm -rf "$results"
+dotnet test Webhooks.Orleans.sln --logger trx --results-directory "$results" "$@"
+status=$?
+
+# The counts come from the run's own result files (one per test project).
+count() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{ n += $1 } END { print n + 0 }'; }
+passed=$(count passed)
+failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
+skipped=$(count notExecuted)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    failed=1 # the run failed outside any test (a build error, a crashed test host): never report it green
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
