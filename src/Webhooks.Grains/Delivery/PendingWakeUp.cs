@@ -41,7 +41,7 @@ internal sealed partial class PendingWakeUp(
     ILogger<PendingWakeUp> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>Listener activations one pass asks for at once.</summary>
-    internal const int WakesInFlight = 8;
+    private const int WakesInFlight = 8;
 
     private const int Attempts = 5;
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
