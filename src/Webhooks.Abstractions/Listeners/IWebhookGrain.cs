@@ -42,4 +42,8 @@ public interface IWebhookGrain : IGrainWithStringKey
 
     /// <summary>Turns a disabled listener back on; delivery resumes. Null when there is no such listener.</summary>
     Task<WebhookView?> EnableAsync(string tenantId);
+
+    /// <summary>Activates the listener, which starts whatever attempts are due; nothing more when it is already active.</summary>
+    [AlwaysInterleave]
+    Task WakeAsync();
 }

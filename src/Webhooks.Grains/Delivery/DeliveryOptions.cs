@@ -68,7 +68,10 @@ public sealed class DeliveryOptions
     /// <value>The default is 1 second.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The period of the reminder that wakes a listener with pending deliveries after a restart.</summary>
+    /// <summary>
+    /// The period of the reminder a listener keeps while it has pending deliveries. After a restart or a silo's death
+    /// such listeners are woken at once (<see cref="PendingWakeUp"/>); the reminder is the backstop.
+    /// </summary>
     /// <value>The default is 1 minute (the shortest reminder period Orleans allows by default).</value>
     public TimeSpan WakeInterval { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -84,6 +84,9 @@ public static class WebhooksSiloBuilderExtensions
                 ado.ConnectionString = options.Value.ConnectionString;
             }));
 
+        // Runs once the silo is active, so the reminder table and grain calls are ready; it does not hold up the start.
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PendingWakeUp>();
+
         // The wake-up reminder's period is ours to choose; Orleans refuses periods below its minimum (1 minute).
         silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<DeliveryOptions>>((reminders, delivery) =>
         {

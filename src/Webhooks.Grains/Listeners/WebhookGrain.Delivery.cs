@@ -19,10 +19,13 @@ namespace Webhooks.Listeners;
 /// still pending — the next activation sends it again (at-least-once; listeners de-duplicate on webhook-id).
 /// What brings a listener with pending deliveries back after a restart is a reminder, registered with its first
 /// pending delivery and removed by a tick that finds none; while active, a grain timer polls for due attempts.
+/// The reminder only ticks a wake interval on, so <c>PendingWakeUp</c> reads the stored reminders when a silo starts
+/// or another one leaves and calls <see cref="WakeAsync"/> on each, which sends what is due at once.
 /// </remarks>
 public sealed partial class WebhookGrain
 {
-    private const string WakeReminder = "deliveries";
+    /// <summary>The wake-up reminder's name: a listener has it stored while it has pending deliveries.</summary>
+    internal const string WakeReminder = "deliveries";
     public const string TestEventCode = "webhook.test";
 
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
@@ -171,6 +174,13 @@ public sealed partial class WebhookGrain
         }
 
         return View();
+    }
+
+    // Activation already pumped; for a listener that was active, one more pump costs nothing.
+    public Task WakeAsync()
+    {
+        Pump();
+        return Task.CompletedTask;
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
