@@ -14,7 +14,7 @@ public sealed class GrainDeliveryCrashTests : GrainDeliveryTests
         Action<DeliveryOptions> options = o =>
         {
             o.Timeout = TimeSpan.FromMinutes(10);
-            o.WakeInterval = TimeSpan.FromSeconds(1); // the reminder is all that wakes the listener after the restart
+            o.WakeInterval = TimeSpan.FromSeconds(1); // the stored reminder is what wakes the listener after the restart (read at start-up, or its tick)
         };
 
         string tenantId, listenerId, eventId;
