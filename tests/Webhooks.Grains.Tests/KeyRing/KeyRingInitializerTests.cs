@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Orleans.Configuration;
+using Webhooks.Storage;
+using Webhooks.Testing;
+
+namespace Webhooks.KeyRing;
+
+/// <summary>
+/// Silos starting together against an empty database share one first key (<see cref="KeyRingInitializer"/>): each
+/// silo here is a service provider of its own with the database key ring, as <c>AddWebhooks</c> registers it.
+/// </summary>
+public sealed class KeyRingInitializerTests : IAsyncLifetime
+{
+    private const int Silos = 8;
+
+    private readonly List<ServiceProvider> _silos = [];
+    private string _connectionString = null!;
+
+    public async Task InitializeAsync() => _connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task SilosStartingTogether_OnAnEmptyDatabase_CreateOneKey_AndReadEachOthersSecrets()
+    {
+        var silos = Enumerable.Range(0, Silos).Select(_ => Silo("webhooks")).ToList();
+
+        using var go = new Barrier(Silos);
+        await Task.WhenAll(silos.Select(s => Task.Run(() =>
+        {
+            go.SignalAndWait();
+            return Initializer(s).StartingAsync(CancellationToken.None);
+        })));
+
+        Assert.Equal(1L, await CountKeysAsync("webhooks"));
+        var protectedByFirst = Protector(silos[0]).Protect("whsec_of-the-first-silo");
+        Assert.All(silos, s => Assert.Equal("whsec_of-the-first-silo", Protector(s).Unprotect(protectedByFirst)));
+    }
+
+    [Fact]
+    public async Task Starting_WhenTheRingHasAUsableKey_CreatesNone_AndAnotherServiceGetsItsOwn()
+    {
+        await Initializer(Silo("webhooks")).StartingAsync(CancellationToken.None);
+        await Initializer(Silo("webhooks")).StartingAsync(CancellationToken.None);
+        await Initializer(Silo("other")).StartingAsync(CancellationToken.None);
+
+        Assert.Equal(1L, await CountKeysAsync("webhooks"));
+        Assert.Equal(1L, await CountKeysAsync("other"));
+    }
+
+    private ServiceProvider Silo(string serviceId)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<StorageOptions>().Configure(o =>
+        {
+            o.Provider = StorageProvider.PostgreSql;
+            o.ConnectionString = _connectionString;
+        });
+        services.Configure<ClusterOptions>(o => o.ServiceId = serviceId);
+        services.AddDataProtection().SetApplicationName("Webhooks.Orleans");
+        services.AddDatabaseKeyRing();
+        var silo = services.BuildServiceProvider();
+        _silos.Add(silo);
+        return silo;
+    }
+
+    private static KeyRingInitializer Initializer(IServiceProvider silo) =>
+        silo.GetServices<IHostedService>().OfType<KeyRingInitializer>().Single();
+
+    private static IDataProtector Protector(IServiceProvider silo) =>
+        silo.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
+
+    private async Task<long> CountKeysAsync(string serviceId)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM webhooksdataprotectionkeys WHERE serviceid = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
