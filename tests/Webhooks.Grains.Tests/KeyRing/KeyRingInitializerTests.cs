@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,12 +35,21 @@ public sealed class KeyRingInitializerTests : IAsyncLifetime
     {
         var silos = Enumerable.Range(0, Silos).Select(_ => Silo("webhooks")).ToList();
 
-        using var go = new Barrier(Silos);
-        await Task.WhenAll(silos.Select(s => Task.Run(() =>
+        // Hold the key-ring lock, as the silo creating the first key does, until every silo is queued behind it:
+        // then they all go at the ring together, which is when each would otherwise create a key of its own.
+        await using var holder = new NpgsqlConnection(_connectionString);
+        await holder.OpenAsync();
+        await using var holding = await holder.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({KeyRingInitializer.KeyRingLockKey})", holder, holding))
         {
-            go.SignalAndWait();
-            return Initializer(s).StartingAsync(CancellationToken.None);
-        })));
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var starting = silos.Select(s => Task.Run(() => Initializer(s).StartingAsync(CancellationToken.None))).ToList();
+        await WaitUntilQueuedAsync(holder, Silos);
+        Assert.Equal(0L, await CountKeysAsync("webhooks"));
+        await holding.CommitAsync();
+        await Task.WhenAll(starting);
 
         Assert.Equal(1L, await CountKeysAsync("webhooks"));
         var protectedByFirst = Protector(silos[0]).Protect("whsec_of-the-first-silo");
@@ -80,6 +90,31 @@ public sealed class KeyRingInitializerTests : IAsyncLifetime
 
     private static IDataProtector Protector(IServiceProvider silo) =>
         silo.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
+
+    /// <summary>Polls PostgreSQL until <paramref name="count"/> sessions wait for the key-ring lock in this database.</summary>
+    private static async Task WaitUntilQueuedAsync(NpgsqlConnection connection, int count)
+    {
+        // A bigint advisory key shows in pg_locks as its high half (classid) and low half (objid), objsubid 1.
+        var waiting = $"""
+            SELECT COUNT(*) FROM pg_locks
+            WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1
+              AND classid::bigint = {KeyRingInitializer.KeyRingLockKey >> 32} AND objid::bigint = {KeyRingInitializer.KeyRingLockKey & 0xFFFF_FFFF}
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """;
+        var deadline = Stopwatch.StartNew();
+        long queued;
+        while ((queued = await CountAsync()) < count)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), $"{queued} of {count} silos queued for the key-ring lock; the others went ahead without it");
+            await Task.Delay(50);
+        }
+
+        async Task<long> CountAsync()
+        {
+            await using var command = new NpgsqlCommand(waiting, connection);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+    }
 
     private async Task<long> CountKeysAsync(string serviceId)
     {
