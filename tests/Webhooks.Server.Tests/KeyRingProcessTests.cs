@@ -90,7 +90,55 @@ public sealed class KeyRingProcessTests : IDisposable
         }
     }
 
-    public void Dispose() => Directory.Delete(_dataFolder, recursive: true);
+    [Fact]
+    public async Task SqliteMode_WithACertificate_StoresKeysEncrypted_AndAfterARotationThePreviousCertificateStillOpensThem()
+    {
+        var listenerPort = FreePort.Next();
+        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        var secrets = new Dictionary<string, string>();
+        string apiKey;
+        await using (var before = await ServerProcess.StartAsync(_dataFolder, new Dictionary<string, string>
+        {
+            ["Webhooks__DataProtection__Certificate__Path"] = TestCertificate.CreatePfx(_dataFolder, "old-password", "old"),
+            ["Webhooks__DataProtection__Certificate__Password"] = "old-password",
+        }))
+        {
+            var (_, client) = await ApiClient.CreateTenantAsync(before.Address, "Rotating Ltd");
+            using (client)
+            {
+                foreach (var name in new[] { "a", "b" })
+                {
+                    var created = await client.SendAsync(HttpMethod.Post, "api/v1/account/webhooks",
+                        new { uri = $"http://127.0.0.1:{listenerPort}/hook?listener={name}", subscriptions = new[] { "*" } }, HttpStatusCode.Created);
+                    secrets[name] = created.GetProperty("secret").GetString()!;
+                }
+
+                apiKey = client.Key;
+            }
+
+            await before.StopAsync();
+        }
+
+        var keys = Path.Combine(_dataFolder, "keys");
+        AssertEncrypted(await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(keys, "key-*.xml"))));
+
+        // A new certificate encrypts from now on; the old one, listed as previous, still opens the stored key.
+        await using var after = await ServerProcess.StartAsync(_dataFolder, new Dictionary<string, string>
+        {
+            ["Webhooks__DataProtection__Certificate__Path"] = TestCertificate.CreatePfx(_dataFolder, "new-password", "new"),
+            ["Webhooks__DataProtection__Certificate__Password"] = "new-password",
+            ["Webhooks__DataProtection__PreviousCertificates__0__Path"] = Path.Combine(_dataFolder, "old.pfx"),
+            ["Webhooks__DataProtection__PreviousCertificates__0__Password"] = "old-password",
+        });
+        await PublishAndVerifyAsync(listener, secrets, apiKey, publishVia: after, credentialsVia: after);
+        Assert.Single(Directory.GetFiles(keys, "key-*.xml")); // no replacement key was needed
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataFolder, recursive: true);
+    }
 
     /// <summary>
     /// Publishes one event to every listener, then checks each delivery's <c>webhook-signature</c> against the

@@ -23,6 +23,7 @@ public sealed class StartupConfigurationTests : IDisposable
         { "SqliteConnectionStringInPostgreSqlMode", "ConnectionStrings:Webhooks" },
         { "UnknownStorageProvider", "Webhooks:Storage:Provider" },
         { "NoPlatformKeyInProduction", "Webhooks:Auth:PlatformKey" },
+        { "ValueOfTheWrongType", "Webhooks:Delivery:Timeout" },
     };
 
     [Theory]
@@ -75,6 +76,10 @@ public sealed class StartupConfigurationTests : IDisposable
         "NoPlatformKeyInProduction" => new()
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        },
+        "ValueOfTheWrongType" => new()
+        {
+            ["Webhooks__Delivery__Timeout"] = "fifteen seconds",
         },
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such case."),
     };

@@ -55,16 +55,20 @@ internal sealed class StartupConfiguration
         {
             throw new ConfigurationProblemsException([.. ex.Failures]);
         }
-        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException or InvalidOperationException))
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException || FromBinder(e)))
         {
             throw new ConfigurationProblemsException([.. ex.InnerExceptions.SelectMany(e => e is OptionsValidationException v ? v.Failures : [e.Message])]);
         }
-        catch (InvalidOperationException ex)
+        catch (InvalidOperationException ex) when (FromBinder(ex))
         {
-            // The configuration binder: "Failed to convert configuration value '…' at 'Webhooks:…' to type '…'."
             throw new ConfigurationProblemsException([ex.Message]);
         }
     }
+
+    // The configuration binder's "Failed to convert configuration value '…' at 'Webhooks:…' to type '…'."; any other
+    // InvalidOperationException is a fault of the program, not of its configuration, and keeps its stack trace.
+    private static bool FromBinder(Exception exception) =>
+        exception is InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" };
 
     private static StorageOptions? ReadStorage(IConfiguration configuration, List<string> problems)
     {
