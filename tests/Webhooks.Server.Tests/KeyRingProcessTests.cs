@@ -44,6 +44,26 @@ public sealed class KeyRingProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task PostgreSqlMode_InDevelopment_StartsWithoutACertificate_AndWarnsOnceThatTheRingIsUnencrypted()
+    {
+        var postgres = await PostgresServer.SharedAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        await using var server = await ServerProcess.StartAsync(_dataFolder, new Dictionary<string, string>
+        {
+            ["Webhooks__Storage__Provider"] = "PostgreSql",
+            ["ConnectionStrings__Webhooks"] = database,
+            ["Webhooks__Cluster__AdvertisedAddress"] = "127.0.0.1",
+        });
+
+        var (_, client) = await ApiClient.CreateTenantAsync(server.Address, "Development Ltd");
+        client.Dispose();
+        await server.StopAsync();
+
+        Assert.Single(server.Output.Split('\n'), l => l.Contains("key ring is stored in the database unencrypted", StringComparison.Ordinal));
+        Assert.Contains("<masterKey", Assert.Single(await KeyRingRowsAsync(database)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ThreeSilos_StartedTogetherOnAnEmptyDatabase_ShareOneKeyRing_ThatOutlivesThem()
     {
         var settings = await ServerSettings.PostgreSqlClusterAsync(_dataFolder);
