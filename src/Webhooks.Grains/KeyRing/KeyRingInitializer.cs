@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Xml;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
 using Microsoft.Extensions.Hosting;
@@ -66,13 +68,36 @@ internal sealed partial class KeyRingInitializer(
         }
 
         var now = time.GetUtcNow();
-        if (resolver.ResolveDefaultKeyPolicy(now, keys.GetAllKeys()).DefaultKey is null)
+        var all = keys.GetAllKeys();
+        if (resolver.ResolveDefaultKeyPolicy(now, all).DefaultKey is null)
         {
+            // Keys that are still current but that this silo cannot decrypt mean a wrong certificate, not an empty
+            // ring: a new key would encrypt secrets the other silos cannot read, so refuse to start instead.
+            var unreadable = all.Count(k => !k.IsRevoked && k.ExpirationDate > now && !CanDecrypt(k));
+            if (unreadable > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The Data Protection key ring holds {unreadable} current key(s) this silo cannot decrypt: it is not configured with the " +
+                    "certificate they were encrypted with (Webhooks:DataProtection:Certificate, or PreviousCertificates after a rotation).");
+            }
+
             var key = keys.CreateNewKey(activationDate: now, expirationDate: now + keyManagement.Value.NewKeyLifetime);
             LogCreated(logger, key.KeyId);
         }
 
         await transaction.CommitAsync(cancellationToken); // releases the lock
+    }
+
+    private static bool CanDecrypt(IKey key)
+    {
+        try
+        {
+            return key.CreateEncryptor() is not null;
+        }
+        catch (Exception ex) when (ex is CryptographicException or InvalidOperationException or XmlException)
+        {
+            return false;
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -67,7 +68,37 @@ public sealed class KeyRingInitializerTests : IAsyncLifetime
         Assert.Equal(1L, await CountKeysAsync("other"));
     }
 
-    private ServiceProvider Silo(string serviceId)
+    [Fact]
+    public async Task Starting_WithACertificateThatCannotDecryptTheRing_Refuses_InsteadOfCreatingAnotherKey()
+    {
+        var folder = Directory.CreateTempSubdirectory("webhooks-keyring-certificates-").FullName;
+        try
+        {
+            var first = Load(TestCertificate.CreatePfx(folder, "pw", "first"));
+            var second = Load(TestCertificate.CreatePfx(folder, "pw", "second"));
+            await Initializer(Silo("webhooks", d => d.ProtectKeysWithCertificate(first))).StartingAsync(CancellationToken.None);
+
+            var wrong = Initializer(Silo("webhooks", d => d.ProtectKeysWithCertificate(second)));
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => wrong.StartingAsync(CancellationToken.None));
+            Assert.Contains("cannot decrypt", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(1L, await CountKeysAsync("webhooks"));
+
+            // After a rotation the new certificate encrypts and the previous one still opens the ring.
+            var rotated = Silo("webhooks", d => d.ProtectKeysWithCertificate(second).UnprotectKeysWithAnyCertificate(first));
+            await Initializer(rotated).StartingAsync(CancellationToken.None);
+            Assert.Equal(1L, await CountKeysAsync("webhooks"));
+            var protectedByFirst = Protector(_silos[0]).Protect("whsec_before-the-rotation");
+            Assert.Equal("whsec_before-the-rotation", Protector(rotated).Unprotect(protectedByFirst));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        static X509Certificate2 Load(string path) => X509CertificateLoader.LoadPkcs12FromFile(path, "pw");
+    }
+
+    private ServiceProvider Silo(string serviceId, Action<IDataProtectionBuilder>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -78,8 +109,9 @@ public sealed class KeyRingInitializerTests : IAsyncLifetime
             o.ConnectionString = _connectionString;
         });
         services.Configure<ClusterOptions>(o => o.ServiceId = serviceId);
-        services.AddDataProtection().SetApplicationName("Webhooks.Orleans");
         services.AddDatabaseKeyRing();
+        var dataProtection = services.AddDataProtection().SetApplicationName("Webhooks.Orleans");
+        configure?.Invoke(dataProtection);
         var silo = services.BuildServiceProvider();
         _silos.Add(silo);
         return silo;
