@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using Webhooks.Api;
@@ -6,8 +5,9 @@ using Webhooks.Api.Auth;
 using Webhooks.Delivery;
 using Webhooks.Hosting;
 using Webhooks.Server;
+using Webhooks.Server.Configuration;
+using Webhooks.Server.KeyRing;
 using Webhooks.Server.Operations;
-using Webhooks.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
@@ -16,53 +16,57 @@ if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
     builder.WebHost.UseUrls("http://localhost:5080");
 }
 
-var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
-var storageSettings = new StorageOptions();
-builder.Configuration.GetSection(StorageOptions.Section).Bind(storageSettings);
-storageSettings.ConnectionString = builder.Configuration.GetConnectionString("Webhooks") ?? storageSettings.ConnectionString;
-builder.UseOrleans(silo =>
+try
 {
-    silo.UseWebhooksClustering(cluster, storageSettings);
-    silo.AddActivityPropagation();
-    silo.AddDashboard();
-    silo.AddWebhooks(storage =>
+    var startup = StartupConfiguration.Read(builder.Configuration, builder.Environment);
+    builder.UseOrleans(silo =>
     {
-        storage.Provider = storageSettings.Provider;
-        storage.ConnectionString = storageSettings.ConnectionString;
+        silo.UseWebhooksClustering(startup.Cluster, startup.Storage);
+        silo.AddActivityPropagation();
+        silo.AddDashboard();
+        silo.AddWebhooks(storage =>
+        {
+            storage.Provider = startup.Storage.Provider;
+            storage.ConnectionString = startup.Storage.ConnectionString;
+        });
     });
-});
 
-if (builder.Environment.IsDevelopment() && builder.Configuration["Webhooks:Delivery:AllowPrivateNetworks"] is null)
-{
-    // Local listeners (http://localhost:…) are the point of a development server; production refuses them.
-    builder.Services.PostConfigure<DeliveryOptions>(o => o.AllowPrivateNetworks = true);
+    if (builder.Environment.IsDevelopment() && builder.Configuration["Webhooks:Delivery:AllowPrivateNetworks"] is null)
+    {
+        // Local listeners (http://localhost:…) are the point of a development server; production refuses them.
+        builder.Services.PostConfigure<DeliveryOptions>(o => o.AllowPrivateNetworks = true);
+    }
+
+    builder.Services.AddWebhooksKeyRing(startup.KeyRing);
+    builder.Services.AddWebhooksApi(builder.Environment);
+    builder.Services.AddWebhooksHealth();
+    builder.AddWebhooksTelemetry();
+    builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
+
+    var app = builder.Build();
+    StartupConfiguration.ValidateOptions(app.Services);
+
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseWebhooksPage();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseRateLimiter(); // after authorization: requests are counted per authenticated key
+
+    app.MapWebhooksHealth();
+    app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiClaims.PlatformPolicy).ExcludeFromDescription();
+    // One document, at a fixed path: the default "/openapi/{documentName}.json" answers any other name with a plain-text 404.
+    app.MapOpenApi("/openapi/v1.json");
+    app.MapScalarApiReference();
+    app.MapWebhooksApi();
+
+    app.Run();
+    return 0;
 }
-
-builder.Services.AddDataProtection()
-    .SetApplicationName("Webhooks.Orleans")
-    .PersistKeysToFileSystem(new DirectoryInfo(DataProtectionKeys.Folder(builder.Configuration)));
-builder.Services.AddWebhooksApi(builder.Environment);
-builder.Services.AddWebhooksHealth();
-builder.AddWebhooksTelemetry();
-builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
-
-var app = builder.Build();
-
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseWebhooksPage();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseRateLimiter(); // after authorization: requests are counted per authenticated key
-
-app.MapWebhooksHealth();
-app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiClaims.PlatformPolicy).ExcludeFromDescription();
-// One document, at a fixed path: the default "/openapi/{documentName}.json" answers any other name with a plain-text 404.
-app.MapOpenApi("/openapi/v1.json");
-app.MapScalarApiReference();
-app.MapWebhooksApi();
-
-app.Run();
+catch (ConfigurationProblemsException problems)
+{
+    return StartupFailure.Report(problems, Console.Error);
+}
 
 /// <summary>The entry point, visible to the tests' web application factory.</summary>
 public partial class Program;

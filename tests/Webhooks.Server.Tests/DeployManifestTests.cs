@@ -32,6 +32,47 @@ public sealed class DeployManifestTests
     }
 
     [Fact]
+    public void KubernetesManifest_KeepsTheKeyRingInTheDatabase_WithTheCertificateFromASecret()
+    {
+        var deployment = Load("deploy/kubernetes/webhooks.yaml").Single(d => Scalar(d, "kind") == "Deployment");
+        var pod = Path(deployment, "spec", "template", "spec");
+        var container = Path(pod, "containers")[0];
+        var env = ((YamlSequenceNode)Path(container, "env")).Cast<YamlMappingNode>().ToDictionary(e => Scalar(e, "name"));
+
+        Assert.DoesNotContain("Webhooks__DataProtection__KeysFolder", env.Keys);
+        Assert.Equal("PostgreSql", Scalar(env["Webhooks__Storage__Provider"], "value"));
+        Assert.Equal("password", Scalar(Path(env["Webhooks__DataProtection__Certificate__Password"], "valueFrom", "secretKeyRef"), "key"));
+
+        // Every volume is a Secret (no claim to share between pods), and the certificate's path is in one of them.
+        var volumes = ((YamlSequenceNode)Path(pod, "volumes")).Cast<YamlMappingNode>().ToList();
+        Assert.All(volumes, v => Assert.True(v.Children.ContainsKey(new YamlScalarNode("secret")), $"volume {Scalar(v, "name")} is not a Secret"));
+        var certificate = Scalar(env["Webhooks__DataProtection__Certificate__Path"], "value");
+        var mount = ((YamlSequenceNode)Path(container, "volumeMounts")).Cast<YamlMappingNode>()
+            .Single(m => certificate.StartsWith(Scalar(m, "mountPath") + "/", StringComparison.Ordinal));
+        var secret = Path(volumes.Single(v => Scalar(v, "name") == Scalar(mount, "name")), "secret");
+        Assert.Contains(((YamlSequenceNode)Path(secret, "items")).Cast<YamlMappingNode>(),
+            i => Scalar(mount, "mountPath") + "/" + Scalar(i, "path") == certificate);
+        Assert.Equal(Scalar(Path(env["Webhooks__DataProtection__Certificate__Password"], "valueFrom", "secretKeyRef"), "name"), Scalar(secret, "secretName"));
+    }
+
+    [Fact]
+    public void ComposeFile_KeepsTheKeyRingInTheDatabase_WithTheCertificateAsASecretFile()
+    {
+        var compose = (YamlMappingNode)Load("deploy/docker/compose.yaml").Single();
+        var silo = (YamlMappingNode)Path(compose, "services", "silo1");
+        var environment = (YamlMappingNode)Path(silo, "environment");
+
+        Assert.False(environment.Children.ContainsKey(new YamlScalarNode("Webhooks__DataProtection__KeysFolder")));
+        Assert.False(silo.Children.ContainsKey(new YamlScalarNode("volumes")), "a silo mounts a volume");
+        Assert.Equal(["pgdata"], ((YamlMappingNode)Path(compose, "volumes")).Children.Keys.Select(k => ((YamlScalarNode)k).Value));
+        var secret = Assert.Single((YamlSequenceNode)Path(silo, "secrets"));
+        var name = ((YamlScalarNode)secret).Value!;
+        Assert.Equal($"/run/secrets/{name}", Scalar(environment, "Webhooks__DataProtection__Certificate__Path"));
+        Assert.NotEmpty(Scalar(Path(compose, "secrets", name), "file"));
+        Assert.StartsWith("${", Scalar(environment, "Webhooks__DataProtection__Certificate__Password"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ComposeFile_RunsTwoSilosOnPostgreSql_WithKnownKeysOnly()
     {
         var compose = Load("deploy/docker/compose.yaml").Single();

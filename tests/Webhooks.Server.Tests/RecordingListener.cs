@@ -17,6 +17,7 @@ internal sealed class RecordingListener : IAsyncDisposable
     private readonly ConcurrentQueue<JsonElement> _received = new();
     private readonly ConcurrentQueue<(string? Listener, JsonElement Body)> _deliveries = new();
     private readonly SemaphoreSlim _arrivals = new(0);
+    private readonly ConcurrentQueue<SignedDelivery> _signed = new();
 
     private RecordingListener(WebApplication app) => _app = app;
 
@@ -24,6 +25,9 @@ internal sealed class RecordingListener : IAsyncDisposable
 
     /// <summary>Every delivery with the <c>listener</c> named in the URI it was sent to (null when none was).</summary>
     public IReadOnlyCollection<(string? Listener, JsonElement Body)> Deliveries => _deliveries;
+
+    /// <summary>Every delivery as it arrived: its signature headers and the exact body they sign.</summary>
+    public IReadOnlyCollection<SignedDelivery> Signed => _signed;
 
     public static async Task<RecordingListener> StartAsync(int port)
     {
@@ -34,9 +38,13 @@ internal sealed class RecordingListener : IAsyncDisposable
         var listener = new RecordingListener(app);
         app.MapPost("/hook", async (HttpRequest request) =>
         {
-            using var body = await JsonDocument.ParseAsync(request.Body);
-            var delivery = body.RootElement.Clone();
-            listener._deliveries.Enqueue((request.Query["listener"].FirstOrDefault(), delivery));
+            var text = await new StreamReader(request.Body).ReadToEndAsync();
+            var delivery = JsonDocument.Parse(text).RootElement.Clone();
+            var name = request.Query["listener"].FirstOrDefault();
+            listener._signed.Enqueue(new SignedDelivery(
+                name, request.Headers["webhook-id"].ToString(), request.Headers["webhook-timestamp"].ToString(),
+                request.Headers["webhook-signature"].ToString(), request.Headers["N-Signature"].ToString(), text));
+            listener._deliveries.Enqueue((name, delivery));
             listener._received.Enqueue(delivery);
             listener._arrivals.Release();
             return Results.Ok();

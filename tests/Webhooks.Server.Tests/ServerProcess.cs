@@ -45,7 +45,36 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a server that is expected to refuse to start: waits for it to exit (killing it after
+    /// <paramref name="timeout"/>) and returns its exit code, null if it had to be killed, and everything it wrote.
+    /// </summary>
+    public static async Task<(int? ExitCode, string Output)> RunUntilExitAsync(string dataFolder, IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
+    {
+        await using var server = Launch(dataFolder, settings);
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await server._process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await server.KillAsync();
+            return (null, server.Output);
+        }
+
+        server._process.WaitForExit(); // drains the redirected output
+        return (server._process.ExitCode, server.Output);
+    }
+
     private static async Task<ServerProcess> StartOnceAsync(string dataFolder, IReadOnlyDictionary<string, string>? settings)
+    {
+        var server = Launch(dataFolder, settings);
+        await server.WaitUntilServingAsync();
+        return server;
+    }
+
+    private static ServerProcess Launch(string dataFolder, IReadOnlyDictionary<string, string>? settings)
     {
         var serverFolder = ServerBinaries();
         var address = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
@@ -74,7 +103,6 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => server.Record(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilServingAsync();
         return server;
     }
 
@@ -136,8 +164,9 @@ internal sealed class ServerProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too slow to answer while several servers start on a busy machine.
             }
 
             await Task.Delay(100);

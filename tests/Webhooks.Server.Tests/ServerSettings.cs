@@ -11,9 +11,13 @@ internal static class ServerSettings
         .Append(KeyValuePair.Create("Webhooks__Delivery__WakeInterval", "00:00:02"))
         .ToDictionary();
 
+    /// <summary>The password of the key ring certificates the tests write.</summary>
+    public const string CertificatePassword = "test-keyring-password";
+
     /// <summary>
     /// Production mode on a fresh database of the shared test PostgreSQL: every server started with these joins one
-    /// cluster (same cluster id, loopback as the advertised address) and shares one Data Protection key ring.
+    /// cluster (same cluster id, loopback as the advertised address) and shares one Data Protection key ring, kept
+    /// in that database and encrypted with a certificate written to <paramref name="dataFolder"/>.
     /// </summary>
     public static async Task<Dictionary<string, string>> PostgreSqlClusterAsync(string dataFolder)
     {
@@ -24,7 +28,8 @@ internal static class ServerSettings
             ["ConnectionStrings__Webhooks"] = await postgres.CreateDatabaseAsync(),
             ["Webhooks__Cluster__AdvertisedAddress"] = "127.0.0.1",
             ["Webhooks__Cluster__ClusterId"] = "pg-" + Guid.NewGuid().ToString("N")[..8],
-            ["Webhooks__DataProtection__KeysFolder"] = Path.Combine(dataFolder, "keys"),
+            ["Webhooks__DataProtection__Certificate__Path"] = TestCertificate.CreatePfx(dataFolder, CertificatePassword),
+            ["Webhooks__DataProtection__Certificate__Password"] = CertificatePassword,
         };
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Webhooks.Delivery;
 using Webhooks.Delivery.Http;
 using Webhooks.Delivery.Log;
+using Webhooks.KeyRing;
 using Orleans.Storage;
 using Webhooks.Publishing;
 using Webhooks.Routing;
@@ -21,7 +22,8 @@ public static class WebhooksSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the webhook grains' storage (JSON state in the configured database, schema applied at start-up),
-    /// durable reminders in the same database, and their services to <paramref name="silo"/>.
+    /// durable reminders in the same database, and their services to <paramref name="silo"/>. On PostgreSQL the
+    /// Data Protection key ring lives in the database too, unless the host persists it elsewhere afterwards.
     /// </summary>
     public static ISiloBuilder AddWebhooks(this ISiloBuilder silo, Action<StorageOptions>? configureStorage = null)
     {
@@ -41,6 +43,7 @@ public static class WebhooksSiloBuilderExtensions
             .ValidateOnStart();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddDataProtection();
+        silo.Services.AddDatabaseKeyRing();
         silo.Services.TryAddSingleton<SecretProtector>();
         silo.Services.TryAddSingleton<SignedBodies>();
         silo.Services.AddMetrics();
