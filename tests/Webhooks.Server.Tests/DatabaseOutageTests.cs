@@ -32,7 +32,6 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IDisposable
             ["Webhooks__Storage__Provider"] = "PostgreSql",
             ["ConnectionStrings__Webhooks"] = await postgres.CreateDatabaseAsync(),
             ["Webhooks__Cluster__AdvertisedAddress"] = "127.0.0.1",
-            ["Webhooks__DataProtection__KeysFolder"] = Path.Combine(_dataFolder, "keys"),
         });
         var (tenantId, tenant) = await ApiClient.CreateTenantAsync(server.Address, "Outage Ltd");
         using (tenant)

@@ -15,7 +15,7 @@ internal static class ServerSettings
     public const string CertificatePassword = "test-keyring-password";
 
     /// <summary>
-    /// Production mode on a fresh database of the shared test PostgreSQL: every server started with these joins one
+    /// PostgreSQL mode (in the Development environment ServerProcess starts) on a fresh database of the shared test PostgreSQL: every server started with these joins one
     /// cluster (same cluster id, loopback as the advertised address) and shares one Data Protection key ring, kept
     /// in that database and encrypted with a certificate written to <paramref name="dataFolder"/>.
     /// </summary>
