@@ -4,7 +4,7 @@ using Webhooks.Storage;
 
 namespace Webhooks.PostgreSql;
 
-/// <summary>The server's own data source prepares its statements, unless the operator's connection string decides.</summary>
+/// <summary>The server's own data source prepares its statements and skips the pool's session reset, unless the operator's connection string decides.</summary>
 public sealed class PostgreSqlDatabaseTests
 {
     [Theory]
@@ -17,5 +17,16 @@ public sealed class PostgreSqlDatabaseTests
         var used = new NpgsqlConnectionStringBuilder(database.DataSource.ConnectionString);
         Assert.Equal(expected, used.MaxAutoPrepare);
         Assert.Equal("webhooks", used.Database);
+    }
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Database=webhooks", true)]
+    [InlineData("Host=127.0.0.1;Database=webhooks;No Reset On Close=false", false)]
+    [InlineData("Host=127.0.0.1;Database=webhooks;NoResetOnClose=false", false)]
+    public async Task DataSource_KeepsSessionsAcrossPooledUses_UnlessTheConnectionStringSaysOtherwise(string connectionString, bool expected)
+    {
+        await using var database = new PostgreSqlDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = connectionString }));
+
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(database.DataSource.ConnectionString).NoResetOnClose);
     }
 }
