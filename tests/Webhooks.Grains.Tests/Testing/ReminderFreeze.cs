@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Webhooks.Testing;
 
 /// <summary>
@@ -31,39 +29,14 @@ internal sealed class ReminderFreeze
 }
 
 /// <summary>The silo's reminder table behind a <see cref="ReminderFreeze"/>.</summary>
-internal sealed class FreezableReminderTable(IReminderTable inner, ReminderFreeze freeze) : IReminderTable
+internal sealed class FreezableReminderTable(IReminderTable inner, ReminderFreeze freeze) : DelegatingReminderTable(inner)
 {
-    public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken = default) => inner.StopAsync(cancellationToken);
-
-    public Task<ReminderTableData> ReadRows(GrainId grainId) => inner.ReadRows(grainId);
-
-    public Task<ReminderTableData> ReadRows(uint begin, uint end) => inner.ReadRows(begin, end);
-
-    public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) => inner.ReadRow(grainId, reminderName);
-
-    public Task<string?> UpsertRow(ReminderEntry entry) => freeze.UpsertAsync(entry, () => inner.UpsertRow(entry));
-
-    public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) => inner.RemoveRow(grainId, reminderName, eTag);
-
-    public Task TestOnlyClearTable() => inner.TestOnlyClearTable();
+    public override Task<string?> UpsertRow(ReminderEntry entry) => freeze.UpsertAsync(entry, () => base.UpsertRow(entry));
 }
 
 internal static class ReminderFreezeSiloBuilderExtensions
 {
     /// <summary>Puts the silo's reminder table (registered before this call) behind <paramref name="freeze"/>.</summary>
-    public static ISiloBuilder FreezeRemindersOn(this ISiloBuilder silo, ReminderFreeze freeze)
-    {
-        var services = silo.Services;
-        var table = services.Last(d => d.ServiceType == typeof(IReminderTable) && !d.IsKeyedService);
-        services.Remove(table);
-        services.AddSingleton<IReminderTable>(sp => new FreezableReminderTable(Create(sp, table), freeze));
-        return silo;
-    }
-
-    private static IReminderTable Create(IServiceProvider services, ServiceDescriptor table) =>
-        (IReminderTable)(table.ImplementationInstance
-            ?? table.ImplementationFactory?.Invoke(services)
-            ?? ActivatorUtilities.CreateInstance(services, table.ImplementationType!));
+    public static ISiloBuilder FreezeRemindersOn(this ISiloBuilder silo, ReminderFreeze freeze) =>
+        silo.WrapReminderTable(table => new FreezableReminderTable(table, freeze));
 }

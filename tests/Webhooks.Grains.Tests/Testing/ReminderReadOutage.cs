@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Webhooks.Testing;
 
 /// <summary>
@@ -29,38 +27,14 @@ internal sealed class ReminderReadOutage
 }
 
 /// <summary>The silo's reminder table behind a <see cref="ReminderReadOutage"/>.</summary>
-internal sealed class OutageReminderTable(IReminderTable inner, ReminderReadOutage outage) : IReminderTable
+internal sealed class OutageReminderTable(IReminderTable inner, ReminderReadOutage outage) : DelegatingReminderTable(inner)
 {
-    public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken = default) => inner.StopAsync(cancellationToken);
-
-    public Task<ReminderTableData> ReadRows(GrainId grainId) => inner.ReadRows(grainId);
-
-    public Task<ReminderTableData> ReadRows(uint begin, uint end) => outage.ReadAsync(() => inner.ReadRows(begin, end));
-
-    public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) => inner.ReadRow(grainId, reminderName);
-
-    public Task<string?> UpsertRow(ReminderEntry entry) => inner.UpsertRow(entry);
-
-    public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) => inner.RemoveRow(grainId, reminderName, eTag);
-
-    public Task TestOnlyClearTable() => inner.TestOnlyClearTable();
+    public override Task<ReminderTableData> ReadRows(uint begin, uint end) => outage.ReadAsync(() => base.ReadRows(begin, end));
 }
 
 internal static class ReminderReadOutageSiloBuilderExtensions
 {
     /// <summary>Puts the silo's reminder table (registered before this call) behind <paramref name="outage"/>.</summary>
-    public static ISiloBuilder FailReminderReadsDuring(this ISiloBuilder silo, ReminderReadOutage outage)
-    {
-        var services = silo.Services;
-        var table = services.Last(d => d.ServiceType == typeof(IReminderTable) && !d.IsKeyedService);
-        services.Remove(table);
-        services.AddSingleton<IReminderTable>(sp => new OutageReminderTable(
-            (IReminderTable)(table.ImplementationInstance
-                ?? table.ImplementationFactory?.Invoke(sp)
-                ?? ActivatorUtilities.CreateInstance(sp, table.ImplementationType!)),
-            outage));
-        return silo;
-    }
+    public static ISiloBuilder FailReminderReadsDuring(this ISiloBuilder silo, ReminderReadOutage outage) =>
+        silo.WrapReminderTable(table => new OutageReminderTable(table, outage));
 }
