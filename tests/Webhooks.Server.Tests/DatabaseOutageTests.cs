@@ -49,7 +49,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IDisposable
         using var stop = new CancellationTokenSource();
         var publishers = Enumerable.Range(0, 4).Select(worker => PublishUntilAsync(http, worker, clock, answers, stop.Token)).ToArray();
 
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await WaitUntilAcceptedAsync(answers, 100); // publishing runs normally before the outage
         var pausedAt = clock.Elapsed;
         await postgres.PauseAsync();
         await Task.Delay(Outage / 2);
@@ -112,6 +112,15 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IDisposable
             answers.Enqueue(new Answer(eventId, startedAt, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType,
                 (int?)response.Headers.RetryAfter?.Delta?.TotalSeconds, body));
             await Task.Delay(25, CancellationToken.None); // about 150 publishes a second from the four workers
+        }
+    }
+
+    private static async Task WaitUntilAcceptedAsync(ConcurrentQueue<Answer> answers, int count)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (answers.Count(a => a.Status == 202) < count)
+        {
+            await Task.Delay(50, deadline.Token);
         }
     }
 
