@@ -26,7 +26,11 @@ fi
 
 results=TestResults
 rm -rf "$results"
-dotnet test Webhooks.Orleans.sln --logger trx --results-directory "$results" "$@"
+# A test that stops making progress for 5 minutes (the slowest takes about 30 s) is killed with its test host, and the
+# run names it; the whole run is bounded too, so a hang ends as a failure with its evidence, never as a silent stall.
+timeout --kill-after=30s 75m \
+    dotnet test Webhooks.Orleans.sln --logger trx --results-directory "$results" \
+    --blame-hang-timeout 5m --blame-hang-dump-type none "$@"
 status=$?
 
 # The counts come from the run's own result files (one per test project).
