@@ -29,6 +29,7 @@ public sealed partial class SqliteWriter : IDisposable
     private readonly ManualResetEventSlim _queued = new();
     private readonly ConcurrentBag<Reader> _readers = [];
     private volatile bool _stopping;
+    private volatile bool _ended;
     private readonly string _connectionString;
     private readonly ILogger _logger;
     private readonly Lock _startGate = new();
@@ -49,6 +50,11 @@ public sealed partial class SqliteWriter : IDisposable
         _queue.Enqueue(write);
         EnsureStarted();
         _queued.Set();
+        if (_ended)
+        {
+            FailQueued(); // Dispose ran between the check above and the enqueue: no writer is left to run this write
+        }
+
         return write.Task;
     }
 
@@ -140,15 +146,19 @@ public sealed partial class SqliteWriter : IDisposable
                 batch.Add(write);
             }
 
-            if (batch.Count == MaxBatch)
+            // More is waiting: come straight back. So too when stopping: Dispose's wake-up may be the one this batch
+            // consumed, and the writer must come round to an empty queue to end, or Dispose's Join waits forever.
+            if (batch.Count == MaxBatch || _stopping)
             {
-                _queued.Set(); // more is waiting: come straight back
+                _queued.Set();
             }
 
             if (batch.Count == 0)
             {
                 if (_stopping)
                 {
+                    _ended = true;
+                    FailQueued();
                     return;
                 }
 
@@ -173,6 +183,15 @@ public sealed partial class SqliteWriter : IDisposable
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Fails the writes queued after the writer ended, which would otherwise never complete.</summary>
+    private void FailQueued()
+    {
+        while (_queue.TryDequeue(out var write))
+        {
+            write.Fail(new ObjectDisposedException(nameof(SqliteWriter)));
         }
     }
 

@@ -109,12 +109,57 @@ public sealed class SqliteWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_WhileWritesAreQueued_CommitsThemAndReturns()
+    {
+        // A writer of the test's own: should Dispose hang, the class's Dispose must not hang on it too.
+        var writer = new SqliteWriter(Options.Create(new StorageOptions { ConnectionString = _deployment.ConnectionString }), NullLogger<SqliteWriter>.Instance);
+        using var running = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var blocker = writer.ExecuteAsync(s =>
+        {
+            running.Set();
+            release.Wait();
+            return s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", 1, "blocker");
+        });
+        running.Wait();
+        var queued = writer.ExecuteAsync(s => s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", 2, "queued"));
+
+        // Dispose's wake-up is taken by the batch that holds the queued write; the writer must still notice it is stopping.
+        var disposing = Task.Run(writer.Dispose);
+        await WaitUntilStoppingAsync(writer);
+        release.Set();
+
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30)); // a TimeoutException here means Dispose waits forever
+        await Task.WhenAll(blocker, queued).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["blocker", "queued"], Values());
+    }
+
+    [Fact]
     public void Read_AfterDispose_IsRefused()
     {
         Assert.Equal(0, ReadCount());
         _writer.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => ReadCount());
+    }
+
+    /// <summary>Waits until <paramref name="writer"/> refuses reads: its Dispose has begun.</summary>
+    private static async Task WaitUntilStoppingAsync(SqliteWriter writer)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            try
+            {
+                writer.Read("SELECT 1;", static rows => rows.Read());
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), deadline.Token);
+        }
     }
 
     private long ReadCount() => _writer.Read("SELECT COUNT(*) FROM Probe;", static rows => rows.Read() ? rows.GetInt64(0) : -1);
