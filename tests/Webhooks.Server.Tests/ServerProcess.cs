@@ -8,6 +8,8 @@ namespace Webhooks.Server.Tests;
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
+    private const string OutputStillOpen = "(the server exited, but its output is still open: a process it started holds it; the output ends here)";
+
     private readonly Process _process;
     private readonly List<string> _output = [];
 
@@ -52,25 +54,29 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<(int? ExitCode, string Output)> RunUntilExitAsync(string dataFolder, IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
     {
         await using var server = Launch(dataFolder, settings);
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            await server._process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
+        if (!await server.WaitForExitAsync(timeout))
         {
             await server.KillAsync();
             return (null, server.Output);
         }
 
-        server._process.WaitForExit(); // drains the redirected output
         return (server._process.ExitCode, server.Output);
     }
 
     private static async Task<ServerProcess> StartOnceAsync(string dataFolder, IReadOnlyDictionary<string, string>? settings)
     {
         var server = Launch(dataFolder, settings);
-        await server.WaitUntilServingAsync();
+        try
+        {
+            await server.WaitUntilServingAsync();
+        }
+        catch
+        {
+            // A server that never served is still running (or holding its output): left alone it would outlive the test host.
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
@@ -106,7 +112,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    /// <summary>SIGTERM, then wait for a clean exit.</summary>
+    /// <summary>SIGTERM, then wait for a clean exit; fails after a minute, with what the server wrote.</summary>
     public async Task StopAsync()
     {
         if (_process.HasExited)
@@ -119,8 +125,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             await term.WaitForExitAsync();
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await _process.WaitForExitAsync(timeout.Token);
+        if (!await WaitForExitAsync(TimeSpan.FromSeconds(60)))
+        {
+            throw new TimeoutException($"The server did not exit within 60 s of SIGTERM:\n{Output}");
+        }
     }
 
     /// <summary>SIGKILL: the process dies at once, mid-whatever.</summary>
@@ -129,7 +137,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            if (!await WaitForExitAsync(TimeSpan.FromSeconds(30)))
+            {
+                throw new TimeoutException($"The server was still running 30 s after SIGKILL:\n{Output}");
+            }
         }
     }
 
@@ -147,7 +158,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                _process.WaitForExit(); // drains the redirected output
+                await WaitForExitAsync(TimeSpan.FromSeconds(10)); // reads its output to the end, or as far as it goes
                 if (Output.Contains("Address already in use", StringComparison.Ordinal))
                 {
                     throw new PortTakenException();
@@ -173,6 +184,31 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"The server did not start serving:\n{Output}");
+    }
+
+    /// <summary>
+    /// Waits until the process has exited and its output has been read to the end, and says whether it exited.
+    /// Reading to the end needs every holder of the output pipes gone: should the server ever start a process
+    /// that inherits them and outlives it, the wait ends at <paramref name="limit"/>, noted in
+    /// <see cref="Output"/>, rather than blocking the test forever.
+    /// </summary>
+    private async Task<bool> WaitForExitAsync(TimeSpan limit)
+    {
+        using var deadline = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            if (_process.HasExited)
+            {
+                Record(OutputStillOpen);
+            }
+
+            return _process.HasExited;
+        }
     }
 
     private void Record(string? line)
