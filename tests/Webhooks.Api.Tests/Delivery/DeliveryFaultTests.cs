@@ -83,7 +83,7 @@ public sealed class DeliveryFaultTests(FaultServer server) : ApiTest(server), IC
             Assert.Null(a.StatusCode());
             Assert.Equal("timed out after 1 s", a.String("error"));
         });
-        var end = await first.Ended;
+        var end = await first.WaitForEndAsync();
         Assert.True(end.ClosedByDispatcher);
         Assert.True(end.At - first.ArrivedAt >= FaultServer.Timeout * 0.9, $"The hanging attempt ended after {(end.At - first.ArrivedAt).TotalMilliseconds} ms.");
         Assert.True(healthy.ReceivedAt < end.At, "The healthy listener waited for the hanging one.");
@@ -127,7 +127,7 @@ public sealed class DeliveryFaultTests(FaultServer server) : ApiTest(server), IC
         await using var scene = await Scene.StartAsync(Server, new Fault(FaultKind.EndlessBody));
 
         var delivered = await scene.Tenant.Client.WaitForStatusAsync(scene.FaultyId, scene.EventId, "succeeded");
-        var end = await (await scene.Faulty.WaitForRequestsAsync(1))[0].Ended;
+        var end = await (await scene.Faulty.WaitForRequestsAsync(1))[0].WaitForEndAsync();
 
         var attempt = Assert.Single(delivered.Attempts());
         Assert.Equal(new string('e', ExcerptBytes), attempt.String("responseBody"));
@@ -146,7 +146,7 @@ public sealed class DeliveryFaultTests(FaultServer server) : ApiTest(server), IC
         await using var scene = await Scene.StartAsync(Server, new Fault(FaultKind.LargeBody));
 
         var delivered = await scene.Tenant.Client.WaitForStatusAsync(scene.FaultyId, scene.EventId, "succeeded");
-        var end = await (await scene.Faulty.WaitForRequestsAsync(1))[0].Ended;
+        var end = await (await scene.Faulty.WaitForRequestsAsync(1))[0].WaitForEndAsync();
 
         Assert.Equal(new string('l', ExcerptBytes), Assert.Single(delivered.Attempts()).String("responseBody"));
         Assert.True(end.ClosedByDispatcher);
@@ -163,7 +163,7 @@ public sealed class DeliveryFaultTests(FaultServer server) : ApiTest(server), IC
         var first = (await scene.Faulty.WaitForRequestsAsync(1))[0];
         var healthy = await scene.AssertHealthyServedAsync();
         var delivered = await scene.Tenant.Client.WaitForStatusAsync(scene.FaultyId, scene.EventId, "succeeded");
-        var end = await first.Ended;
+        var end = await first.WaitForEndAsync();
 
         var attempt = Assert.Single(delivered.Attempts());
         Assert.Equal(200, attempt.StatusCode());

@@ -66,6 +66,9 @@ internal sealed class FaultyEndpoint(Fault fault, Uri uri, Uri redirectTarget)
 /// <summary>One request to a faulty endpoint and what became of the connection it came on.</summary>
 internal sealed class FaultyConnection(string head, DateTimeOffset arrivedAt)
 {
+    // Past the 30 s the listener waits for the dispatcher to close after it stops writing, with room to spare.
+    private static readonly TimeSpan EndLimit = TimeSpan.FromSeconds(60);
+
     private readonly TaskCompletionSource<ConnectionEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _bytesWritten;
     private bool _wroteEverything;
@@ -77,6 +80,23 @@ internal sealed class FaultyConnection(string head, DateTimeOffset arrivedAt)
 
     /// <summary>Completes when the connection is over: who ended it, when, and how much of the response was written.</summary>
     public Task<ConnectionEnd> Ended => _end.Task;
+
+    /// <summary>
+    /// Waits for <see cref="Ended"/>. The listener writes an endless or large body until the dispatcher hangs up,
+    /// so a dispatcher that never did would leave the test waiting forever; after a minute it fails instead.
+    /// </summary>
+    public async Task<ConnectionEnd> WaitForEndAsync()
+    {
+        try
+        {
+            return await _end.Task.WaitAsync(EndLimit);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"The connection (arrived {ArrivedAt:O}) was still open {EndLimit.TotalSeconds} s later, with {Interlocked.Read(ref _bytesWritten)} bytes written.");
+            throw;
+        }
+    }
 
     internal void Wrote(int bytes) => Interlocked.Add(ref _bytesWritten, bytes);
 

@@ -120,7 +120,7 @@ public sealed class HttpDeliverySenderFaultTests
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:Timeout"] = "00:01:00" });
 
         var stuck = host.SendAsync(hanging.Hang, "wh_hanging");
-        await hanging.WhenReceived("/hang");
+        await hanging.WhenReceived("/hang").WaitAsync(TimeSpan.FromSeconds(30));
         var outcome = await host.SendAsync(healthy.Status(200), "wh_healthy");
 
         Assert.True(outcome.Succeeded);
@@ -137,7 +137,7 @@ public sealed class HttpDeliverySenderFaultTests
         using var cancellation = new CancellationTokenSource();
 
         var attempt = host.SendAsync(listener.Hang, cancellationToken: cancellation.Token);
-        await listener.WhenReceived("/hang");
+        await listener.WhenReceived("/hang").WaitAsync(TimeSpan.FromSeconds(30));
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => attempt);
