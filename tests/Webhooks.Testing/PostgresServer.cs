@@ -47,6 +47,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
     private const string OwnerFileName = "owner.pid";
 
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan OutputTimeout = TimeSpan.FromSeconds(10);
     private static readonly string RootFolder = Path.Combine(RunsAsRoot ? "/tmp" : Path.GetTempPath(), "webhooks-postgres");
     private static readonly Lazy<Task<PostgresServer>> SharedServer = new(StartSharedAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -494,6 +495,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
         var startInfo = new ProcessStartInfo
         {
             UseShellExecute = false,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory,
@@ -528,6 +530,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
 
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        process.StandardInput.Close(); // a command that asked for input (su for a password) gets end-of-file, not the test host's input
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -541,6 +544,14 @@ public sealed partial class PostgresServer : IAsyncDisposable
             process.Kill(entireProcessTree: true);
             cancellationToken.ThrowIfCancellationRequested();
             throw new TimeoutException($"{Path.GetFileName(fileName)} {string.Join(' ', arguments)} did not finish within {CommandTimeout}.");
+        }
+
+        // The output ends when every holder of the pipes has gone. pg_ctl start's postmaster writes to the log and
+        // does not hold them, but should any process a command starts ever keep them, its exit code still stands.
+        var outputs = Task.WhenAll(output, error);
+        if (await Task.WhenAny(outputs, Task.Delay(OutputTimeout, CancellationToken.None)) != outputs)
+        {
+            return new CommandResult(process.ExitCode, $"(its output was still open {OutputTimeout.TotalSeconds} s after it exited: a process it started holds it)");
         }
 
         return new CommandResult(process.ExitCode, (await output) + (await error));
