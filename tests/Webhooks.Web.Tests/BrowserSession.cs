@@ -154,5 +154,6 @@ internal sealed class BrowserSession : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await Context.CloseAsync();
+    /// <summary>Closes the context; Playwright puts no limit on that, so a page that would not close fails the test after 30 s.</summary>
+    public async ValueTask DisposeAsync() => await Context.CloseAsync().WaitAsync(TimeSpan.FromSeconds(30));
 }

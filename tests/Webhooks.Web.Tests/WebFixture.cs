@@ -19,6 +19,8 @@ public sealed class WebFixture : IAsyncLifetime
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ];
 
+    private static readonly TimeSpan CloseLimit = TimeSpan.FromSeconds(30);
+
     private string? _dataFolder;
     private ServerProcess? _server;
     private IPlaywright? _playwright;
@@ -57,9 +59,19 @@ public sealed class WebFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Playwright puts no limit on closing the browser, and a wedged Chromium would hold the run until CI's own
+        // timeout. Past the limit the driver is disposed anyway (it takes its browsers down) and the cleanup fails.
+        TimeoutException? closing = null;
         if (_browser is not null)
         {
-            await _browser.CloseAsync();
+            try
+            {
+                await _browser.CloseAsync().WaitAsync(CloseLimit);
+            }
+            catch (TimeoutException ex)
+            {
+                closing = ex;
+            }
         }
 
         _playwright?.Dispose();
@@ -71,6 +83,11 @@ public sealed class WebFixture : IAsyncLifetime
         if (_dataFolder is not null)
         {
             Directory.Delete(_dataFolder, recursive: true);
+        }
+
+        if (closing is not null)
+        {
+            throw new TimeoutException($"Chromium did not close within {CloseLimit.TotalSeconds} s.", closing);
         }
     }
 }
