@@ -12,6 +12,8 @@ namespace Webhooks.Testing;
 /// </summary>
 internal sealed class WebhooksCluster : IAsyncDisposable
 {
+    private static readonly TimeSpan DeactivationLimit = TimeSpan.FromSeconds(60);
+
     private readonly InProcessTestCluster _cluster;
 
     private WebhooksCluster(InProcessTestCluster cluster, StorageFaults faults)
@@ -53,7 +55,17 @@ internal sealed class WebhooksCluster : IAsyncDisposable
     /// <summary>Deactivates the grain's activation, if it has one, and waits until it is gone.</summary>
     public async Task DeactivateAsync(IAddressable grain)
     {
-        await _cluster.DeactivateAsync(grain);
+        // Deactivation waits for the calls the activation is running, and Orleans gives up on a stuck one only
+        // after hours; a call that never returns fails the test here instead.
+        try
+        {
+            await _cluster.DeactivateAsync(grain).WaitAsync(DeactivationLimit);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{grain.GetGrainId()} was still deactivating {DeactivationLimit.TotalSeconds} s later: a call it runs has not returned.");
+        }
+
         Assert.False(IsActive(grain), $"{grain.GetGrainId()} is still active.");
     }
 
