@@ -20,9 +20,7 @@ public sealed class ParkedEventsTests(WebFixture fixture)
         var port = FreePort.Next();
         await using var listener = await RecordingListener.StartAsync(port);
         var uri = $"http://127.0.0.1:{port}/hook";
-        var created = await api.SendAsync(HttpMethod.Post, "api/v1/account/webhooks",
-            new { uri, subscriptions = new[] { "entitlement.renewed" } }, HttpStatusCode.Created);
-        var id = created.GetProperty("id").GetString()!;
+        var id = await PageSteps.CreateWebhookAsync(api, uri, "entitlement.renewed");
 
         await using var browser = await BrowserSession.OpenAsync(fixture);
         var page = browser.Page;
