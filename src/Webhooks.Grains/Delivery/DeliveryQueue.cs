@@ -149,12 +149,20 @@ public sealed class DeliveryQueue
         }
     }
 
-    /// <summary>Disables the listener by hand: attempts stop, pending deliveries wait, new events are parked.</summary>
+    /// <summary>
+    /// Disables the listener by hand: attempts stop, pending deliveries wait, new events are parked. A listener
+    /// already disabled keeps the reason it has (the automatic one says since when its attempts failed).
+    /// </summary>
     public void Disable()
     {
-        _healthChanged |= !_state.Disabled || _state.DisabledReason != DisabledByUser;
+        if (_state.Disabled)
+        {
+            return;
+        }
+
         _state.Disabled = true;
         _state.DisabledReason = DisabledByUser;
+        _healthChanged = true;
     }
 
     /// <summary>

@@ -54,6 +54,18 @@ public sealed class ParkedDeliveryQueueTests
     }
 
     [Fact]
+    public void Disable_AListenerDisabledAutomatically_KeepsTheAutomaticReason()
+    {
+        var state = new DeliveryState { Disabled = true, DisabledReason = "Disabled automatically: every delivery attempt failed." };
+        var queue = new DeliveryQueue(state);
+
+        queue.Disable();
+
+        Assert.Equal("Disabled automatically: every delivery attempt failed.", state.DisabledReason);
+        Assert.False(queue.TakeHealthChange());
+    }
+
+    [Fact]
     public void ReleaseParked_Replaying_MakesThemDueAtOnce_InOrderOfAcceptance_AheadOfLaterEvents()
     {
         var queue = DisabledByHand();
