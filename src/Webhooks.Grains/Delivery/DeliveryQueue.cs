@@ -222,9 +222,8 @@ public sealed class DeliveryQueue
 
     /// <summary>Drops the oldest finished deliveries beyond <paramref name="retention"/>; pending and parked ones are always kept.</summary>
     /// <remarks>
-    /// Parked deliveries are not counted here: successes arriving for other events must never push them out. They are
-    /// to leave only by age, with the failed-delivery retention, which is where a retention sweep must remove them
-    /// (from <c>_parked</c> and, by <see cref="DeliveryRecord.Seq"/>, from storage).
+    /// Parked deliveries are not counted here: successes arriving for other events must never push them out. They
+    /// leave only by age, with the failed-delivery retention (<see cref="ExpireParked"/>).
     /// </remarks>
     public void Trim(int retention)
     {
@@ -237,6 +236,26 @@ public sealed class DeliveryQueue
             _changed.Remove(oldest);
             _removed.Add(oldest.Seq);
         }
+    }
+
+    /// <summary>
+    /// Removes the parked deliveries accepted before <paramref name="cutoff"/>, oldest first, at most
+    /// <paramref name="max"/>; returns how many. The seam for the failed-delivery retention, which parked deliveries
+    /// follow: their rows are removed with the next write, like trimmed ones.
+    /// </summary>
+    public int ExpireParked(DateTimeOffset cutoff, int max)
+    {
+        var expired = _parked.TakeWhile(d => d.CreatedAt < cutoff).Take(max).ToList();
+        foreach (var record in expired)
+        {
+            _parked.Remove(record);
+            _log.Remove(record);
+            _byEventId.Remove(record.EventId);
+            _changed.Remove(record);
+            _removed.Add(record.Seq);
+        }
+
+        return expired.Count;
     }
 
     /// <summary>Forgets every delivery (the listener was deleted).</summary>

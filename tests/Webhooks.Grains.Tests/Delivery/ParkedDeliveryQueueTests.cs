@@ -129,6 +129,25 @@ public sealed class ParkedDeliveryQueueTests
     }
 
     [Fact]
+    public void ExpireParked_RemovesOnlyThoseAcceptedBeforeTheCutoff_AndTheirRowsWithTheNextRemovalBatch()
+    {
+        var queue = DisabledByHand();
+        for (var i = 0; i < DeliveryQueue.RemovalBatch + 1; i++)
+        {
+            queue.Enqueue(Event($"event_{i}"), false, T0.AddSeconds(i));
+        }
+
+        queue.TakeChanges();
+
+        Assert.Equal(DeliveryQueue.RemovalBatch, queue.ExpireParked(T0.AddSeconds(DeliveryQueue.RemovalBatch), max: 1000));
+
+        Assert.Equal([$"event_{DeliveryQueue.RemovalBatch}"], queue.Deliveries.Select(d => d.EventId));
+        Assert.Equal(1, queue.ParkedCount);
+        Assert.False(queue.Enqueue(Event($"event_{DeliveryQueue.RemovalBatch}"), false, T0));
+        Assert.Equal(DeliveryQueue.RemovalBatch, queue.TakeChanges().Removals.Count);
+    }
+
+    [Fact]
     public void StoredParkedRows_LoadBackParked()
     {
         var queue = DisabledByHand();
