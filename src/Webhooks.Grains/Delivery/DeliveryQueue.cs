@@ -231,10 +231,7 @@ public sealed class DeliveryQueue
         {
             var oldest = _finished.Min!;
             _finished.Remove(oldest);
-            _log.Remove(oldest);
-            _byEventId.Remove(oldest.EventId);
-            _changed.Remove(oldest);
-            _removed.Add(oldest.Seq);
+            Forget(oldest);
         }
     }
 
@@ -249,10 +246,7 @@ public sealed class DeliveryQueue
         foreach (var record in expired)
         {
             _parked.Remove(record);
-            _log.Remove(record);
-            _byEventId.Remove(record.EventId);
-            _changed.Remove(record);
-            _removed.Add(record.Seq);
+            Forget(record);
         }
 
         return expired.Count;
@@ -336,6 +330,15 @@ public sealed class DeliveryQueue
         record.NextAttemptAt = now;
         Index(record);
         _changed.Add(record);
+    }
+
+    // Out of the log, its row removed with a later write (see RemovalBatch); the caller has taken it out of its set.
+    private void Forget(DeliveryRecord record)
+    {
+        _log.Remove(record);
+        _byEventId.Remove(record.EventId);
+        _changed.Remove(record);
+        _removed.Add(record.Seq);
     }
 
     private void Index(DeliveryRecord record) =>
