@@ -16,9 +16,7 @@ public sealed class DeliveryFailureTests(WebFixture fixture)
         using var _ = api;
         var port = FreePort.Next();
         var uri = $"http://127.0.0.1:{port}/hook";
-        var created = await api.SendAsync(HttpMethod.Post, "api/v1/account/webhooks",
-            new { uri, subscriptions = new[] { "entitlement.renewed" } }, HttpStatusCode.Created);
-        var id = created.GetProperty("id").GetString()!;
+        var id = await PageSteps.CreateWebhookAsync(api, uri, "entitlement.renewed");
 
         // Nobody listens on the port: both attempts fail and, failing for over a second, the listener is disabled.
         var published = await api.SendAsync(HttpMethod.Post, "api/v1/events",

@@ -1,4 +1,6 @@
+using System.Net;
 using Microsoft.Playwright;
+using Webhooks.Server.Tests;
 using static Microsoft.Playwright.Assertions;
 
 namespace Webhooks.Web.Tests;
@@ -29,6 +31,13 @@ internal static class PageSteps
 
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save Events", Exact = true }).ClickAsync();
         await Expect(dialog).ToBeHiddenAsync();
+    }
+
+    /// <summary>Adds a webhook through the API and returns its id.</summary>
+    public static async Task<string> CreateWebhookAsync(ApiClient api, string uri, params string[] subscriptions)
+    {
+        var created = await api.SendAsync(HttpMethod.Post, "api/v1/account/webhooks", new { uri, subscriptions }, HttpStatusCode.Created);
+        return created.GetProperty("id").GetString()!;
     }
 
     /// <summary>The list entry (a list item) of the listener with this URI.</summary>

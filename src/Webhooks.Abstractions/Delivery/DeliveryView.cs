@@ -13,6 +13,12 @@ public enum DeliveryStatus
 
     /// <summary>Every scheduled attempt failed (or the one attempt of a test event); kept for redelivery.</summary>
     Failed,
+
+    /// <summary>Accepted while the listener was disabled: kept, not attempted, until it is enabled.</summary>
+    Parked,
+
+    /// <summary>Was parked; the listener was enabled without delivering its parked events. Never attempted.</summary>
+    Skipped,
 }
 
 /// <summary>One event's delivery to one listener, with every attempt made.</summary>

@@ -18,7 +18,8 @@ public interface IWebhookGrain : IGrainWithStringKey
 
     /// <summary>
     /// Queues events for delivery and returns once they are on storage, with one answer per event: false when the
-    /// listener is disabled or gone. An event id already queued is not queued again. One write for the whole
+    /// listener is gone. A disabled listener takes them as parked deliveries, attempted only once it is enabled.
+    /// An event id already queued is not queued again. One write for the whole
     /// batch; interleaves, so concurrent batches share one write too.
     /// </summary>
     [AlwaysInterleave]
@@ -34,14 +35,23 @@ public interface IWebhookGrain : IGrainWithStringKey
     /// <summary>Starts a fresh attempt series for a finished delivery; null when there is no such listener, false when no such finished delivery.</summary>
     Task<bool?> RedeliverAsync(string tenantId, string eventId);
 
-    /// <summary>Re-queues every failed delivery created since <paramref name="since"/>; null when there is no such listener.</summary>
-    Task<int?> RecoverAsync(string tenantId, DateTimeOffset since);
+    /// <summary>
+    /// Re-queues every failed delivery created at or after <paramref name="since"/> and before <paramref name="until"/>
+    /// (exclusive; no end when null); null when there is no such listener.
+    /// </summary>
+    Task<int?> RecoverAsync(string tenantId, DateTimeOffset since, DateTimeOffset? until);
 
     /// <summary>Issues a new signing secret; the old one keeps signing alongside it for the configured overlap. Null when there is no such listener.</summary>
     Task<string?> RotateSecretAsync(string tenantId);
 
-    /// <summary>Turns a disabled listener back on; delivery resumes. Null when there is no such listener.</summary>
-    Task<WebhookView?> EnableAsync(string tenantId);
+    /// <summary>
+    /// Turns a disabled listener back on; delivery resumes. Its parked deliveries become pending, in order of
+    /// acceptance (<paramref name="replayParked"/>), or skipped. Null when there is no such listener.
+    /// </summary>
+    Task<WebhookView?> EnableAsync(string tenantId, bool replayParked = true);
+
+    /// <summary>Disables the listener by hand: no attempts, new events parked, until it is enabled. Null when there is no such listener.</summary>
+    Task<WebhookView?> DisableAsync(string tenantId);
 
     /// <summary>Activates the listener, which starts whatever attempts are due; nothing more when it is already active.</summary>
     [AlwaysInterleave]

@@ -31,11 +31,18 @@ public interface IEventRouterGrain : IGrainWithStringKey
     Task<ImmutableArray<string>> MatchAsync(string eventCode);
 
     /// <summary>
-    /// Hands the event to every matching listener and returns how many queued it (disabled listeners do not).
+    /// Hands the event to every matching listener and returns how many took it (a disabled listener parks it).
     /// When it returns, the event is on storage at each of them. Edits wait for fan-outs in progress, and the other way round.
     /// </summary>
     [ReadOnly]
     Task<int> PublishAsync(EventEnvelope envelope);
+
+    /// <summary>
+    /// Re-queues, at every listener of the tenant, the failed deliveries created at or after <paramref name="since"/>
+    /// and before <paramref name="until"/> (exclusive; no end when null); returns how many in all.
+    /// </summary>
+    [ReadOnly]
+    Task<int> RecoverAsync(DateTimeOffset since, DateTimeOffset? until);
 }
 
 /// <summary>A page of listeners and the tenant's total.</summary>

@@ -20,8 +20,14 @@ public sealed record DeliveryModel(
 /// <summary>One HTTP attempt: when, the listener's status code (if it answered), how long, why it failed, and the first 2 KiB of the response.</summary>
 public sealed record AttemptModel(int Attempt, DateTimeOffset At, int? StatusCode, long DurationMs, string? Error, string? ResponseBody);
 
-/// <summary>The body of <c>recover</c>: re-queue failed deliveries created at or after <see cref="Since"/>.</summary>
-public sealed record RecoverRequest(DateTimeOffset? Since);
+/// <summary>
+/// The body of <c>recover</c>: re-queue failed deliveries created at or after <see cref="Since"/> and, when
+/// <see cref="Until"/> is given, before it (the end is exclusive).
+/// </summary>
+public sealed record RecoverRequest(DateTimeOffset? Since, DateTimeOffset? Until = null);
+
+/// <summary>The optional body of <c>enable</c>: whether the deliveries parked while the listener was disabled are delivered (the default) or skipped.</summary>
+public sealed record EnableRequest(bool? ReplayParked = null);
 
 /// <summary>How many failed deliveries were re-queued.</summary>
 public sealed record RecoverResult(int Requeued);

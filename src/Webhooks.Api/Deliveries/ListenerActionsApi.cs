@@ -9,10 +9,14 @@ using Webhooks.Api.Listeners;
 using Webhooks.Api.Validation;
 using Webhooks.Delivery;
 using Webhooks.Listeners;
+using Webhooks.Routing;
 
 namespace Webhooks.Api.Deliveries;
 
-/// <summary>What a tenant does with one listener beyond editing it: test, the delivery log, redelivery, secret rotation, enabling.</summary>
+/// <summary>
+/// What a tenant does with its listeners beyond editing them: test, the delivery log, redelivery, recovery (of one
+/// listener or all), secret rotation, disabling and enabling.
+/// </summary>
 public static class ListenerActionsApi
 {
     public static RouteGroupBuilder MapListenerActions(this RouteGroupBuilder group)
@@ -23,7 +27,7 @@ public static class ListenerActionsApi
 
         group.MapGet("{webhookListenerId}/deliveries", ListDeliveriesAsync)
             .WithName("ListWebhookDeliveries")
-            .WithSummary("The listener's delivery log, newest first, optionally filtered by status (pending, succeeded, failed).");
+            .WithSummary("The listener's delivery log, newest first, optionally filtered by status (pending, succeeded, failed, parked, skipped).");
 
         group.MapPost("{webhookListenerId}/deliveries/{eventId}/redeliver", RedeliverAsync)
             .WithName("RedeliverWebhookDelivery")
@@ -32,7 +36,13 @@ public static class ListenerActionsApi
         group.MapPost("{webhookListenerId}/recover", RecoverAsync)
             .Validates<RecoverRequest>()
             .WithName("RecoverWebhookDeliveries")
-            .WithSummary("Re-queues every failed delivery created since the given time.");
+            .WithSummary("Re-queues every failed delivery created at or after since and, if given, before until.");
+
+        // A literal segment, and no other POST route has one segment after the group: it cannot be read as a listener id.
+        group.MapPost("recover", RecoverAllAsync)
+            .Validates<RecoverRequest>()
+            .WithName("RecoverAllWebhookDeliveries")
+            .WithSummary("Re-queues, at every listener of the tenant, the failed deliveries created at or after since and, if given, before until.");
 
         group.MapPost("{webhookListenerId}/secret/rotate", RotateSecretAsync)
             .WithName("RotateWebhookSecret")
@@ -40,7 +50,11 @@ public static class ListenerActionsApi
 
         group.MapPost("{webhookListenerId}/enable", EnableAsync)
             .WithName("EnableWebhook")
-            .WithSummary("Turns a disabled listener back on; delivery resumes.");
+            .WithSummary("Turns a disabled listener back on; delivery resumes. The optional body {\"replayParked\": false} skips the events parked while it was disabled instead of delivering them.");
+
+        group.MapPost("{webhookListenerId}/disable", DisableAsync)
+            .WithName("DisableWebhook")
+            .WithSummary("Disables a listener by hand (reason DisabledByUser): no attempts, and new events are parked, until it is enabled.");
 
         return group;
     }
@@ -64,7 +78,7 @@ public static class ListenerActionsApi
             }
             else
             {
-                errors["status"] = "The status is one of pending, succeeded, failed.";
+                errors["status"] = "The status is one of pending, succeeded, failed, parked, skipped.";
             }
         }
 
@@ -95,8 +109,14 @@ public static class ListenerActionsApi
     private static async Task<Results<Accepted<RecoverResult>, ProblemHttpResult>> RecoverAsync(
         string webhookListenerId, RecoverRequest body, TenantScope tenant, IGrainFactory grains)
     {
-        var requeued = Listener(grains, webhookListenerId) is { } listener ? await listener.RecoverAsync(tenant.TenantId, body.Since!.Value) : null;
+        var requeued = Listener(grains, webhookListenerId) is { } listener ? await listener.RecoverAsync(tenant.TenantId, body.Since!.Value, body.Until) : null;
         return requeued is { } count ? TypedResults.Accepted((string?)null, new RecoverResult(count)) : WebhooksApi.ListenerNotFound();
+    }
+
+    private static async Task<Accepted<RecoverResult>> RecoverAllAsync(RecoverRequest body, TenantScope tenant, IGrainFactory grains)
+    {
+        var requeued = await grains.GetGrain<IEventRouterGrain>(tenant.TenantId).RecoverAsync(body.Since!.Value, body.Until);
+        return TypedResults.Accepted((string?)null, new RecoverResult(requeued));
     }
 
     private static async Task<Results<Ok<SecretModel>, ProblemHttpResult>> RotateSecretAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)
@@ -105,9 +125,17 @@ public static class ListenerActionsApi
         return secret is null ? WebhooksApi.ListenerNotFound() : TypedResults.Ok(new SecretModel(secret));
     }
 
-    private static async Task<Results<Ok<WebhookModel>, ProblemHttpResult>> EnableAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)
+    // The body is optional (existing clients send none, and no Content-Type): absent or empty means replay.
+    private static async Task<Results<Ok<WebhookModel>, ProblemHttpResult>> EnableAsync(
+        string webhookListenerId, EnableRequest? body, TenantScope tenant, IGrainFactory grains)
     {
-        var view = Listener(grains, webhookListenerId) is { } listener ? await listener.EnableAsync(tenant.TenantId) : null;
+        var view = Listener(grains, webhookListenerId) is { } listener ? await listener.EnableAsync(tenant.TenantId, body?.ReplayParked ?? true) : null;
+        return view is null ? WebhooksApi.ListenerNotFound() : TypedResults.Ok(WebhookModel.From(view));
+    }
+
+    private static async Task<Results<Ok<WebhookModel>, ProblemHttpResult>> DisableAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)
+    {
+        var view = Listener(grains, webhookListenerId) is { } listener ? await listener.DisableAsync(tenant.TenantId) : null;
         return view is null ? WebhooksApi.ListenerNotFound() : TypedResults.Ok(WebhookModel.From(view));
     }
 
@@ -115,11 +143,21 @@ public static class ListenerActionsApi
         ResourceIds.IsListenerId(webhookListenerId) ? grains.GetGrain<IWebhookGrain>(webhookListenerId) : null;
 }
 
-/// <summary>A recovery needs a point in time.</summary>
+/// <summary>A recovery needs a point in time to start from, and an end, if given, after it.</summary>
 public sealed class RecoverRequestValidator : IRequestValidator<RecoverRequest>
 {
-    public IReadOnlyDictionary<string, string> Validate(RecoverRequest request) =>
-        request.Since is null
-            ? new Dictionary<string, string> { ["since"] = "Give the time (ISO-8601) from which failed deliveries are re-queued." }
-            : new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Validate(RecoverRequest request)
+    {
+        var errors = new Dictionary<string, string>();
+        if (request.Since is null)
+        {
+            errors["since"] = "Give the time (ISO-8601) from which failed deliveries are re-queued.";
+        }
+        else if (request.Until <= request.Since)
+        {
+            errors["until"] = "The end (exclusive) must come after since.";
+        }
+
+        return errors;
+    }
 }

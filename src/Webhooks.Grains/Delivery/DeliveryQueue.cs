@@ -22,11 +22,18 @@ public sealed class DeliveryQueue
     /// </summary>
     public const int RemovalBatch = 64;
 
+    /// <summary>The reason a listener disabled by hand (<see cref="Disable"/>) shows.</summary>
+    public const string DisabledByUser = "DisabledByUser";
+
     private readonly DeliveryState _state;
     private readonly SortedSet<DeliveryRecord> _log = new(LogOrder.Instance);
     private readonly Dictionary<string, DeliveryRecord> _byEventId;
     private readonly SortedSet<DeliveryRecord> _pending = new(DueOrder.Instance);
     private readonly SortedSet<DeliveryRecord> _finished = new(LogOrder.Instance);
+
+    // Apart from the finished ones, so the count cap (Trim) never reaches them: a parked delivery is work the
+    // user has not decided about yet. Held in memory like the rest of the log (see the README on their cost).
+    private readonly SortedSet<DeliveryRecord> _parked = new(LogOrder.Instance);
     private readonly HashSet<DeliveryRecord> _changed = [];
     private readonly List<long> _removed = [];
     private bool _removeAll;
@@ -54,13 +61,19 @@ public sealed class DeliveryQueue
 
     public int PendingCount => _pending.Count;
 
+    public int ParkedCount => _parked.Count;
+
     public bool Contains(string eventId) => _byEventId.ContainsKey(eventId);
 
     public DeliveryRecord? Find(string eventId) => _byEventId.GetValueOrDefault(eventId);
 
-    /// <summary>Queues an event for its first attempt now; an event id already in the log is not queued again.</summary>
+    /// <summary>
+    /// Queues an event for its first attempt now, or, while the listener is disabled, parks it (kept, not attempted);
+    /// an event id already in the log is not queued again.
+    /// </summary>
     public bool Enqueue(EventEnvelope envelope, bool isTest, DateTimeOffset now)
     {
+        var parked = _state.Disabled && !isTest;
         if (_byEventId.ContainsKey(envelope.EventId))
         {
             return false;
@@ -75,9 +88,9 @@ public sealed class DeliveryQueue
             EventDate = envelope.EventDate,
             Payload = envelope.Payload,
             IsTest = isTest,
-            Status = DeliveryStatus.Pending,
+            Status = parked ? DeliveryStatus.Parked : DeliveryStatus.Pending,
             CreatedAt = now,
-            NextAttemptAt = now,
+            NextAttemptAt = parked ? null : now,
         };
         _log.Add(record);
         _byEventId.Add(record.EventId, record);
@@ -136,7 +149,46 @@ public sealed class DeliveryQueue
         }
     }
 
-    /// <summary>Turns a disabled listener back on; its pending deliveries resume.</summary>
+    /// <summary>
+    /// Disables the listener by hand: attempts stop, pending deliveries wait, new events are parked. A listener
+    /// already disabled keeps the reason it has (the automatic one says since when its attempts failed).
+    /// </summary>
+    public void Disable()
+    {
+        if (_state.Disabled)
+        {
+            return;
+        }
+
+        _state.Disabled = true;
+        _state.DisabledReason = DisabledByUser;
+        _healthChanged = true;
+    }
+
+    /// <summary>
+    /// Releases up to <paramref name="max"/> parked deliveries, oldest first: as pending ones due at once, in order of
+    /// acceptance (<paramref name="replay"/>), or as skipped ones that are never attempted. Returns how many.
+    /// </summary>
+    /// <remarks>
+    /// Replayed deliveries are due from their acceptance time, so they sort ahead of anything queued after them and
+    /// among themselves in the order they were accepted; the retry schedule starts from there as for any delivery.
+    /// </remarks>
+    public int ReleaseParked(bool replay, int max, DateTimeOffset now)
+    {
+        var released = _parked.Take(max).ToList();
+        foreach (var record in released)
+        {
+            _parked.Remove(record);
+            record.Status = replay ? DeliveryStatus.Pending : DeliveryStatus.Skipped;
+            record.NextAttemptAt = replay ? (record.CreatedAt < now ? record.CreatedAt : now) : null;
+            Index(record);
+            _changed.Add(record);
+        }
+
+        return released.Count;
+    }
+
+    /// <summary>Turns a disabled listener back on; its pending deliveries resume. Parked ones are released first (<see cref="ReleaseParked"/>).</summary>
     public void Enable()
     {
         _healthChanged |= _state.Disabled || _state.FailingSince is not null;
@@ -145,10 +197,10 @@ public sealed class DeliveryQueue
         _state.FailingSince = null;
     }
 
-    /// <summary>Starts a fresh attempt series for a finished delivery; false when there is no such delivery or it is still pending.</summary>
+    /// <summary>Starts a fresh attempt series for a finished delivery; false when there is no such delivery or it is still pending or parked.</summary>
     public bool Redeliver(string eventId, DateTimeOffset now)
     {
-        if (!_byEventId.TryGetValue(eventId, out var record) || record.Status == DeliveryStatus.Pending)
+        if (!_byEventId.TryGetValue(eventId, out var record) || record.Status is DeliveryStatus.Pending or DeliveryStatus.Parked)
         {
             return false;
         }
@@ -157,26 +209,47 @@ public sealed class DeliveryQueue
         return true;
     }
 
-    /// <summary>Re-queues every failed delivery created at or after <paramref name="since"/>; returns how many.</summary>
-    public int Recover(DateTimeOffset since, DateTimeOffset now)
+    /// <summary>
+    /// Re-queues every failed delivery created at or after <paramref name="since"/> and, when given, before
+    /// <paramref name="until"/> (exclusive); returns how many.
+    /// </summary>
+    public int Recover(DateTimeOffset since, DateTimeOffset? until, DateTimeOffset now)
     {
-        var failed = _finished.Where(d => d.Status == DeliveryStatus.Failed && d.CreatedAt >= since).ToList();
+        var failed = _finished.Where(d => d.Status == DeliveryStatus.Failed && d.CreatedAt >= since && (until is null || d.CreatedAt < until)).ToList();
         failed.ForEach(d => Restart(d, now));
         return failed.Count;
     }
 
-    /// <summary>Drops the oldest finished deliveries beyond <paramref name="retention"/>; pending ones are always kept.</summary>
+    /// <summary>Drops the oldest finished deliveries beyond <paramref name="retention"/>; pending and parked ones are always kept.</summary>
+    /// <remarks>
+    /// Parked deliveries are not counted here: successes arriving for other events must never push them out. They
+    /// leave only by age, with the failed-delivery retention (<see cref="ExpireParked"/>).
+    /// </remarks>
     public void Trim(int retention)
     {
         while (_finished.Count > retention)
         {
             var oldest = _finished.Min!;
             _finished.Remove(oldest);
-            _log.Remove(oldest);
-            _byEventId.Remove(oldest.EventId);
-            _changed.Remove(oldest);
-            _removed.Add(oldest.Seq);
+            Forget(oldest);
         }
+    }
+
+    /// <summary>
+    /// Removes the parked deliveries accepted before <paramref name="cutoff"/>, oldest first, at most
+    /// <paramref name="max"/>; returns how many. The seam for the failed-delivery retention, which parked deliveries
+    /// follow: their rows are removed with the next write, like trimmed ones.
+    /// </summary>
+    public int ExpireParked(DateTimeOffset cutoff, int max)
+    {
+        var expired = _parked.TakeWhile(d => d.CreatedAt < cutoff).Take(max).ToList();
+        foreach (var record in expired)
+        {
+            _parked.Remove(record);
+            Forget(record);
+        }
+
+        return expired.Count;
     }
 
     /// <summary>Forgets every delivery (the listener was deleted).</summary>
@@ -186,6 +259,7 @@ public sealed class DeliveryQueue
         _byEventId.Clear();
         _pending.Clear();
         _finished.Clear();
+        _parked.Clear();
         _changed.Clear();
         _removed.Clear();
         _removeAll = true;
@@ -258,13 +332,27 @@ public sealed class DeliveryQueue
         _changed.Add(record);
     }
 
+    // Out of the log, its row removed with a later write (see RemovalBatch); the caller has taken it out of its set.
+    private void Forget(DeliveryRecord record)
+    {
+        _log.Remove(record);
+        _byEventId.Remove(record.EventId);
+        _changed.Remove(record);
+        _removed.Add(record.Seq);
+    }
+
     private void Index(DeliveryRecord record) =>
-        (record.Status == DeliveryStatus.Pending ? _pending : _finished).Add(record);
+        (record.Status switch
+        {
+            DeliveryStatus.Pending => _pending,
+            DeliveryStatus.Parked => _parked,
+            _ => _finished,
+        }).Add(record);
 
     // Called before a record's status or schedule changes: the sets are ordered by those.
     private void Unindex(DeliveryRecord record)
     {
-        if (!_pending.Remove(record))
+        if (!_pending.Remove(record) && !_parked.Remove(record))
         {
             _finished.Remove(record);
         }

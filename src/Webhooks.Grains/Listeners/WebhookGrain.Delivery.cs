@@ -28,6 +28,9 @@ public sealed partial class WebhookGrain
     internal const string WakeReminder = "deliveries";
     public const string TestEventCode = "webhook.test";
 
+    /// <summary>How many parked deliveries one write releases when the listener is enabled.</summary>
+    internal const int ReleaseBatch = 256;
+
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private DeliveryQueue? _queue;
@@ -69,19 +72,23 @@ public sealed partial class WebhookGrain
     {
         var taken = ImmutableArray.CreateBuilder<bool>(envelopes.Length);
         var queued = false;
+        var parked = false;
         var repeated = false;
         var now = time.GetUtcNow();
         foreach (var envelope in envelopes)
         {
-            if (!State.Exists || State.TenantId != envelope.TenantId || deliveries.State.Disabled)
+            if (!State.Exists || State.TenantId != envelope.TenantId)
             {
                 taken.Add(false);
                 continue;
             }
 
+            // A disabled listener parks the event (DeliveryQueue.Enqueue): it is taken, and stored like any other.
             if (Queue.Enqueue(envelope, isTest: false, now))
             {
-                queued = true;
+                var status = Queue.Find(envelope.EventId)!.Status;
+                queued |= status == DeliveryStatus.Pending;
+                parked |= status == DeliveryStatus.Parked;
             }
             else
             {
@@ -97,6 +104,10 @@ public sealed partial class WebhookGrain
         {
             await WriteWithWakeUpAsync();
             Pump();
+        }
+        else if (parked)
+        {
+            await WriteDeliveriesAsync(); // nothing to wake up for: parked deliveries wait for the listener to be enabled
         }
         else if (repeated)
         {
@@ -142,14 +153,14 @@ public sealed partial class WebhookGrain
         return true;
     }
 
-    public async Task<int?> RecoverAsync(string tenantId, DateTimeOffset since)
+    public async Task<int?> RecoverAsync(string tenantId, DateTimeOffset since, DateTimeOffset? until)
     {
         if (!IsOwnedBy(tenantId))
         {
             return null;
         }
 
-        var requeued = Queue.Recover(since, time.GetUtcNow());
+        var requeued = Queue.Recover(since, until, time.GetUtcNow());
         if (requeued > 0)
         {
             await WriteWithWakeUpAsync();
@@ -159,20 +170,44 @@ public sealed partial class WebhookGrain
         return requeued;
     }
 
-    public async Task<WebhookView?> EnableAsync(string tenantId)
+    public async Task<WebhookView?> EnableAsync(string tenantId, bool replayParked)
     {
         if (!IsOwnedBy(tenantId))
         {
             return null;
         }
 
+        // Parked deliveries are released a batch at a time, each batch on storage before the next, while the
+        // listener is still disabled: a crash part-way leaves every one either released (pending, which resumes on
+        // enable like any delivery that was pending when the listener was disabled, or skipped) or still parked,
+        // and the listener disabled, so enabling again finishes the job. Events parked meanwhile (enqueues
+        // interleave) are released by the same loop; the last look and the enable share one turn.
+        var now = time.GetUtcNow();
+        while (Queue.ReleaseParked(replayParked, ReleaseBatch, now) > 0)
+        {
+            await WriteDeliveriesAsync();
+        }
+
         if (deliveries.State.Disabled)
         {
             Queue.Enable();
-            await WriteDeliveriesAsync();
+            await (Queue.PendingCount > 0 ? WriteWithWakeUpAsync() : WriteDeliveriesAsync());
             Pump();
         }
 
+        return View();
+    }
+
+    public async Task<WebhookView?> DisableAsync(string tenantId)
+    {
+        if (!IsOwnedBy(tenantId))
+        {
+            return null;
+        }
+
+        Queue.Disable();
+        await WriteDeliveriesAsync();
+        Pump(); // stops the poll timer; attempts already out finish and are recorded
         return View();
     }
 

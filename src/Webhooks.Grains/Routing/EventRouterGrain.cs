@@ -30,6 +30,8 @@ public sealed class EventRouterGrain(
     IOptions<ListenerLimitsOptions> limits)
     : Grain, IEventRouterGrain
 {
+    private const int RecoverConcurrency = 32;
+
     private readonly RoutingIndex _index = new();
     private readonly Dictionary<string, ListenerOutbox> _outboxes = new(StringComparer.Ordinal);
 
@@ -87,6 +89,19 @@ public sealed class EventRouterGrain(
         var matching = _index.Match(envelope.EventCode);
         var queued = await Task.WhenAll(matching.Select(id => Outbox(id).EnqueueAsync(envelope)));
         return queued.Count(q => q);
+    }
+
+    public async Task<int> RecoverAsync(DateTimeOffset since, DateTimeOffset? until)
+    {
+        // A bounded number of listeners at a time: a tenant may have thousands, and each recovery writes.
+        var total = 0;
+        foreach (var chunk in _index.InOrder(0, _index.Count).ToArray().Chunk(RecoverConcurrency))
+        {
+            var counts = await Task.WhenAll(chunk.Select(id => Listener(id).RecoverAsync(TenantId, since, until)));
+            total += counts.Sum(c => c ?? 0);
+        }
+
+        return total;
     }
 
     /// <summary>The listener's outbox while events are on their way to it; an idle one is dropped.</summary>

@@ -31,6 +31,8 @@ public static partial class ApiSurface
         "POST /api/v1/account/webhooks/{webhookListenerId}/recover",
         "POST /api/v1/account/webhooks/{webhookListenerId}/secret/rotate",
         "POST /api/v1/account/webhooks/{webhookListenerId}/enable",
+        "POST /api/v1/account/webhooks/{webhookListenerId}/disable",
+        "POST /api/v1/account/webhooks/recover",
         "GET /api/v1/account/credentials",
         "POST /api/v1/events",
         "POST /api/v1/tenants",

@@ -173,7 +173,10 @@ public sealed class FuzzRequests(FuzzTargets targets, IReadOnlyList<ApiOperation
         "/api/v1/events" => Gen.Select(FuzzJson.Value(3), FuzzJson.UnicodeEdge)
             .Select(t => (string?)$"{{\"eventCode\":\"entitlement.created\",\"resourceId\":{FuzzJson.Quote(t.Item2 + "r")},\"payload\":{t.Item1}}}"),
         "/api/v1/tenants" => FuzzJson.UnicodeEdge.Select(name => (string?)$"{{\"name\":{FuzzJson.Quote(name + "n")}}}"),
-        _ when operation.PathTemplate.EndsWith("/recover", StringComparison.Ordinal) => FuzzJson.Dates.Select(d => (string?)$"{{\"since\":{FuzzJson.Quote(d)}}}"),
+        _ when operation.PathTemplate.EndsWith("/recover", StringComparison.Ordinal) => Gen.OneOf(
+            FuzzJson.Dates.Select(d => (string?)$"{{\"since\":{FuzzJson.Quote(d)}}}"),
+            Gen.Select(FuzzJson.Dates, FuzzJson.Dates).Select(t => (string?)$"{{\"since\":{FuzzJson.Quote(t.Item1)},\"until\":{FuzzJson.Quote(t.Item2)}}}")),
+        _ when operation.PathTemplate.EndsWith("/enable", StringComparison.Ordinal) => Gen.OneOf("{\"replayParked\":true}", "{\"replayParked\":false}", "{}").Select(b => (string?)b),
         _ => Gen.Const<string?>("{}"),
     };
 

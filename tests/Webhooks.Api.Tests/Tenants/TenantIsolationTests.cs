@@ -43,6 +43,8 @@ public sealed class TenantIsolationTests(IsolationServer server) : ApiTest(serve
         ["POST api/v1/account/webhooks/{webhookListenerId}/recover"] = (Access.TenantResource, """{"since":"2000-01-01T00:00:00Z"}"""),
         ["POST api/v1/account/webhooks/{webhookListenerId}/secret/rotate"] = (Access.TenantResource, null),
         ["POST api/v1/account/webhooks/{webhookListenerId}/enable"] = (Access.TenantResource, null),
+        ["POST api/v1/account/webhooks/{webhookListenerId}/disable"] = (Access.TenantResource, null),
+        ["POST api/v1/account/webhooks/recover"] = (Access.Tenant, """{"since":"2000-01-01T00:00:00Z"}"""),
         ["POST api/v1/events"] = (Access.Tenant, """{"eventCode":"entitlement.created","resourceId":"ent_isolation"}"""),
         ["GET api/v1/account/credentials"] = (Access.Tenant, null),
         ["POST api/v1/tenants"] = (Access.Platform, """{"name":"Intruder"}"""),

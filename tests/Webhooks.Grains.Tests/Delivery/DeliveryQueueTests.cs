@@ -131,7 +131,7 @@ public sealed class DeliveryQueueTests
         queue.Record(queue.Find("event_new")!, 1, T0, Failure(), T0, failNow, DisableAfter);
         queue.Record(queue.Find("event_ok")!, 1, T0, Success, T0, failNow, DisableAfter);
 
-        Assert.Equal(1, queue.Recover(T0.AddMinutes(30), T0.AddHours(2)));
+        Assert.Equal(1, queue.Recover(T0.AddMinutes(30), until: null, T0.AddHours(2)));
         Assert.Equal(DeliveryStatus.Pending, queue.Find("event_new")!.Status);
         Assert.Equal(0, queue.Find("event_new")!.SeriesFailures);
         Assert.Equal(DeliveryStatus.Failed, queue.Find("event_old")!.Status);

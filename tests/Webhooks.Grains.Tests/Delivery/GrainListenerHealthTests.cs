@@ -13,8 +13,8 @@ using Webhooks.Testing;
 namespace Webhooks.Delivery;
 
 /// <summary>
-/// A listener failing continuously for <see cref="DeliveryOptions.DisableAfter"/> is disabled and gets no new events;
-/// enabling it resumes delivery. Days pass on a fake clock: the silo's <see cref="TimeProvider"/> is a
+/// A listener failing continuously for <see cref="DeliveryOptions.DisableAfter"/> is disabled and parks new events;
+/// enabling it resumes delivery, parked events included. Days pass on a fake clock: the silo's <see cref="TimeProvider"/> is a
 /// <see cref="FakeTimeProvider"/>, while Orleans' own clocks (grain timers, membership, reminders) stay real.
 /// </summary>
 public sealed class GrainListenerHealthTests : GrainDeliveryTests
@@ -57,17 +57,23 @@ public sealed class GrainListenerHealthTests : GrainDeliveryTests
         Assert.False(string.IsNullOrWhiteSpace(disabled.DisabledReason));
         Assert.Equal(DeliveryStatus.Pending, (await WaitForDeliveryAsync(cluster, tenantId, ids[0], first.EventId, _ => true)).Status);
 
-        var ignored = await PublishAsync(cluster, tenantId, clock);
-        Assert.Equal(0, ignored.MatchedWebhooks);
-        Assert.False(Assert.Single(await listener.EnqueueAsync([new EventEnvelope(tenantId, "event_direct", "order.created", "order_2", clock.GetUtcNow(), null)])));
+        // Disabled, the listener parks new events: taken and logged, not attempted.
+        var parked = await PublishAsync(cluster, tenantId, clock);
+        Assert.Equal(1, parked.MatchedWebhooks);
+        Assert.True(Assert.Single(await listener.EnqueueAsync([new EventEnvelope(tenantId, "event_direct", "order.created", "order_2", clock.GetUtcNow(), null)])));
         var log = await listener.GetDeliveriesAsync(tenantId, null, 1, 100);
-        Assert.Equal([first.EventId], log!.Items.Select(d => d.EventId));
+        Assert.Equal(["event_direct", parked.EventId, first.EventId], log!.Items.Select(d => d.EventId));
+        Assert.Equal([DeliveryStatus.Parked, DeliveryStatus.Parked, DeliveryStatus.Pending], log.Items.Select(d => d.Status));
 
-        // Enabled, the pending delivery resumes on its schedule, and new events are queued again.
+        // Enabled, the pending delivery resumes on its schedule, the parked ones are delivered, and new events are queued again.
         await using var up = await AnsweringListener.StartAsync(port);
         var enabled = await listener.EnableAsync(tenantId);
         Assert.True(enabled!.Enabled);
         Assert.Null(enabled.DisabledReason);
+
+        // The parked ones are due at once; their attempts end before the clock moves (it times them out, too).
+        await WaitForDeliveryAsync(cluster, tenantId, ids[0], parked.EventId, d => d.Status == DeliveryStatus.Succeeded);
+        await WaitForDeliveryAsync(cluster, tenantId, ids[0], "event_direct", d => d.Status == DeliveryStatus.Succeeded);
         clock.Advance(RetryStep);
 
         var resumed = await WaitForDeliveryAsync(cluster, tenantId, ids[0], first.EventId, d => d.Status == DeliveryStatus.Succeeded);
@@ -75,7 +81,7 @@ public sealed class GrainListenerHealthTests : GrainDeliveryTests
         var next = await PublishAsync(cluster, tenantId, clock);
         Assert.Equal(1, next.MatchedWebhooks);
         await WaitForDeliveryAsync(cluster, tenantId, ids[0], next.EventId, d => d.Status == DeliveryStatus.Succeeded);
-        Assert.Equal(new[] { first.EventId, next.EventId }.Order(StringComparer.Ordinal), up.EventIds.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { first.EventId, parked.EventId, "event_direct", next.EventId }.Order(StringComparer.Ordinal), up.EventIds.Order(StringComparer.Ordinal));
         Assert.True((await listener.GetAsync())!.Enabled);
     }
 

@@ -73,7 +73,10 @@ export const api = {
     request('GET', `${one(id)}/deliveries?${page(pageNumber, pageSize)}${status ? `&status=${encodeURIComponent(status)}` : ''}`),
   redeliver: (id, eventId) => request('POST', `${one(id)}/deliveries/${encodeURIComponent(eventId)}/redeliver`),
   rotateSecret: (id) => request('POST', `${one(id)}/secret/rotate`),
-  enable: (id) => request('POST', `${one(id)}/enable`),
+  /** Enables a webhook; `replayParked` false skips the events parked while it was disabled (no body: they are delivered). */
+  enable: (id, replayParked = undefined) =>
+    request('POST', `${one(id)}/enable`, replayParked === undefined ? {} : { body: { replayParked } }),
+  disable: (id) => request('POST', `${one(id)}/disable`),
 
   /** The event catalog, fetched once per page load. */
   async eventTypes() {

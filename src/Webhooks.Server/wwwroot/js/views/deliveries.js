@@ -19,7 +19,8 @@ export function deliveryLog(listenerId, signal) {
   const pager = h('nav', { class: 'pager', 'aria-label': 'Pages of deliveries' });
   const filter = h('select', { id: 'delivery-status', onchange: () => { status = filter.value; pageNumber = 1; refresh(); } },
     h('option', { value: '' }, 'All'), h('option', { value: 'pending' }, 'Pending'),
-    h('option', { value: 'succeeded' }, 'Succeeded'), h('option', { value: 'failed' }, 'Failed'));
+    h('option', { value: 'succeeded' }, 'Succeeded'), h('option', { value: 'failed' }, 'Failed'),
+    h('option', { value: 'parked' }, 'Parked'), h('option', { value: 'skipped' }, 'Skipped'));
 
   async function refresh() {
     clearTimeout(timer);
@@ -69,7 +70,7 @@ export function deliveryLog(listenerId, signal) {
   }
 
   function item(delivery, open) {
-    const redeliver = delivery.status === 'failed'
+    const redeliver = delivery.status === 'failed' || delivery.status === 'skipped'
       ? h('button', {
         type: 'button',
         class: 'button small',

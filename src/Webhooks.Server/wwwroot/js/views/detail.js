@@ -1,6 +1,6 @@
-// One webhook, opened by clicking its entry: its settings with "edit", Test, Enable, the signing secret and the delivery log.
+// One webhook, opened by clicking its entry: its settings with "edit", Test, Disable/Enable, the signing secret and the delivery log.
 import { api } from '../api.js';
-import { confirm } from '../dialogs.js';
+import { confirm, modal } from '../dialogs.js';
 import { add, breakable, h, notice, replace, time } from '../dom.js';
 import { deliveryLog } from './deliveries.js';
 import { flashNotice } from './list.js';
@@ -26,23 +26,60 @@ export async function renderDetail(view, { id }, ctx) {
 
   const showState = () => replace(state,
     enabledBadge(listener.enabled),
-    listener.enabled ? null : notice('warning',
-      h('p', {}, 'This webhook is disabled: it receives no events until it is enabled again.'),
-      listener.disabledReason ? h('p', {}, listener.disabledReason) : null,
-      h('button', { type: 'button', class: 'button primary', onclick: enable }, 'Enable')));
+    listener.enabled
+      ? h('button', { type: 'button', class: 'button small', onclick: disable }, 'Disable')
+      : notice('warning',
+        h('p', {}, 'This webhook is disabled: no delivery is attempted until it is enabled again. Events published meanwhile are parked, not lost.'),
+        listener.disabledReason ? h('p', {}, reasonText(listener.disabledReason)) : null,
+        h('button', { type: 'button', class: 'button primary', onclick: enable }, 'Enable')));
 
-  async function enable() {
+  async function disable(event) {
+    const confirmed = await confirm({
+      title: 'Disable this webhook?',
+      message: 'No delivery is attempted while it is disabled. Events published meanwhile are parked; when you enable it again you choose whether to deliver them.',
+      confirmLabel: 'Disable',
+      danger: true,
+      returnFocus: event.currentTarget,
+    });
+    if (!confirmed) {
+      return;
+    }
+
     try {
-      listener = await api.enable(listener.id);
-      showState();
-      const done = notice('success', 'Webhook enabled: delivery resumes.');
-      done.tabIndex = -1;
-      state.append(done);
-      done.focus();
-      log.refresh();
+      listener = await api.disable(listener.id);
+      announce('Webhook disabled: events are parked until it is enabled.');
+    } catch (error) {
+      replace(state, notice('error', `Could not disable the webhook: ${error.message}`));
+    }
+  }
+
+  async function enable(event) {
+    const button = event.currentTarget;
+    try {
+      // Ask only when there is something to decide: how many events wait, as the log counts them.
+      const parked = (await api.listDeliveries(listener.id, { pageSize: 1, status: 'parked' })).elementsTotal;
+      const replayParked = parked > 0 ? await askReplay(parked, button) : undefined;
+      if (replayParked === null) {
+        return;
+      }
+
+      listener = await api.enable(listener.id, replayParked);
+      announce(replayParked === false
+        ? `Webhook enabled: delivery resumes; the ${parked} parked event${parked === 1 ? ' was' : 's were'} skipped.`
+        : 'Webhook enabled: delivery resumes.');
     } catch (error) {
       replace(state, notice('error', `Could not enable the webhook: ${error.message}`));
     }
+  }
+
+  /** Shows the new state with a focused message, and the log as it is now. */
+  function announce(text) {
+    showState();
+    const done = notice('success', text);
+    done.tabIndex = -1;
+    state.append(done);
+    done.focus();
+    log.refresh();
   }
 
   const test = h('button', {
@@ -102,4 +139,22 @@ export async function renderDetail(view, { id }, ctx) {
       secretArea),
     log.element);
   document.title = `${listener.uri} · Webhooks.Orleans`;
+}
+
+/** The API's reason code for a webhook disabled by hand, in words; the automatic reason is a sentence already. */
+const reasonText = (reason) => (reason === 'DisabledByUser' ? 'It was disabled by hand.' : reason);
+
+/** Deliver or skip the parked events: true, false, or null when the user cancels (the webhook stays disabled). */
+function askReplay(parked, returnFocus) {
+  const events = `${parked} parked event${parked === 1 ? '' : 's'}`;
+  return modal({
+    title: 'Enable this webhook?',
+    description: `${events} ${parked === 1 ? 'was' : 'were'} published while it was disabled. Deliver ${parked === 1 ? 'it' : 'them'} now, oldest first, or skip ${parked === 1 ? 'it' : 'them'}? Skipped events stay in the delivery log and can be redelivered one by one.`,
+    returnFocus,
+    buttons: (close) => [
+      h('button', { type: 'button', class: 'button', onclick: () => close(null) }, 'Cancel'),
+      h('button', { type: 'button', class: 'button', onclick: () => close(false) }, 'Skip them'),
+      h('button', { type: 'button', class: 'button primary', onclick: () => close(true) }, `Deliver ${events}`),
+    ],
+  });
 }

@@ -1,7 +1,13 @@
 // How a delivery and its attempts read on the page.
 import { h, time } from '../dom.js';
 
-const STATUS_LABELS = { pending: 'Pending', succeeded: 'Succeeded', failed: 'Failed' };
+const STATUS_LABELS = { pending: 'Pending', succeeded: 'Succeeded', failed: 'Failed', parked: 'Parked', skipped: 'Skipped' };
+
+// Why a delivery has no attempt: parked ones wait for the webhook to be enabled, skipped ones never go out.
+const NOT_ATTEMPTED = {
+  parked: 'parked while the webhook is disabled',
+  skipped: 'skipped when the webhook was enabled',
+};
 
 export const statusBadge = (status) => h('span', { class: `badge ${status}` }, STATUS_LABELS[status] ?? status);
 
@@ -23,7 +29,7 @@ export function deliveryLine(delivery) {
   const last = delivery.attempts.at(-1);
   return h('span', { class: 'delivery-line' },
     h('span', { class: 'delivery-what' }, statusBadge(delivery.status), ' ', h('code', { class: 'event-code' }, delivery.eventCode)),
-    h('span', { class: 'delivery-meta' }, last ? attemptSummary(last) : 'not attempted yet', ' · ', time(delivery.createdAt)));
+    h('span', { class: 'delivery-meta' }, last ? attemptSummary(last) : NOT_ATTEMPTED[delivery.status] ?? 'not attempted yet', ' · ', time(delivery.createdAt)));
 }
 
 /** The subscribed events as chips; at most `limit`, then "+N more". */
