@@ -3,13 +3,13 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace Webhooks.Server.Tests;
+namespace Webhooks.Testing;
 
 /// <summary>
 /// Reads every row of every table of a database, whatever its schema, as an operator would: the tables come from the
 /// database's own catalogue (<c>sqlite_master</c>, <c>information_schema</c>), so a table added later is read too.
 /// </summary>
-internal static class EveryTable
+public static class EveryTable
 {
     /// <summary>
     /// Every table the server creates, with what ties one of its rows to a tenant. A table missing here fails the tests
