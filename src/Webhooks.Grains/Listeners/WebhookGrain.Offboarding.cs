@@ -82,6 +82,11 @@ public sealed partial class WebhookGrain
     private void Stop()
     {
         _stopped = true;
+        if (State.TenantId is { } tenantId)
+        {
+            bodies.Forget(tenantId); // the silo that signed for this listener keeps no copy of the deleted tenant's key
+        }
+
         _stopping.Cancel(); // attempts in flight are abandoned unrecorded, as when the silo stops
         Pump(); // which, with nothing pending now, drops the poll timer
     }

@@ -36,6 +36,10 @@ public sealed partial class TenantGrain
     private Task<ImmutableArray<string>>? _closing;
     private Task? _removal;
 
+    // Set once the state is cleared. On PostgreSQL the cleared state keeps an ETag that no stored row has, so this
+    // activation could not store a new tenant under the id: only the next one, which starts from nothing, may.
+    private bool _removed;
+
     private string TenantId => this.GetPrimaryKeyString();
 
     private IEventRouterGrain Router => GrainFactory.GetGrain<IEventRouterGrain>(TenantId);
@@ -127,6 +131,7 @@ public sealed partial class TenantGrain
 
             await Router.PurgeAsync();
             await tenant.ClearStateAsync();
+            _removed = true;
             if (await this.GetReminder(RemovalReminder) is { } reminder)
             {
                 await this.UnregisterReminder(reminder);

@@ -26,7 +26,7 @@ public sealed partial class TenantGrain(
     // A deleted tenant's id is free again once nothing of it is left: a tenant created with it starts from nothing.
     public async Task<TenantCreated?> CreateAsync(string name)
     {
-        if (tenant.State.Exists)
+        if (tenant.State.Exists || _removed)
         {
             return null;
         }

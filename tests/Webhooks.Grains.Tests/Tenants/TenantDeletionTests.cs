@@ -88,7 +88,16 @@ public sealed class TenantDeletionTests : GrainDeliveryTests
 
         await cluster.Tenant(tenantId).DeleteAsync();
         await WaitUntilGoneAsync(cluster, tenantId);
-        var created = await cluster.Tenant(tenantId).CreateAsync("New Ltd");
+
+        // The activation that removed the tenant refuses the id (as taken) until it is gone; the next one takes it.
+        TenantCreated? created;
+        using (var deadline = new CancellationTokenSource(Patience))
+        {
+            while ((created = await cluster.Tenant(tenantId).CreateAsync("New Ltd")) is null)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
+            }
+        }
 
         Assert.NotNull(created);
         Assert.Equal(TenantStatus.Active, created.Tenant.Status);
