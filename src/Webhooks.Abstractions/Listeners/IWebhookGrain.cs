@@ -56,4 +56,13 @@ public interface IWebhookGrain : IGrainWithStringKey
     /// <summary>Activates the listener, which starts whatever attempts are due; nothing more when it is already active.</summary>
     [AlwaysInterleave]
     Task WakeAsync();
+
+    /// <summary>Stops delivering for good, because the tenant is being deleted: attempts in flight are abandoned and none starts again.</summary>
+    Task StopAsync();
+
+    /// <summary>
+    /// For the tenant's deletion: stops, then removes the listener's stored state and wake-up reminder. Its delivery rows
+    /// are left to the caller, which removes them in bounded batches.
+    /// </summary>
+    Task PurgeAsync();
 }

@@ -43,6 +43,16 @@ public interface IEventRouterGrain : IGrainWithStringKey
     /// </summary>
     [ReadOnly]
     Task<int> RecoverAsync(DateTimeOffset since, DateTimeOffset? until);
+
+    /// <summary>
+    /// Closes the router for its tenant's deletion, stored before anything else: from then on every add, edit, delete
+    /// and publish fails with <c>TenantDeletedException</c>. Then stops every listener. Returns the id of every
+    /// listener that may have stored anything: those in the index, those deleted earlier, and one caught mid-change.
+    /// </summary>
+    Task<ImmutableArray<string>> CloseAsync();
+
+    /// <summary>Removes the router's stored state, once its tenant's listeners are gone; for the tenant's deletion only.</summary>
+    Task PurgeAsync();
 }
 
 /// <summary>A page of listeners and the tenant's total.</summary>

@@ -31,6 +31,25 @@ public interface ITenantGrain : IGrainWithStringKey
 
     /// <summary>The tenant's private signing key as stored: PKCS#8 protected by Data Protection. Only silos can open it.</summary>
     Task<byte[]> GetProtectedSigningKeyAsync();
+
+    /// <summary>
+    /// Starts deleting the tenant, or confirms a deletion already under way; null when there is no such tenant. The intent
+    /// is stored before this returns, and from then on its keys verify nowhere, its router refuses publishes and edits,
+    /// and its listeners attempt nothing. Its data is removed in the background, surviving restarts, until none is left.
+    /// </summary>
+    Task<TenantView?> DeleteAsync();
+
+    /// <summary>True while the tenant is being deleted. Interleaves: the listeners that the deletion stops ask it while it runs.</summary>
+    [AlwaysInterleave]
+    Task<bool> IsDeletingAsync();
+}
+
+/// <summary>Where a tenant is in its life: in service, or being deleted (its data is being removed; it is gone once done).</summary>
+[GenerateSerializer]
+public enum TenantStatus
+{
+    Active,
+    Deleting,
 }
 
 /// <summary>What a listener needs to verify <c>N-Signature</c>: the RSA public modulus (base64url) and exponent.</summary>
@@ -44,7 +63,8 @@ public sealed record TenantCredentials(
 public sealed record TenantView(
     [property: Id(0)] string Id,
     [property: Id(1)] string Name,
-    [property: Id(2)] DateTimeOffset CreatedAt);
+    [property: Id(2)] DateTimeOffset CreatedAt,
+    [property: Id(3)] TenantStatus Status = TenantStatus.Active);
 
 /// <summary>A new tenant and its API key, which is shown this once and stored only as a hash.</summary>
 [GenerateSerializer, Immutable, Alias("webhooks.TenantCreated")]

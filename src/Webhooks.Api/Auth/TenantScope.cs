@@ -43,7 +43,7 @@ public sealed record TenantScope(string TenantId)
             }
 
             var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
-            if (!ResourceIds.IsTenantId(requested) || await grains.GetGrain<ITenantGrain>(requested).GetAsync() is null)
+            if (!ResourceIds.IsTenantId(requested) || await grains.GetGrain<ITenantGrain>(requested).GetAsync() is not { Status: TenantStatus.Active })
             {
                 throw new ApiProblemException(StatusCodes.Status404NotFound, "TenantNotFound", $"The tenant named by {HeaderName} does not exist.");
             }

@@ -1,4 +1,5 @@
 using Webhooks.Api.Validation;
+using Webhooks.Tenants;
 
 namespace Webhooks.Api.Tenants;
 
@@ -21,4 +22,9 @@ public sealed class CreateTenantRequestValidator : IRequestValidator<CreateTenan
 public sealed record TenantCreatedModel(string Id, string Name, DateTimeOffset CreatedAt, string ApiKey);
 
 /// <summary>A tenant.</summary>
-public sealed record TenantModel(string Id, string Name, DateTimeOffset CreatedAt);
+/// <param name="Status"><c>active</c>, or <c>deleting</c> from a <c>DELETE</c> until the tenant's data is gone (then it is a 404).</param>
+public sealed record TenantModel(string Id, string Name, DateTimeOffset CreatedAt, string Status)
+{
+    internal static TenantModel From(TenantView tenant) =>
+        new(tenant.Id, tenant.Name, tenant.CreatedAt, tenant.Status == TenantStatus.Deleting ? "deleting" : "active");
+}

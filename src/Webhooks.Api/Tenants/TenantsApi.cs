@@ -31,6 +31,10 @@ public static class TenantsApi
             .WithName("GetTenant")
             .WithSummary("Gets a tenant.");
 
+        group.MapDelete("{tenantId}", DeleteAsync)
+            .WithName("DeleteTenant")
+            .WithSummary("Deletes a tenant: its keys, publishes and deliveries stop at once; its data is removed in the background (status 'deleting', then 404).");
+
         group.MapApiKeys();
 
         return group;
@@ -54,7 +58,16 @@ public static class TenantsApi
         var tenant = ResourceIds.IsTenantId(tenantId) ? await grains.GetGrain<ITenantGrain>(tenantId).GetAsync() : null;
         return tenant is null
             ? TenantNotFound()
-            : TypedResults.Ok(new TenantModel(tenant.Id, tenant.Name, tenant.CreatedAt));
+            : TypedResults.Ok(TenantModel.From(tenant));
+    }
+
+    // 202 at once, and again for a tenant already being deleted: the deletion is stored, and the rest follows on its own.
+    private static async Task<Results<Accepted<TenantModel>, ProblemHttpResult>> DeleteAsync(string tenantId, IGrainFactory grains)
+    {
+        var tenant = ResourceIds.IsTenantId(tenantId) ? await grains.GetGrain<ITenantGrain>(tenantId).DeleteAsync() : null;
+        return tenant is null
+            ? TenantNotFound()
+            : TypedResults.Accepted($"/api/v1/tenants/{tenant.Id}", TenantModel.From(tenant));
     }
 
     internal static ProblemHttpResult TenantNotFound() => ApiProblem.NotFound("No tenant with this id.");

@@ -58,6 +58,7 @@ public static class WebhooksSiloBuilderExtensions
                 ado.Invariant = StorageConnections.Invariant(options.Value.Provider);
                 ado.ConnectionString = options.Value.ConnectionString;
                 ado.GrainStorageSerializer = new JsonGrainStateSerializer();
+                ado.DeleteStateOnClear = true; // as on SQLite: a deleted tenant's grains leave no row behind
             }));
 
         // On SQLite, grain state and the delivery log go through one writer that commits many grains' writes
@@ -73,6 +74,10 @@ public static class WebhooksSiloBuilderExtensions
             IsSqlite(sp)
                 ? ActivatorUtilities.CreateInstance<SqliteDeliveryLog>(sp)
                 : ActivatorUtilities.CreateInstance<PostgreSqlDeliveryLog>(sp));
+        silo.Services.TryAddSingleton<ITenantRows>(sp =>
+            IsSqlite(sp)
+                ? ActivatorUtilities.CreateInstance<SqliteTenantRows>(sp)
+                : ActivatorUtilities.CreateInstance<PostgreSqlTenantRows>(sp));
         silo.Services.TryAddSingleton<IAcceptedEvents>(sp =>
             IsSqlite(sp)
                 ? ActivatorUtilities.CreateInstance<SqliteAcceptedEvents>(sp)

@@ -47,6 +47,11 @@ public sealed partial class WebhookGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (await StoppedForTenantDeletionAsync())
+        {
+            return;
+        }
+
         var stored = await log.LoadAsync(this.GetPrimaryKeyString());
         _queue = new DeliveryQueue(deliveries.State, stored.Select(DeliveryQueue.FromRow));
         _writer = new CoalescingWriter(FlushAsync);
@@ -77,7 +82,7 @@ public sealed partial class WebhookGrain
         var now = time.GetUtcNow();
         foreach (var envelope in envelopes)
         {
-            if (!State.Exists || State.TenantId != envelope.TenantId)
+            if (!State.Exists || State.TenantId != envelope.TenantId || _stopped)
             {
                 taken.Add(false);
                 continue;
@@ -237,7 +242,7 @@ public sealed partial class WebhookGrain
     /// <summary>Starts every due attempt the concurrency bound allows, and keeps the timer and reminder in step with the queue.</summary>
     private void Pump()
     {
-        var pending = State.Exists ? Queue.PendingCount : 0;
+        var pending = State.Exists && !_stopped ? Queue.PendingCount : 0;
         metrics.PendingChanged(pending - _pendingReported);
         _pendingReported = pending;
         var active = pending > 0 && !deliveries.State.Disabled && !_stopping.IsCancellationRequested;
@@ -311,9 +316,9 @@ public sealed partial class WebhookGrain
             _inFlight.Remove(delivery.EventId);
         }
 
-        if (!ReferenceEquals(Queue.Find(delivery.EventId), delivery) || delivery.Status != DeliveryStatus.Pending)
+        if (_stopped || !ReferenceEquals(Queue.Find(delivery.EventId), delivery) || delivery.Status != DeliveryStatus.Pending)
         {
-            return; // the listener was deleted, or the log moved on, while the attempt was out
+            return; // the listener or its tenant was deleted, or the log moved on, while the attempt was out
         }
 
         var o = options.Value;

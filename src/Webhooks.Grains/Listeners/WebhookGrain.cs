@@ -141,7 +141,7 @@ public sealed partial class WebhookGrain(
         }
     }
 
-    private bool IsOwnedBy(string tenantId) => State.Exists && State.TenantId == tenantId;
+    private bool IsOwnedBy(string tenantId) => State.Exists && !_stopped && State.TenantId == tenantId;
 
     private WebhookView? View() => State.Exists
         ? new WebhookView(

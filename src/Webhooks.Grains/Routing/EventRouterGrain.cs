@@ -4,6 +4,7 @@ using Webhooks.Delivery;
 using Webhooks.Listeners;
 using Webhooks.Signing;
 using Webhooks.Storage;
+using Webhooks.Tenants;
 
 namespace Webhooks.Routing;
 
@@ -32,8 +33,12 @@ public sealed class EventRouterGrain(
 {
     private const int RecoverConcurrency = 32;
 
+    // Listeners a tenant's deletion stops at once: a bound on the calls in flight, not on the tenant's size.
+    private const int ListenersAtOnce = 64;
+
     private readonly RoutingIndex _index = new();
     private readonly Dictionary<string, ListenerOutbox> _outboxes = new(StringComparer.Ordinal);
+    private bool _purged;
 
     private string TenantId => this.GetPrimaryKeyString();
 
@@ -49,6 +54,8 @@ public sealed class EventRouterGrain(
 
     public async Task<CreatedListener?> AddAsync(ListenerDefinition definition)
     {
+        ThrowIfClosed();
+
         // This grain is not reentrant and is the only place listeners are added, so the count cannot change
         // between this check and the commit: concurrent adds are served one after another.
         if (_index.Count >= limits.Value.MaxListenersPerTenant)
@@ -61,11 +68,15 @@ public sealed class EventRouterGrain(
         return new CreatedListener(view ?? throw new InvalidOperationException("A new listener was refused by its own grain."), secret);
     }
 
-    public async Task<WebhookView?> UpdateAsync(string listenerId, ListenerDefinition definition) =>
-        _index.Contains(listenerId) ? await ChangeAsync(listenerId, definition) : null;
+    public async Task<WebhookView?> UpdateAsync(string listenerId, ListenerDefinition definition)
+    {
+        ThrowIfClosed();
+        return _index.Contains(listenerId) ? await ChangeAsync(listenerId, definition) : null;
+    }
 
     public async Task<bool> RemoveAsync(string listenerId)
     {
+        ThrowIfClosed();
         if (!_index.Contains(listenerId))
         {
             return false;
@@ -86,6 +97,7 @@ public sealed class EventRouterGrain(
 
     public async Task<int> PublishAsync(EventEnvelope envelope)
     {
+        ThrowIfClosed();
         var matching = _index.Match(envelope.EventCode);
         var queued = await Task.WhenAll(matching.Select(id => Outbox(id).EnqueueAsync(envelope)));
         return queued.Count(q => q);
@@ -93,6 +105,8 @@ public sealed class EventRouterGrain(
 
     public async Task<int> RecoverAsync(DateTimeOffset since, DateTimeOffset? until)
     {
+        ThrowIfClosed();
+
         // A bounded number of listeners at a time: a tenant may have thousands, and each recovery writes.
         var total = 0;
         foreach (var chunk in _index.InOrder(0, _index.Count).ToArray().Chunk(RecoverConcurrency))
@@ -102,6 +116,47 @@ public sealed class EventRouterGrain(
         }
 
         return total;
+    }
+
+    // Not read-only, so it waits for the fan-outs in progress: once it has returned, no publish reaches a listener.
+    public async Task<ImmutableArray<string>> CloseAsync()
+    {
+        var state = router.State;
+        if (!state.Closed)
+        {
+            state.Closed = true;
+            await PersistAsync();
+        }
+
+        var live = state.Listeners.Keys.ToList();
+        foreach (var batch in live.Chunk(ListenersAtOnce))
+        {
+            await Task.WhenAll(batch.Select(id => Listener(id).StopAsync()));
+        }
+
+        return [.. live.Concat(state.Retired).Append(state.Pending?.ListenerId).OfType<string>().Distinct(StringComparer.Ordinal)];
+    }
+
+    public async Task PurgeAsync()
+    {
+        if (!router.State.Closed)
+        {
+            throw new InvalidOperationException("Only a closed router, whose tenant is being deleted, is purged.");
+        }
+
+        await router.ClearStateAsync();
+
+        // The cleared state would read as an open, empty router: this activation keeps refusing until it is gone.
+        _purged = true;
+        DeactivateOnIdle();
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (router.State.Closed || _purged)
+        {
+            throw new TenantDeletedException(TenantId);
+        }
     }
 
     /// <summary>The listener's outbox while events are on their way to it; an idle one is dropped.</summary>
@@ -166,10 +221,14 @@ public sealed class EventRouterGrain(
                 var sequence = state.Listeners.TryGetValue(listenerId, out var existing) ? existing.Sequence : state.NextSequence++;
                 state.Listeners[listenerId] = new RoutedListener(current.Subscriptions, sequence);
             }
-            else
+            else if (state.Listeners.Remove(listenerId))
             {
-                state.Listeners.Remove(listenerId);
+                state.Retired.Add(listenerId);
             }
+        }
+        else if (!state.Listeners.ContainsKey(listenerId) && !state.Retired.Contains(listenerId))
+        {
+            state.Retired.Add(listenerId); // a refused add: the listener's grain still stores the fence
         }
 
         state.Pending = null;

@@ -12,6 +12,12 @@ public sealed class RouterState
 
     /// <summary>Written before a listener is touched and cleared once the outcome is known; see <c>EventRouterGrain</c>.</summary>
     [Id(2)] public PendingChange? Pending { get; set; }
+
+    /// <summary>Set once the tenant is being deleted: the router then refuses every change and publish.</summary>
+    [Id(3)] public bool Closed { get; set; }
+
+    /// <summary>Listeners deleted so far, whose tombstones the tenant's deletion must remove too.</summary>
+    [Id(4)] public List<string> Retired { get; set; } = [];
 }
 
 /// <summary>A listener's place in the index: its subscriptions and creation order.</summary>

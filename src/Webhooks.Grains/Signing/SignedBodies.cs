@@ -54,6 +54,12 @@ public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector
         return entry.Value;
     }
 
+    /// <summary>
+    /// Drops this silo's copy of a deleted tenant's private key. Not disposed: a signature may still be using it, and the
+    /// collector frees it after.
+    /// </summary>
+    public void Forget(string tenantId) => _keys.TryRemove(tenantId, out _);
+
     private async Task<SignedBody> SignAsync(EventEnvelope envelope, int callAttempt)
     {
         var body = DeliveryBody.Serialize(envelope, callAttempt);

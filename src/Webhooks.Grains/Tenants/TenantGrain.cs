@@ -1,22 +1,32 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Webhooks.Delivery;
 using Webhooks.Signing;
 using Webhooks.Storage;
 
 namespace Webhooks.Tenants;
 
-/// <summary>A tenant: its name and API keys. Keys are random 256-bit secrets, so an unsalted SHA-256 is a safe digest.</summary>
-public sealed class TenantGrain(
+/// <summary>
+/// A tenant: its name and API keys. Keys are random 256-bit secrets, so an unsalted SHA-256 is a safe digest. Its
+/// deletion lives in <c>TenantGrain.Deletion.cs</c>.
+/// </summary>
+public sealed partial class TenantGrain(
     [PersistentState("tenant", WebhookStorage.ProviderName)] IPersistentState<TenantState> tenant,
     TimeProvider time,
-    SecretProtector protector) : Grain, ITenantGrain
+    SecretProtector protector,
+    ITenantRows rows,
+    IOptions<DeliveryOptions> delivery,
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain, IRemindable
 {
     private const int KeyIdBytes = 6;
     private const int SecretBytes = 32;
 
+    // A deleted tenant's id is free again once nothing of it is left: a tenant created with it starts from nothing.
     public async Task<TenantCreated?> CreateAsync(string name)
     {
-        if (tenant.State.Exists)
+        if (tenant.State.Exists || _removed)
         {
             return null;
         }
@@ -31,7 +41,7 @@ public sealed class TenantGrain(
 
     public async Task<ApiKeyCreated?> CreateKeyAsync(string? name)
     {
-        if (!tenant.State.Exists)
+        if (!tenant.State.Live)
         {
             return null;
         }
@@ -42,12 +52,12 @@ public sealed class TenantGrain(
     }
 
     public Task<ApiKeyList?> ListKeysAsync() =>
-        Task.FromResult(tenant.State.Exists ? new ApiKeyList([.. tenant.State.ApiKeys.Select(ToView)]) : null);
+        Task.FromResult(tenant.State.Live ? new ApiKeyList([.. tenant.State.ApiKeys.Select(ToView)]) : null);
 
     // The stored hash is removed, so the key fails VerifyKeyAsync on the very next request: nothing caches keys.
     public async Task<bool> RevokeKeyAsync(string keyId)
     {
-        if (!tenant.State.Exists || tenant.State.ApiKeys.RemoveAll(k => k.KeyId == keyId) == 0)
+        if (!tenant.State.Live || tenant.State.ApiKeys.RemoveAll(k => k.KeyId == keyId) == 0)
         {
             return false;
         }
@@ -62,6 +72,7 @@ public sealed class TenantGrain(
     {
         var stored = tenant.State.ApiKeys.Find(k => k.KeyId == key.KeyId);
         var valid = stored is not null
+            && tenant.State.Live
             && key.TenantId == this.GetPrimaryKeyString()
             && CryptographicOperations.FixedTimeEquals(stored.SecretHash, Hash(key.Secret));
         return Task.FromResult(valid);
@@ -69,7 +80,7 @@ public sealed class TenantGrain(
 
     public async Task<TenantCredentials?> GetCredentialsAsync()
     {
-        if (!tenant.State.Exists)
+        if (!tenant.State.Live)
         {
             return null;
         }
@@ -125,7 +136,7 @@ public sealed class TenantGrain(
         new(stored.KeyId, stored.Name, new ApiKey(this.GetPrimaryKeyString(), stored.KeyId, string.Empty).Prefix, stored.CreatedAt);
 
     private TenantView? View() => tenant.State.Exists
-        ? new TenantView(this.GetPrimaryKeyString(), tenant.State.Name!, tenant.State.CreatedAt)
+        ? new TenantView(this.GetPrimaryKeyString(), tenant.State.Name!, tenant.State.CreatedAt, tenant.State.Live ? TenantStatus.Active : TenantStatus.Deleting)
         : null;
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));

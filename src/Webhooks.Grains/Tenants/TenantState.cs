@@ -14,7 +14,13 @@ public sealed class TenantState
     /// <summary>The public modulus of that key, base64url.</summary>
     [Id(4)] public string? SigningKeyModulus { get; set; }
 
+    /// <summary>When the tenant's deletion was accepted; null while it is in service.</summary>
+    [Id(5)] public DateTimeOffset? DeletingSince { get; set; }
+
     public bool Exists => Name is not null;
+
+    /// <summary>Exists and is not being deleted: its keys verify and its key list may change.</summary>
+    public bool Live => Exists && DeletingSince is null;
 }
 
 /// <summary>An API key as stored: its id, the SHA-256 of its secret (never the secret itself) and an optional name.</summary>

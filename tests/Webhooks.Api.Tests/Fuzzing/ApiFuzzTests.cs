@@ -140,7 +140,8 @@ public sealed class ApiFuzzTests(FuzzServer server, ITestOutputHelper output) : 
         }
 
         var (eventId, _) = await tenant.Client.PublishAsync("entitlement.created");
-        return new FuzzTargets(ApiServer.PlatformKey, tenant.Id, tenant.ApiKey, ids, eventId, endpoint.Uri.ToString(), untouchedTenantId, untouchedListenerId);
+        var managed = await Server.CreateTenantAsync("Managed"); // DELETE api/v1/tenants/{tenantId} is fuzzed on this one
+        return new FuzzTargets(ApiServer.PlatformKey, tenant.Id, tenant.ApiKey, ids, eventId, endpoint.Uri.ToString(), untouchedTenantId, untouchedListenerId, managed.Id);
     }
 
     /// <summary>Alive, and the ordinary calls still work: create and read a listener, as the tenant and as the platform.</summary>

@@ -37,6 +37,7 @@ public static partial class ApiSurface
         "POST /api/v1/events",
         "POST /api/v1/tenants",
         "GET /api/v1/tenants/{tenantId}",
+        "DELETE /api/v1/tenants/{tenantId}",
     ];
 
     private static readonly string[] Verbs = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];

@@ -195,7 +195,7 @@ public sealed class FuzzRequests(FuzzTargets targets, IReadOnlyList<ApiOperation
     {
         "webhookListenerId" => targets.ListenerIds[listener],
         "eventId" => targets.EventId,
-        "tenantId" => targets.TenantId,
+        "tenantId" => targets.ManagedTenantId,
         _ => "x",
     };
 

@@ -17,6 +17,7 @@ public sealed class OpenApiTests(ApiServer server) : ApiTest(server), IClassFixt
         { "/api/v1/account/webhooks/events", "get" },
         { "/api/v1/tenants", "post" },
         { "/api/v1/tenants/{tenantId}", "get" },
+        { "/api/v1/tenants/{tenantId}", "delete" },
         { "/api/v1/tenants/{tenantId}/keys", "post" },
         { "/api/v1/tenants/{tenantId}/keys", "get" },
         { "/api/v1/tenants/{tenantId}/keys/{keyId}", "delete" },

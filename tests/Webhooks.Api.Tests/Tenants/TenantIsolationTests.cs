@@ -49,6 +49,7 @@ public sealed class TenantIsolationTests(IsolationServer server) : ApiTest(serve
         ["GET api/v1/account/credentials"] = (Access.Tenant, null),
         ["POST api/v1/tenants"] = (Access.Platform, """{"name":"Intruder"}"""),
         ["GET api/v1/tenants/{tenantId}"] = (Access.Platform, null),
+        ["DELETE api/v1/tenants/{tenantId}"] = (Access.Platform, null),
         ["POST api/v1/tenants/{tenantId}/keys"] = (Access.Platform, """{"name":"intruder"}"""),
         ["GET api/v1/tenants/{tenantId}/keys"] = (Access.Platform, null),
         ["DELETE api/v1/tenants/{tenantId}/keys/{keyId}"] = (Access.Platform, null),

@@ -15,7 +15,7 @@ internal sealed class FaultInjectingGrainStorage(IGrainStorage inner, StorageFau
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        await faults.BeforeReadOrClearAsync();
+        await faults.BeforeReadAsync();
         await inner.ReadStateAsync(stateName, grainId, grainState, cancellationToken);
     }
 
@@ -33,10 +33,13 @@ internal sealed class FaultInjectingGrainStorage(IGrainStorage inner, StorageFau
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ClearStateAsync(stateName, grainId, grainState, CancellationToken.None);
 
+    // A clear removes the row, so it is a write too (reported with no state): a crash or failure can be armed on it.
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        await faults.BeforeReadOrClearAsync();
+        var clear = new StorageWrite(stateName, grainId, null);
+        var fault = await faults.BeforeWriteAsync(clear);
         await inner.ClearStateAsync(stateName, grainId, grainState, cancellationToken);
+        StorageFaults.AfterWrite(fault, clear);
     }
 
     // The provider's own registration resolves its lifecycle participant through the keyed IGrainStorage, which is
@@ -52,7 +55,7 @@ internal sealed class FaultInjectingDeliveryLog(IDeliveryLog inner, StorageFault
 {
     public async Task<IReadOnlyList<DeliveryRow>> LoadAsync(string listenerId)
     {
-        await faults.BeforeReadOrClearAsync();
+        await faults.BeforeReadAsync();
         return await inner.LoadAsync(listenerId);
     }
 

@@ -54,7 +54,7 @@ internal sealed class StorageFaults
         }
     }
 
-    internal Task BeforeReadOrClearAsync() => _crashed.Task.IsCompleted ? Frozen : Task.CompletedTask;
+    internal Task BeforeReadAsync() => _crashed.Task.IsCompleted ? Frozen : Task.CompletedTask;
 
     internal WriteFault OnWrite(StorageWrite write)
     {
@@ -111,7 +111,7 @@ internal sealed class StorageFaults
     }
 }
 
-/// <summary>A grain's attempt to write its state. <see cref="State"/> is the live state object, as the grain left it.</summary>
+/// <summary>A grain's attempt to write its state. <see cref="State"/> is the live state object, as the grain left it; null for a clear.</summary>
 internal sealed record StorageWrite(string StateName, GrainId GrainId, object? State)
 {
     /// <summary>The grain's string key, e.g. a listener id.</summary>

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Webhooks.Storage;
+
+/// <summary>A deleted tenant's rows in the SQLite file, removed through the silo's one writer (a batch shares its commit).</summary>
+internal sealed class SqliteTenantRows(SqliteWriter writer, IOptions<ClusterOptions> cluster) : ITenantRows
+{
+    private readonly string _serviceId = cluster.Value.ServiceId;
+
+    public Task<int> RemoveBatchAsync(TenantTable table, string owner, int limit) =>
+        writer.ExecuteAsync(s => s.Execute(table.RemoveBatch, _serviceId, owner, limit));
+}
