@@ -31,11 +31,11 @@ public interface IEventRouterGrain : IGrainWithStringKey
     Task<ImmutableArray<string>> MatchAsync(string eventCode);
 
     /// <summary>
-    /// Hands the event to every matching listener and returns how many queued it (disabled listeners do not).
-    /// When it returns, the event is on storage at each of them. Edits wait for fan-outs in progress, and the other way round.
+    /// Hands the event to every matching listener and returns the ids of those that queued it (disabled listeners do
+    /// not). When it returns, the event is on storage at each of them. Edits wait for fan-outs in progress, and the other way round.
     /// </summary>
     [ReadOnly]
-    Task<int> PublishAsync(EventEnvelope envelope);
+    Task<ImmutableArray<string>> PublishAsync(EventEnvelope envelope);
 }
 
 /// <summary>A page of listeners and the tenant's total.</summary>

@@ -74,6 +74,7 @@ public sealed class DeliveryQueue
             ResourceId = envelope.ResourceId,
             EventDate = envelope.EventDate,
             Payload = envelope.Payload,
+            EventSeq = envelope.Seq,
             IsTest = isTest,
             Status = DeliveryStatus.Pending,
             CreatedAt = now,
@@ -102,6 +103,7 @@ public sealed class DeliveryQueue
         {
             record.Status = DeliveryStatus.Succeeded;
             record.NextAttemptAt = null;
+            record.ReleaseContent();
             Index(record);
             if (!record.IsTest && _state.FailingSince is not null)
             {
@@ -116,6 +118,11 @@ public sealed class DeliveryQueue
         var delay = record.IsTest ? null : retries.NextDelay(record.SeriesFailures, outcome.RetryAfter);
         record.Status = delay is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
         record.NextAttemptAt = delay is { } wait ? now + wait : null;
+        if (record.Status == DeliveryStatus.Failed)
+        {
+            record.ReleaseContent();
+        }
+
         Index(record);
         if (record.IsTest)
         {
@@ -145,10 +152,13 @@ public sealed class DeliveryQueue
         _state.FailingSince = null;
     }
 
-    /// <summary>Starts a fresh attempt series for a finished delivery; false when there is no such delivery or it is still pending.</summary>
+    /// <summary>
+    /// Starts a fresh attempt series for a finished delivery; false when there is no such delivery, it is still pending,
+    /// or its event's content is not in memory (<see cref="DeliveryRecord.Attach"/> it first).
+    /// </summary>
     public bool Redeliver(string eventId, DateTimeOffset now)
     {
-        if (!_byEventId.TryGetValue(eventId, out var record) || record.Status == DeliveryStatus.Pending)
+        if (!_byEventId.TryGetValue(eventId, out var record) || record.Status == DeliveryStatus.Pending || !record.HasContent)
         {
             return false;
         }
@@ -157,12 +167,34 @@ public sealed class DeliveryQueue
         return true;
     }
 
-    /// <summary>Re-queues every failed delivery created at or after <paramref name="since"/>; returns how many.</summary>
+    /// <summary>
+    /// Re-queues every failed delivery created at or after <paramref name="since"/> whose event's content is in memory
+    /// (<see cref="DeliveryRecord.Attach"/>); returns how many.
+    /// </summary>
     public int Recover(DateTimeOffset since, DateTimeOffset now)
     {
-        var failed = _finished.Where(d => d.Status == DeliveryStatus.Failed && d.CreatedAt >= since).ToList();
+        var failed = _finished.Where(d => d.Status == DeliveryStatus.Failed && d.CreatedAt >= since && d.HasContent).ToList();
         failed.ForEach(d => Restart(d, now));
         return failed.Count;
+    }
+
+    /// <summary>
+    /// Ends, as failed and with no attempt, every pending delivery whose event's content could not be read (the event
+    /// is no longer stored): there is nothing to send. Returns how many.
+    /// </summary>
+    public int AbandonWithoutContent()
+    {
+        var orphans = _pending.Where(d => !d.HasContent).ToList();
+        foreach (var record in orphans)
+        {
+            Unindex(record);
+            record.Status = DeliveryStatus.Failed;
+            record.NextAttemptAt = null;
+            Index(record);
+            _changed.Add(record);
+        }
+
+        return orphans.Count;
     }
 
     /// <summary>Drops the oldest finished deliveries beyond <paramref name="retention"/>; pending ones are always kept.</summary>
@@ -209,7 +241,7 @@ public sealed class DeliveryQueue
         var i = 0;
         foreach (var record in _changed)
         {
-            upserts[i++] = new DeliveryRow(record.Seq, record.Status, DeliveryRowJson.Serialize(record));
+            upserts[i++] = new DeliveryRow(record.Seq, record.Status, DeliveryRowJson.Serialize(record), record.EventSeq);
         }
 
         Array.Sort(upserts, static (x, y) => x.Seq.CompareTo(y.Seq));
@@ -225,12 +257,19 @@ public sealed class DeliveryQueue
         return changes;
     }
 
-    /// <summary>Reads a stored row back into a delivery.</summary>
+    /// <summary>Reads a stored row back into a delivery, with its event's content when the row came with it.</summary>
     public static DeliveryRecord FromRow(DeliveryRow row)
     {
         var record = DeliveryRowJson.Deserialize(row.Record)
             ?? throw new JsonException($"Delivery row {row.Seq} is the JSON literal null.");
         record.Seq = row.Seq;
+        record.EventSeq = row.EventSeq;
+        record.HasContent = row.EventSeq is null;
+        if (row.EventSeq is not null && row.Content is { } content)
+        {
+            record.Attach(content);
+        }
+
         return record;
     }
 

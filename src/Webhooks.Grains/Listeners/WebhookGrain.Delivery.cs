@@ -47,6 +47,12 @@ public sealed partial class WebhookGrain
         var stored = await log.LoadAsync(this.GetPrimaryKeyString());
         _queue = new DeliveryQueue(deliveries.State, stored.Select(DeliveryQueue.FromRow));
         _writer = new CoalescingWriter(FlushAsync);
+        if (Queue.AbandonWithoutContent() is > 0 and var abandoned)
+        {
+            LogEventsGone(logger, this.GetPrimaryKeyString(), abandoned);
+            await WriteDeliveriesAsync();
+        }
+
         var o = options.Value;
         Queue.Trim(o.LogRetention); // rows trimmed before but not yet removed from storage (see DeliveryQueue.RemovalBatch)
         _retries = new RetryPolicy(o.GetRetrySchedule(), o.JitterRatio, Random.Shared.NextDouble);
@@ -124,11 +130,19 @@ public sealed partial class WebhookGrain
     public Task<DeliveryPage?> GetDeliveriesAsync(string tenantId, DeliveryStatus? status, int pageNumber, int pageSize) =>
         Task.FromResult(IsOwnedBy(tenantId) ? Queue.Page(status, pageNumber, pageSize) : null);
 
+    public Task<DeliveryView?> GetDeliveryAsync(string tenantId, string eventId) =>
+        Task.FromResult(IsOwnedBy(tenantId) && Queue.Find(eventId) is { } delivery ? DeliveryQueue.View(delivery) : null);
+
     public async Task<bool?> RedeliverAsync(string tenantId, string eventId)
     {
         if (!IsOwnedBy(tenantId))
         {
             return null;
+        }
+
+        if (Queue.Find(eventId) is { Status: not DeliveryStatus.Pending } finished)
+        {
+            await ReadContentAsync([finished]);
         }
 
         if (!Queue.Redeliver(eventId, time.GetUtcNow()))
@@ -149,6 +163,7 @@ public sealed partial class WebhookGrain
             return null;
         }
 
+        await ReadContentAsync([.. Queue.Deliveries.Where(d => d.Status == DeliveryStatus.Failed && d.CreatedAt >= since)]);
         var requeued = Queue.Recover(since, time.GetUtcNow());
         if (requeued > 0)
         {
@@ -255,7 +270,12 @@ public sealed partial class WebhookGrain
         AttemptOutcome outcome;
         try
         {
-            var envelope = new EventEnvelope(State.TenantId!, delivery.EventId, delivery.EventCode, delivery.ResourceId, delivery.EventDate, delivery.Payload);
+            if (!delivery.HasContent)
+            {
+                throw new InvalidOperationException("The delivery's event is not in memory.");
+            }
+
+            var envelope = new EventEnvelope(State.TenantId!, delivery.EventId, delivery.EventCode, delivery.ResourceId, delivery.EventDate, delivery.Payload, delivery.EventSeq);
             var signed = await bodies.GetAsync(envelope, attempt);
             var request = new DeliveryRequest(this.GetPrimaryKeyString(), new Uri(State.Uri!), signed.Body, Headers(delivery.EventId, signed));
             // Started on this turn, but the exchange itself runs on the thread pool once it first waits for the
@@ -336,6 +356,28 @@ public sealed partial class WebhookGrain
         }
 
         return _signingKeys;
+    }
+
+    /// <summary>
+    /// Reads back the stored events of finished deliveries about to be attempted again: a finished delivery does not
+    /// keep its payload in memory. One whose event is no longer stored stays without, and is not attempted again.
+    /// </summary>
+    private async Task ReadContentAsync(IReadOnlyCollection<DeliveryRecord> deliveries)
+    {
+        var missing = deliveries.Where(d => !d.HasContent && d.EventSeq is not null).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var contents = await events.GetContentAsync([.. missing.Select(d => d.EventSeq!.Value)]);
+        foreach (var delivery in missing)
+        {
+            if (contents.TryGetValue(delivery.EventSeq!.Value, out var content))
+            {
+                delivery.Attach(content);
+            }
+        }
     }
 
     /// <summary>Stores what changed since the last flush: the changed deliveries as rows, then the health if it changed.</summary>
@@ -475,6 +517,9 @@ public sealed partial class WebhookGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: the outcome for {EventId} could not be stored; it will be attempted again")]
     private static partial void LogOutcomeNotStored(ILogger logger, Exception exception, string listenerId, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: {Count} pending deliveries refer to events that are no longer stored; they end as failed, with nothing to send")]
+    private static partial void LogEventsGone(ILogger logger, string listenerId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: the wake-up reminder could not be updated")]
     private static partial void LogReminderFailed(ILogger logger, Exception exception, string listenerId);

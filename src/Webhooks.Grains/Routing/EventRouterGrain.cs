@@ -82,11 +82,20 @@ public sealed class EventRouterGrain(
 
     public Task<ImmutableArray<string>> MatchAsync(string eventCode) => Task.FromResult(_index.Match(eventCode));
 
-    public async Task<int> PublishAsync(EventEnvelope envelope)
+    public async Task<ImmutableArray<string>> PublishAsync(EventEnvelope envelope)
     {
         var matching = _index.Match(envelope.EventCode);
         var queued = await Task.WhenAll(matching.Select(id => Outbox(id).EnqueueAsync(envelope)));
-        return queued.Count(q => q);
+        var taken = ImmutableArray.CreateBuilder<string>(matching.Length);
+        for (var i = 0; i < matching.Length; i++)
+        {
+            if (queued[i])
+            {
+                taken.Add(matching[i]);
+            }
+        }
+
+        return taken.DrainToImmutable();
     }
 
     /// <summary>The listener's outbox while events are on their way to it; an idle one is dropped.</summary>
