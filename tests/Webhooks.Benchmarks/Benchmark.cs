@@ -460,6 +460,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
         figures.RatioToRawCeiling = Report.RatioTo(peak.DeliveriesPerSecond, report.RawCeiling?.RequestsPerSecond ?? 0, 3);
         figures.LatencyPeakMs = LoadGenerator.Percentiles(peak.LatenciesMs);
         figures.CpuMicrosecondsPerDelivery = Math.Round(peak.CpuMicrosecondsPerDelivery, 1);
+        figures.DiskBytesPerDelivery = peak.DiskBytesPerDelivery is { } bytes ? Math.Round(bytes) : null;
         figures.CpuCostVsRaw = Report.RatioTo(peak.CpuMicrosecondsPerDelivery, report.RawCeiling?.CpuMicrosecondsPerRequest ?? 0, 2);
         figures.HalfPeakEventsPerSecond = Math.Round(halfRate, 1);
         figures.LatencyHalfPeakMs = LoadGenerator.Percentiles(half.LatenciesMs);

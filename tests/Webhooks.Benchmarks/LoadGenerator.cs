@@ -26,10 +26,14 @@ internal sealed record PhaseOutcome(
     IReadOnlyCollection<SampleDelivery> Samples,
     long Unsigned,
     double MeanBodyBytes,
-    double CpuSeconds)
+    double CpuSeconds,
+    long? DiskWriteBytes)
 {
     /// <summary>This process's CPU time (server, listener and load generator together) per delivery, in microseconds.</summary>
     public double CpuMicrosecondsPerDelivery => Delivered > 0 ? CpuSeconds * 1e6 / Delivered : 0;
+
+    /// <summary>Bytes this process caused to be written to disk per delivery (<c>/proc/self/io</c>), when the OS reports it.</summary>
+    public double? DiskBytesPerDelivery => DiskWriteBytes is { } bytes && Delivered > 0 ? (double)bytes / Delivered : null;
 
     public double DeliveriesPerSecond => DeliverySeconds > 0 ? Delivered / DeliverySeconds : 0;
 
@@ -82,6 +86,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         long matched = 0, errors = 0, issued = 0;
         var cpu = CpuTime();
+        var disk = DiskWriteBytes();
         var start = Stopwatch.GetTimestamp();
         var end = duration is { } d ? start + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         Exception? firstError = null;
@@ -112,7 +117,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
             Console.Error.WriteLine($"  {name}: {errors} publishes failed; the first: {firstError.Message}");
         }
 
-        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu);
+        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu, disk);
     }
 
     /// <summary>Publishes at <paramref name="eventsPerSecond"/>, evenly spaced, for <paramref name="duration"/>; then waits for every delivery.</summary>
@@ -123,6 +128,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
         long matched = 0, errors = 0;
         var inFlight = new List<Task>();
         var cpu = CpuTime();
+        var disk = DiskWriteBytes();
         var start = Stopwatch.GetTimestamp();
         var total = Math.Max(1, (long)Math.Round(eventsPerSecond * duration.TotalSeconds));
         for (long i = 0; i < total; i++)
@@ -152,7 +158,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
 
         await Task.WhenAll(inFlight);
         var publishSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu);
+        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu, disk);
     }
 
     /// <summary>
@@ -175,6 +181,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         long errors = 0, done = 0;
         var cpu = CpuTime();
+        var disk = DiskWriteBytes();
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
 
@@ -217,10 +224,10 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
 
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(Worker)));
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return await DrainAsync(phase, sent, done, errors, start, seconds, cpu);
+        return await DrainAsync(phase, sent, done, errors, start, seconds, cpu, disk);
     }
 
-    private async Task<PhaseOutcome> DrainAsync(ReceivingListener.Phase phase, ConcurrentDictionary<string, long> sent, long expected, long errors, long start, double publishSeconds, TimeSpan cpuAtStart)
+    private async Task<PhaseOutcome> DrainAsync(ReceivingListener.Phase phase, ConcurrentDictionary<string, long> sent, long expected, long errors, long start, double publishSeconds, TimeSpan cpuAtStart, long? diskAtStart)
     {
         var deadline = Stopwatch.StartNew();
         var distinct = 0L;
@@ -247,6 +254,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
 
         // Up to the last delivery's arrival, near enough: the drain polls every 20 ms.
         var cpuAtLast = CpuTime();
+        var diskAtLast = DiskWriteBytes();
         listener.End();
         var first = Distinct(phase, sent);
         var last = first.Count == 0 ? start : first.Values.Max();
@@ -256,13 +264,40 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
         return new PhaseOutcome(
             phase.Name, sent.Count, expected, first.Count, errors, publishSeconds,
             Stopwatch.GetElapsedTime(start, last).TotalSeconds, first.Count >= expected, latencies,
-            byListener, phase.Samples, phase.Unsigned, phase.MeanBodyBytes, (cpuAtLast - cpuAtStart).TotalSeconds);
+            byListener, phase.Samples, phase.Unsigned, phase.MeanBodyBytes, (cpuAtLast - cpuAtStart).TotalSeconds,
+            diskAtLast - diskAtStart);
     }
 
     private static TimeSpan CpuTime()
     {
         using var process = Process.GetCurrentProcess();
         return process.TotalProcessorTime;
+    }
+
+    /// <summary>
+    /// Bytes this process has caused to be sent to the storage layer (<c>write_bytes</c> of <c>/proc/self/io</c>, counted
+    /// when pages are dirtied: the WAL's frames and the checkpoints' pages alike); null where the OS does not say.
+    /// </summary>
+    private static long? DiskWriteBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/io"))
+            {
+                if (line.StartsWith("write_bytes:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.AsSpan("write_bytes:".Length).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
     }
 
     /// <summary>The first receipt of each (listener, event) of this phase: at-least-once delivery may repeat one.</summary>

@@ -50,6 +50,9 @@ internal class ThroughputFigures
     /// <summary><see cref="CpuMicrosecondsPerDelivery"/> over the raw ceiling's CPU time per POST: what a delivery costs in raw POSTs, whatever else runs on the machine.</summary>
     public double CpuCostVsRaw { get; set; }
     public Latency LatencyPeakMs { get; set; } = null!;
+
+    /// <summary>Bytes the process caused to be written to disk per delivery during the peak (<c>/proc/self/io</c>); null where the OS does not report it.</summary>
+    public double? DiskBytesPerDelivery { get; set; }
     public double HalfPeakEventsPerSecond { get; set; }
     public Latency LatencyHalfPeakMs { get; set; } = null!;
     public long Deliveries { get; set; }
@@ -202,6 +205,14 @@ internal sealed class Report
         Row("(b) in-process publish, 1 listener", InProcess);
         Row(Invariant($"(d) routing: {Routing?.MatchingListeners} of {Routing?.TenantListeners:N0} match"), Routing);
         s.AppendLine();
+        foreach (var (name, f) in new[] { ("(a) fan-out", FanOut), ("(b) in-process", InProcess), ("(d) routing", Routing) })
+        {
+            if (f?.DiskBytesPerDelivery is { } bytes)
+            {
+                s.AppendLine(Invariant($"{name}: {bytes:N0} bytes written to disk per delivery at peak (/proc/self/io write_bytes)"));
+            }
+        }
+
         if (Backlog is { } b)
         {
             s.AppendLine(Invariant($"(c) backlog, down listener: accepting one more event takes {b.AcceptMsAtZero:0.##} ms (median of {b.Samples}) at backlog 0, {b.AcceptMsAtBacklog:0.##} ms at {b.BacklogReached:N0} queued{(b.BacklogReached < b.BacklogTarget ? Invariant($" (target {b.BacklogTarget:N0}; the fill budget ran out)") : "")}: cost ratio {b.CostRatio:0.00}x"));

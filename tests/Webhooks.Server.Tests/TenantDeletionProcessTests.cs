@@ -42,7 +42,7 @@ public sealed class TenantDeletionProcessTests : IDisposable
         var before = EveryTable.RowsHolding(await EveryTable.ReadAsync(postgreSql, connectionString), leaving.Needles);
         Assert.Contains(postgreSql ? "OrleansStorage" : "WebhooksGrainState", before.Keys, StringComparer.OrdinalIgnoreCase);
         Assert.Contains("WebhooksDeliveries", before.Keys, StringComparer.OrdinalIgnoreCase);
-        Assert.Contains("WebhooksAcceptedEvents", before.Keys, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("WebhooksEvents", before.Keys, StringComparer.OrdinalIgnoreCase);
         Assert.Contains("OrleansRemindersTable", before.Keys, StringComparer.OrdinalIgnoreCase);
 
         using var platform = new ApiClient(server.Address, ApiClient.DevelopmentPlatformKey);
@@ -55,7 +55,7 @@ public sealed class TenantDeletionProcessTests : IDisposable
         Assert.True(unknown.Count == 0, $"Tables nobody said how to check for a tenant's rows: {string.Join(", ", unknown)}.");
         Assert.Empty(EveryTable.RowsHolding(tables, leaving.Needles));
         var kept = EveryTable.RowsHolding(tables, staying.Needles);
-        foreach (var table in new[] { "WebhooksDeliveries", "WebhooksAcceptedEvents", postgreSql ? "OrleansStorage" : "WebhooksGrainState" })
+        foreach (var table in new[] { "WebhooksDeliveries", "WebhooksEvents", postgreSql ? "OrleansStorage" : "WebhooksGrainState" })
         {
             Assert.Contains(table, kept.Keys, StringComparer.OrdinalIgnoreCase);
         }

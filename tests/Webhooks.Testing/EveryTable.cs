@@ -23,6 +23,7 @@ public static class EveryTable
         ["WebhooksGrainState"] = "GrainId (tenant/t_…, router/t_…, webhook/wh_…) and the state's JSON",
         ["WebhooksDeliveries"] = "ListenerId, and the record's JSON",
         ["WebhooksAcceptedEvents"] = "TenantId",
+        ["WebhooksEvents"] = "TenantId, EventId and the payload",
         ["OrleansRemindersTable"] = "GrainId (a listener's wake-up, a tenant's deletion)",
         ["OrleansMembershipTable"] = "none: the cluster's silos",
         ["OrleansMembershipVersionTable"] = "none: the cluster's membership version",

@@ -1,6 +1,10 @@
 namespace Webhooks.Delivery;
 
-/// <summary>A published event as every matching listener queues it. <see cref="Payload"/> is raw JSON, sent as-is.</summary>
+/// <summary>
+/// A published event as every matching listener queues it. <see cref="Payload"/> is raw JSON, sent as-is.
+/// <see cref="Seq"/> is the event's row in the events store, once stored there: a delivery refers to it instead of
+/// keeping its own copy of the payload. Null for the test event, which has no such row.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("webhooks.EventEnvelope")]
 public sealed record EventEnvelope(
     [property: Id(0)] string TenantId,
@@ -8,4 +12,5 @@ public sealed record EventEnvelope(
     [property: Id(2)] string EventCode,
     [property: Id(3)] string? ResourceId,
     [property: Id(4)] DateTimeOffset EventDate,
-    [property: Id(5)] string? Payload);
+    [property: Id(5)] string? Payload,
+    [property: Id(6)] long? Seq = null);

@@ -32,6 +32,10 @@ public interface IWebhookGrain : IGrainWithStringKey
     [ReadOnly]
     Task<DeliveryPage?> GetDeliveriesAsync(string tenantId, DeliveryStatus? status, int pageNumber, int pageSize);
 
+    /// <summary>The listener's delivery of one event; null when there is no such listener or it has no delivery of that event.</summary>
+    [ReadOnly]
+    Task<DeliveryView?> GetDeliveryAsync(string tenantId, string eventId);
+
     /// <summary>Starts a fresh attempt series for a finished delivery; null when there is no such listener, false when no such finished delivery.</summary>
     Task<bool?> RedeliverAsync(string tenantId, string eventId);
 

@@ -31,11 +31,11 @@ public interface IEventRouterGrain : IGrainWithStringKey
     Task<ImmutableArray<string>> MatchAsync(string eventCode);
 
     /// <summary>
-    /// Hands the event to every matching listener and returns how many took it (a disabled listener parks it).
-    /// When it returns, the event is on storage at each of them. Edits wait for fan-outs in progress, and the other way round.
+    /// Hands the event to every matching listener and returns the ids of those that took it (a disabled listener parks
+    /// it). When it returns, the event is on storage at each of them. Edits wait for fan-outs in progress, and the other way round.
     /// </summary>
     [ReadOnly]
-    Task<int> PublishAsync(EventEnvelope envelope);
+    Task<ImmutableArray<string>> PublishAsync(EventEnvelope envelope);
 
     /// <summary>
     /// Re-queues, at every listener of the tenant, the failed deliveries created at or after <paramref name="since"/>

@@ -87,11 +87,17 @@ public sealed class DeliveryQueue
             ResourceId = envelope.ResourceId,
             EventDate = envelope.EventDate,
             Payload = envelope.Payload,
+            EventSeq = envelope.Seq,
             IsTest = isTest,
             Status = parked ? DeliveryStatus.Parked : DeliveryStatus.Pending,
             CreatedAt = now,
             NextAttemptAt = parked ? null : now,
         };
+        if (parked)
+        {
+            record.ReleaseContent(); // read back when it is released: a listener disabled for long may park very many
+        }
+
         _log.Add(record);
         _byEventId.Add(record.EventId, record);
         Index(record);
@@ -115,6 +121,7 @@ public sealed class DeliveryQueue
         {
             record.Status = DeliveryStatus.Succeeded;
             record.NextAttemptAt = null;
+            record.ReleaseContent();
             Index(record);
             if (!record.IsTest && _state.FailingSince is not null)
             {
@@ -129,6 +136,11 @@ public sealed class DeliveryQueue
         var delay = record.IsTest ? null : retries.NextDelay(record.SeriesFailures, outcome.RetryAfter);
         record.Status = delay is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
         record.NextAttemptAt = delay is { } wait ? now + wait : null;
+        if (record.Status == DeliveryStatus.Failed)
+        {
+            record.ReleaseContent();
+        }
+
         Index(record);
         if (record.IsTest)
         {
@@ -173,6 +185,9 @@ public sealed class DeliveryQueue
     /// Replayed deliveries are due from their acceptance time, so they sort ahead of anything queued after them and
     /// among themselves in the order they were accepted; the retry schedule starts from there as for any delivery.
     /// </remarks>
+    /// <summary>The parked deliveries <see cref="ReleaseParked"/> releases next, oldest first.</summary>
+    public IReadOnlyList<DeliveryRecord> NextParked(int max) => [.. _parked.Take(max)];
+
     public int ReleaseParked(bool replay, int max, DateTimeOffset now)
     {
         var released = _parked.Take(max).ToList();
@@ -197,10 +212,13 @@ public sealed class DeliveryQueue
         _state.FailingSince = null;
     }
 
-    /// <summary>Starts a fresh attempt series for a finished delivery; false when there is no such delivery or it is still pending or parked.</summary>
+    /// <summary>
+    /// Starts a fresh attempt series for a finished delivery; false when there is no such delivery, it is still pending
+    /// or parked, or its event's content is not in memory (<see cref="DeliveryRecord.Attach"/> it first).
+    /// </summary>
     public bool Redeliver(string eventId, DateTimeOffset now)
     {
-        if (!_byEventId.TryGetValue(eventId, out var record) || record.Status is DeliveryStatus.Pending or DeliveryStatus.Parked)
+        if (!_byEventId.TryGetValue(eventId, out var record) || record.Status is DeliveryStatus.Pending or DeliveryStatus.Parked || !record.HasContent)
         {
             return false;
         }
@@ -211,13 +229,37 @@ public sealed class DeliveryQueue
 
     /// <summary>
     /// Re-queues every failed delivery created at or after <paramref name="since"/> and, when given, before
-    /// <paramref name="until"/> (exclusive); returns how many.
+    /// <paramref name="until"/> (exclusive), whose event's content is in memory (<see cref="DeliveryRecord.Attach"/>);
+    /// returns how many.
     /// </summary>
     public int Recover(DateTimeOffset since, DateTimeOffset? until, DateTimeOffset now)
     {
-        var failed = _finished.Where(d => d.Status == DeliveryStatus.Failed && d.CreatedAt >= since && (until is null || d.CreatedAt < until)).ToList();
+        var failed = _finished.Where(d => IsRecoverable(d, since, until) && d.HasContent).ToList();
         failed.ForEach(d => Restart(d, now));
         return failed.Count;
+    }
+
+    /// <summary>Whether <paramref name="delivery"/> is one that a recovery of [<paramref name="since"/>, <paramref name="until"/>) re-queues.</summary>
+    public static bool IsRecoverable(DeliveryRecord delivery, DateTimeOffset since, DateTimeOffset? until) =>
+        delivery.Status == DeliveryStatus.Failed && delivery.CreatedAt >= since && (until is null || delivery.CreatedAt < until);
+
+    /// <summary>
+    /// Ends, as failed and with no attempt, every pending delivery whose event's content could not be read (the event
+    /// is no longer stored): there is nothing to send. Returns how many.
+    /// </summary>
+    public int AbandonWithoutContent()
+    {
+        var orphans = _pending.Where(d => !d.HasContent).ToList();
+        foreach (var record in orphans)
+        {
+            Unindex(record);
+            record.Status = DeliveryStatus.Failed;
+            record.NextAttemptAt = null;
+            Index(record);
+            _changed.Add(record);
+        }
+
+        return orphans.Count;
     }
 
     /// <summary>Drops the oldest finished deliveries beyond <paramref name="retention"/>; pending and parked ones are always kept.</summary>
@@ -283,7 +325,7 @@ public sealed class DeliveryQueue
         var i = 0;
         foreach (var record in _changed)
         {
-            upserts[i++] = new DeliveryRow(record.Seq, record.Status, DeliveryRowJson.Serialize(record));
+            upserts[i++] = new DeliveryRow(record.Seq, record.Status, DeliveryRowJson.Serialize(record), record.EventSeq);
         }
 
         Array.Sort(upserts, static (x, y) => x.Seq.CompareTo(y.Seq));
@@ -299,12 +341,19 @@ public sealed class DeliveryQueue
         return changes;
     }
 
-    /// <summary>Reads a stored row back into a delivery.</summary>
+    /// <summary>Reads a stored row back into a delivery, with its event's content when the row came with it.</summary>
     public static DeliveryRecord FromRow(DeliveryRow row)
     {
         var record = DeliveryRowJson.Deserialize(row.Record)
             ?? throw new JsonException($"Delivery row {row.Seq} is the JSON literal null.");
         record.Seq = row.Seq;
+        record.EventSeq = row.EventSeq;
+        record.HasContent = row.EventSeq is null;
+        if (row.EventSeq is not null && row.Content is { } content)
+        {
+            record.Attach(content);
+        }
+
         return record;
     }
 

@@ -55,6 +55,12 @@ public sealed partial class WebhookGrain
         var stored = await log.LoadAsync(this.GetPrimaryKeyString());
         _queue = new DeliveryQueue(deliveries.State, stored.Select(DeliveryQueue.FromRow));
         _writer = new CoalescingWriter(FlushAsync);
+        if (Queue.AbandonWithoutContent() is > 0 and var abandoned)
+        {
+            LogEventsGone(logger, this.GetPrimaryKeyString(), abandoned);
+            await WriteDeliveriesAsync();
+        }
+
         var o = options.Value;
         Queue.Trim(o.LogRetention); // rows trimmed before but not yet removed from storage (see DeliveryQueue.RemovalBatch)
         _retries = new RetryPolicy(o.GetRetrySchedule(), o.JitterRatio, Random.Shared.NextDouble);
@@ -140,11 +146,19 @@ public sealed partial class WebhookGrain
     public Task<DeliveryPage?> GetDeliveriesAsync(string tenantId, DeliveryStatus? status, int pageNumber, int pageSize) =>
         Task.FromResult(IsOwnedBy(tenantId) ? Queue.Page(status, pageNumber, pageSize) : null);
 
+    public Task<DeliveryView?> GetDeliveryAsync(string tenantId, string eventId) =>
+        Task.FromResult(IsOwnedBy(tenantId) && Queue.Find(eventId) is { } delivery ? DeliveryQueue.View(delivery) : null);
+
     public async Task<bool?> RedeliverAsync(string tenantId, string eventId)
     {
         if (!IsOwnedBy(tenantId))
         {
             return null;
+        }
+
+        if (Queue.Find(eventId) is { Status: not DeliveryStatus.Pending } finished)
+        {
+            await ReadContentAsync([finished]);
         }
 
         if (!Queue.Redeliver(eventId, time.GetUtcNow()))
@@ -165,6 +179,7 @@ public sealed partial class WebhookGrain
             return null;
         }
 
+        await ReadContentAsync([.. Queue.Deliveries.Where(d => DeliveryQueue.IsRecoverable(d, since, until))]);
         var requeued = Queue.Recover(since, until, time.GetUtcNow());
         if (requeued > 0)
         {
@@ -188,8 +203,21 @@ public sealed partial class WebhookGrain
         // and the listener disabled, so enabling again finishes the job. Events parked meanwhile (enqueues
         // interleave) are released by the same loop; the last look and the enable share one turn.
         var now = time.GetUtcNow();
-        while (Queue.ReleaseParked(replayParked, ReleaseBatch, now) > 0)
+        // A parked delivery keeps no payload in memory: each batch to replay reads its events first, and one whose
+        // event is no longer stored ends as failed instead of being attempted with nothing to send.
+        while (Queue.NextParked(ReleaseBatch) is { Count: > 0 } batch)
         {
+            if (replayParked)
+            {
+                await ReadContentAsync(batch);
+            }
+
+            Queue.ReleaseParked(replayParked, batch.Count, now);
+            if (Queue.AbandonWithoutContent() is > 0 and var abandoned)
+            {
+                LogEventsGone(logger, this.GetPrimaryKeyString(), abandoned);
+            }
+
             await WriteDeliveriesAsync();
         }
 
@@ -295,7 +323,12 @@ public sealed partial class WebhookGrain
         AttemptOutcome outcome;
         try
         {
-            var envelope = new EventEnvelope(State.TenantId!, delivery.EventId, delivery.EventCode, delivery.ResourceId, delivery.EventDate, delivery.Payload);
+            if (!delivery.HasContent)
+            {
+                throw new InvalidOperationException("The delivery's event is not in memory.");
+            }
+
+            var envelope = new EventEnvelope(State.TenantId!, delivery.EventId, delivery.EventCode, delivery.ResourceId, delivery.EventDate, delivery.Payload, delivery.EventSeq);
             var signed = await bodies.GetAsync(envelope, attempt);
             var request = new DeliveryRequest(this.GetPrimaryKeyString(), new Uri(State.Uri!), signed.Body, Headers(delivery.EventId, signed));
             // Started on this turn, but the exchange itself runs on the thread pool once it first waits for the
@@ -376,6 +409,28 @@ public sealed partial class WebhookGrain
         }
 
         return _signingKeys;
+    }
+
+    /// <summary>
+    /// Reads back the stored events of finished deliveries about to be attempted again: a finished delivery does not
+    /// keep its payload in memory. One whose event is no longer stored stays without, and is not attempted again.
+    /// </summary>
+    private async Task ReadContentAsync(IReadOnlyCollection<DeliveryRecord> deliveries)
+    {
+        var missing = deliveries.Where(d => !d.HasContent && d.EventSeq is not null).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var contents = await events.GetContentAsync([.. missing.Select(d => d.EventSeq!.Value)]);
+        foreach (var delivery in missing)
+        {
+            if (contents.TryGetValue(delivery.EventSeq!.Value, out var content))
+            {
+                delivery.Attach(content);
+            }
+        }
     }
 
     /// <summary>Stores what changed since the last flush: the changed deliveries as rows, then the health if it changed.</summary>
@@ -515,6 +570,9 @@ public sealed partial class WebhookGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: the outcome for {EventId} could not be stored; it will be attempted again")]
     private static partial void LogOutcomeNotStored(ILogger logger, Exception exception, string listenerId, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: {Count} pending deliveries refer to events that are no longer stored; they end as failed, with nothing to send")]
+    private static partial void LogEventsGone(ILogger logger, string listenerId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: the wake-up reminder could not be updated")]
     private static partial void LogReminderFailed(ILogger logger, Exception exception, string listenerId);

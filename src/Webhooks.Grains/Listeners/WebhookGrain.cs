@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Webhooks.Delivery;
 using Webhooks.Delivery.Log;
+using Webhooks.Publishing;
 using Webhooks.Signing;
 using Webhooks.Storage;
 using Webhooks.Telemetry;
@@ -19,6 +20,7 @@ public sealed partial class WebhookGrain(
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     IDeliveryLog log,
+    IAcceptedEvents events,
     IDeliverySender sender,
     SignedBodies bodies,
     SecretProtector protector,

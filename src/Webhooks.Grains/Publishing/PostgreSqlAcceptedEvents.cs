@@ -1,49 +1,194 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using NpgsqlTypes;
 using Orleans.Configuration;
+using Webhooks.Delivery;
 using Webhooks.Storage;
 
 namespace Webhooks.Publishing;
 
-/// <summary>Accepted events in PostgreSQL (table <c>webhooksacceptedevents</c>, schema 005).</summary>
+/// <summary>
+/// Accepted events in PostgreSQL (table <c>webhooksevents</c>, schema 008; ids accepted before it in
+/// <c>webhooksacceptedevents</c>).
+/// </summary>
+/// <remarks>
+/// The feed's order is (xid, seq), and it serves only rows whose inserting transaction is older than every transaction
+/// still running: a transaction that took a smaller seq may commit after a larger one is visible, so seq alone could
+/// be skipped past; a transaction below the snapshot's xmin has ended, so nothing can appear below that point later.
+/// See <c>deploy/sql/postgresql/008-events.sql</c>.
+/// </remarks>
 internal sealed class PostgreSqlAcceptedEvents(PostgreSqlDatabase database, IOptions<ClusterOptions> cluster) : IAcceptedEvents
 {
-    private const string Find = "SELECT matched FROM webhooksacceptedevents WHERE serviceid = $1 AND tenantid = $2 AND eventid = $3;";
+    private const int Inserted = 0, Stored = 1, Legacy = 2;
 
-    // The first record wins: a concurrent publish of the same id gets the count stored by whichever came first.
-    private const string Record = """
-        WITH inserted AS (
-            INSERT INTO webhooksacceptedevents (serviceid, tenantid, eventid, matched, acceptedat) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT DO NOTHING RETURNING matched)
-        SELECT matched FROM inserted
+    // One round trip: insert unless the id is known (in either table), else what is stored under it. A conflicting
+    // row committed after this statement's snapshot is not seen by the last two branches; the caller asks again.
+    private const string Accept = """
+        WITH legacy AS (SELECT matched FROM webhooksacceptedevents WHERE serviceid = $1 AND tenantid = $2 AND eventid = $3),
+        inserted AS (
+            INSERT INTO webhooksevents (serviceid, tenantid, eventid, eventcode, resourceid, eventdate, acceptedat, payload)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM legacy)
+            ON CONFLICT DO NOTHING
+            RETURNING seq)
+        SELECT 0, seq, NULL::integer, NULL::text, NULL::text, NULL::timestamptz, NULL::text FROM inserted
         UNION ALL
-        SELECT matched FROM webhooksacceptedevents WHERE serviceid = $1 AND tenantid = $2 AND eventid = $3
+        SELECT 1, seq, matched, eventcode, resourceid, eventdate, payload FROM webhooksevents WHERE serviceid = $1 AND tenantid = $2 AND eventid = $3
+        UNION ALL
+        SELECT 2, NULL, matched, NULL, NULL, NULL, NULL FROM legacy
         LIMIT 1;
+        """;
+
+    // The first outcome stays: a concurrent update waits for this one and then reads the row as it left it.
+    private const string Complete = """
+        UPDATE webhooksevents SET matched = COALESCE(matched, $2), listeners = CASE WHEN matched IS NULL THEN $3 ELSE listeners END
+        WHERE seq = $1
+        RETURNING matched;
+        """;
+
+    private const string Content = "SELECT seq, resourceid, eventdate, payload FROM webhooksevents WHERE seq = ANY($1);";
+
+    private const string Scan = """
+        SELECT xid::text::bigint, seq, eventcode, resourceid FROM webhooksevents
+        WHERE serviceid = $1 AND tenantid = $2 AND (xid, seq) > ($3::text::xid8, $4)
+          AND xid < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY xid, seq LIMIT $5;
+        """;
+
+    private const string Read = """
+        SELECT seq, eventid, eventdate, eventcode, resourceid, payload, xid::text::bigint FROM webhooksevents
+        WHERE seq = ANY($1) ORDER BY xid, seq;
+        """;
+
+    private const string Find = """
+        SELECT seq, eventid, eventdate, eventcode, resourceid, payload, xid::text::bigint, acceptedat, matched, listeners FROM webhooksevents
+        WHERE serviceid = $1 AND tenantid = $2 AND eventid = $3;
         """;
 
     private readonly NpgsqlDataSource _database = database.DataSource;
     private readonly string _serviceId = cluster.Value.ServiceId;
 
-    public async Task<int?> FindAsync(string tenantId, string eventId)
+    public async Task<AcceptedEvent> AcceptAsync(EventEnvelope envelope, DateTimeOffset acceptedAt)
     {
-        await using var command = Command(Find, tenantId, eventId);
-        return await command.ExecuteScalarAsync() is int matched ? matched : null;
+        // Only a publish of the same new id racing this one leaves no row visible here, once or twice at most.
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var command = _database.CreateCommand(Accept);
+            Add(command, _serviceId, envelope.TenantId, envelope.EventId, envelope.EventCode);
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)envelope.ResourceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = envelope.EventDate.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter { Value = acceptedAt.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)envelope.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            await using var row = await command.ExecuteReaderAsync();
+            if (await row.ReadAsync())
+            {
+                return row.GetInt32(0) switch
+                {
+                    Inserted => new AcceptedEvent(envelope with { Seq = row.GetInt64(1) }, null),
+                    Stored => new AcceptedEvent(
+                        new EventEnvelope(envelope.TenantId, envelope.EventId, row.GetString(3), NullableString(row, 4), row.GetFieldValue<DateTimeOffset>(5), NullableString(row, 6), row.GetInt64(1)),
+                        row.IsDBNull(2) ? null : row.GetInt32(2)),
+                    _ => new AcceptedEvent(envelope, row.GetInt32(2)),
+                };
+            }
+
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"Event {envelope.EventId} was neither stored nor found.");
+            }
+        }
     }
 
-    public async Task<int> RecordAsync(string tenantId, string eventId, int matched, DateTimeOffset acceptedAt)
+    public async Task<int> CompleteAsync(long seq, IReadOnlyList<string> listenerIds)
     {
-        await using var command = Command(Record, tenantId, eventId);
-        command.Parameters.Add(new NpgsqlParameter { Value = matched });
-        command.Parameters.Add(new NpgsqlParameter { Value = acceptedAt.ToUniversalTime() });
+        await using var command = _database.CreateCommand(Complete);
+        Add(command, seq, listenerIds.Count, string.Join(',', listenerIds));
         return (int)(await command.ExecuteScalarAsync())!;
     }
 
-    private NpgsqlCommand Command(string sql, string tenantId, string eventId)
+    public async Task<IReadOnlyDictionary<long, EventContent>> GetContentAsync(IReadOnlyCollection<long> seqs)
     {
-        var command = _database.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
-        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
-        return command;
+        var contents = new Dictionary<long, EventContent>();
+        if (seqs.Count == 0)
+        {
+            return contents;
+        }
+
+        await using var command = _database.CreateCommand(Content);
+        Add(command, seqs.ToArray());
+        await using var row = await command.ExecuteReaderAsync();
+        while (await row.ReadAsync())
+        {
+            contents[row.GetInt64(0)] = new EventContent(NullableString(row, 1), row.GetFieldValue<DateTimeOffset>(2), NullableString(row, 3));
+        }
+
+        return contents;
+    }
+
+    public async Task<EventFeedPage> ReadAsync(string tenantId, EventFeedQuery query)
+    {
+        var scanned = new List<ScannedEvent>();
+        await using (var command = _database.CreateCommand(Scan))
+        {
+            var after = query.After ?? new FeedPosition(0, 0);
+            Add(command, _serviceId, tenantId, after.Commit.ToString(System.Globalization.CultureInfo.InvariantCulture), after.Seq, FeedPage.Window(query));
+            await using var row = await command.ExecuteReaderAsync();
+            while (await row.ReadAsync())
+            {
+                scanned.Add(new ScannedEvent(new FeedPosition(row.GetInt64(0), row.GetInt64(1)), row.GetString(2), NullableString(row, 3)));
+            }
+        }
+
+        return await FeedPage.BuildAsync(query, scanned, async seqs =>
+        {
+            await using var command = _database.CreateCommand(Read);
+            Add(command, seqs.ToArray());
+            await using var row = await command.ExecuteReaderAsync();
+            var events = new List<StoredEvent>();
+            var bytes = 0L;
+            while (bytes <= FeedPage.MaxBytes && await row.ReadAsync())
+            {
+                var stored = StoredEvent(row);
+                bytes += stored.Payload?.Length ?? 0;
+                events.Add(stored);
+            }
+
+            return events;
+        });
+    }
+
+    public async Task<AcceptedEventRecord?> FindAsync(string tenantId, string eventId)
+    {
+        await using var command = _database.CreateCommand(Find);
+        Add(command, _serviceId, tenantId, eventId);
+        await using var row = await command.ExecuteReaderAsync();
+        if (!await row.ReadAsync())
+        {
+            return null;
+        }
+
+        return new AcceptedEventRecord(
+            StoredEvent(row),
+            row.GetFieldValue<DateTimeOffset>(7),
+            row.IsDBNull(8) ? null : row.GetInt32(8),
+            row.IsDBNull(9) ? [] : row.GetString(9).Split(',', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>seq, eventid, eventdate, eventcode, resourceid, payload, xid.</summary>
+    private static StoredEvent StoredEvent(NpgsqlDataReader row) => new(
+        row.GetString(1),
+        row.GetFieldValue<DateTimeOffset>(2),
+        row.GetString(3),
+        NullableString(row, 4),
+        NullableString(row, 5),
+        new FeedPosition(row.GetInt64(6), row.GetInt64(0)));
+
+    private static string? NullableString(NpgsqlDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
+
+    private static void Add(NpgsqlCommand command, params object[] values)
+    {
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
     }
 }

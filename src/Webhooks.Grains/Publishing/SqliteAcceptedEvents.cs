@@ -1,28 +1,151 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Webhooks.Delivery;
 using Webhooks.Storage;
 
 namespace Webhooks.Publishing;
 
-/// <summary>Accepted events in the SQLite file (table <c>WebhooksAcceptedEvents</c>, schema 004), written through <see cref="SqliteWriter"/>.</summary>
+/// <summary>
+/// Accepted events in the SQLite file (table <c>WebhooksEvents</c>, schema 005; ids accepted before it in
+/// <c>WebhooksAcceptedEvents</c>), written through <see cref="SqliteWriter"/>.
+/// </summary>
+/// <remarks>
+/// The feed's order is Seq alone: the one writer commits one transaction at a time and every Seq it takes is above
+/// every Seq committed before, so no row can become visible later below one a reader has already seen.
+/// </remarks>
 internal sealed class SqliteAcceptedEvents(SqliteWriter writer, IOptions<ClusterOptions> cluster) : IAcceptedEvents
 {
-    private const string Find = "SELECT Matched FROM WebhooksAcceptedEvents WHERE ServiceId = $1 AND TenantId = $2 AND EventId = $3;";
-
+    // An id accepted before events were stored once is only in the older table, with its count.
     private const string Insert = """
-        INSERT INTO WebhooksAcceptedEvents (ServiceId, TenantId, EventId, Matched, AcceptedAt) VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT DO NOTHING;
+        INSERT INTO WebhooksEvents (ServiceId, TenantId, EventId, EventCode, ResourceId, EventDate, AcceptedAt, Payload)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8
+        WHERE NOT EXISTS (SELECT 1 FROM WebhooksAcceptedEvents WHERE ServiceId = $1 AND TenantId = $2 AND EventId = $3)
+        ON CONFLICT DO NOTHING
+        RETURNING Seq;
+        """;
+
+    private const string FindStored = "SELECT Seq, Matched, EventCode, ResourceId, EventDate, Payload FROM WebhooksEvents WHERE ServiceId = $1 AND TenantId = $2 AND EventId = $3;";
+
+    private const string FindLegacy = "SELECT Matched FROM WebhooksAcceptedEvents WHERE ServiceId = $1 AND TenantId = $2 AND EventId = $3;";
+
+    // The first outcome stays: the right-hand sides read the row as it was.
+    private const string Complete = """
+        UPDATE WebhooksEvents SET Matched = COALESCE(Matched, $2), Listeners = CASE WHEN Matched IS NULL THEN $3 ELSE Listeners END
+        WHERE Seq = $1
+        RETURNING Matched;
+        """;
+
+    private const string Content = "SELECT Seq, ResourceId, EventDate, Payload FROM WebhooksEvents WHERE Seq IN (SELECT value FROM json_each($1));";
+
+    private const string Scan = """
+        SELECT Seq, EventCode, ResourceId FROM WebhooksEvents
+        WHERE ServiceId = $1 AND TenantId = $2 AND Seq > $3
+        ORDER BY Seq LIMIT $4;
+        """;
+
+    private const string Read = "SELECT Seq, EventId, EventDate, EventCode, ResourceId, Payload FROM WebhooksEvents WHERE Seq IN (SELECT value FROM json_each($1)) ORDER BY Seq;";
+
+    private const string Find = """
+        SELECT Seq, EventId, EventDate, EventCode, ResourceId, Payload, AcceptedAt, Matched, Listeners FROM WebhooksEvents
+        WHERE ServiceId = $1 AND TenantId = $2 AND EventId = $3;
         """;
 
     private readonly string _serviceId = cluster.Value.ServiceId;
 
-    public Task<int?> FindAsync(string tenantId, string eventId) =>
-        Task.FromResult(writer.Read(Find, static row => row.Read() ? row.GetInt32(0) : (int?)null, _serviceId, tenantId, eventId));
-
-    public Task<int> RecordAsync(string tenantId, string eventId, int matched, DateTimeOffset acceptedAt) =>
+    public Task<AcceptedEvent> AcceptAsync(EventEnvelope envelope, DateTimeOffset acceptedAt) =>
         writer.ExecuteAsync(s =>
         {
-            s.Execute(Insert, _serviceId, tenantId, eventId, matched, acceptedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-            return Convert.ToInt32(s.Scalar(Find, _serviceId, tenantId, eventId), System.Globalization.CultureInfo.InvariantCulture);
+            var key = (_serviceId, envelope.TenantId, envelope.EventId);
+            if (s.Scalar(Insert, key._serviceId, key.TenantId, key.EventId, envelope.EventCode, envelope.ResourceId,
+                    Text(envelope.EventDate), Text(acceptedAt), envelope.Payload) is long seq)
+            {
+                return new AcceptedEvent(envelope with { Seq = seq }, null);
+            }
+
+            var stored = s.Query(FindStored, row => row.Read()
+                ? new AcceptedEvent(
+                    new EventEnvelope(envelope.TenantId, envelope.EventId, row.GetString(2), NullableString(row, 3), Date(row.GetString(4)), NullableString(row, 5), row.GetInt64(0)),
+                    row.IsDBNull(1) ? null : row.GetInt32(1))
+                : null, key._serviceId, key.TenantId, key.EventId);
+            return stored ?? new AcceptedEvent(envelope, Convert.ToInt32(s.Scalar(FindLegacy, key._serviceId, key.TenantId, key.EventId), CultureInfo.InvariantCulture));
         });
+
+    public Task<int> CompleteAsync(long seq, IReadOnlyList<string> listenerIds) =>
+        writer.ExecuteAsync(s => Convert.ToInt32(s.Scalar(Complete, seq, listenerIds.Count, string.Join(',', listenerIds)), CultureInfo.InvariantCulture));
+
+    public Task<IReadOnlyDictionary<long, EventContent>> GetContentAsync(IReadOnlyCollection<long> seqs)
+    {
+        var contents = new Dictionary<long, EventContent>();
+        if (seqs.Count > 0)
+        {
+            writer.Read(Content, row =>
+            {
+                while (row.Read())
+                {
+                    contents[row.GetInt64(0)] = new EventContent(NullableString(row, 1), Date(row.GetString(2)), NullableString(row, 3));
+                }
+
+                return contents;
+            }, JsonArray(seqs));
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<long, EventContent>>(contents);
+    }
+
+    public Task<EventFeedPage> ReadAsync(string tenantId, EventFeedQuery query)
+    {
+        var scanned = writer.Read(Scan, static row =>
+        {
+            var rows = new List<ScannedEvent>();
+            while (row.Read())
+            {
+                rows.Add(new ScannedEvent(new FeedPosition(0, row.GetInt64(0)), row.GetString(1), NullableString(row, 2)));
+            }
+
+            return rows;
+        }, _serviceId, tenantId, query.After?.Seq ?? 0, FeedPage.Window(query));
+
+        return FeedPage.BuildAsync(query, scanned, seqs => Task.FromResult(writer.Read(Read, static row =>
+        {
+            var events = new List<StoredEvent>();
+            var bytes = 0L;
+            while (bytes <= FeedPage.MaxBytes && row.Read())
+            {
+                var stored = StoredEvent(row, 0);
+                bytes += stored.Payload?.Length ?? 0;
+                events.Add(stored);
+            }
+
+            return events;
+        }, JsonArray(seqs))));
+    }
+
+    public Task<AcceptedEventRecord?> FindAsync(string tenantId, string eventId) =>
+        Task.FromResult(writer.Read(Find, static row => row.Read()
+            ? new AcceptedEventRecord(
+                StoredEvent(row, 0),
+                Date(row.GetString(6)),
+                row.IsDBNull(7) ? null : row.GetInt32(7),
+                row.IsDBNull(8) ? [] : row.GetString(8).Split(',', StringSplitOptions.RemoveEmptyEntries))
+            : null, _serviceId, tenantId, eventId));
+
+    /// <summary>Seq, EventId, EventDate, EventCode, ResourceId, Payload from column <paramref name="first"/> on.</summary>
+    private static StoredEvent StoredEvent(SqliteDataReader row, int first) => new(
+        row.GetString(first + 1),
+        Date(row.GetString(first + 2)),
+        row.GetString(first + 3),
+        NullableString(row, first + 4),
+        NullableString(row, first + 5),
+        new FeedPosition(0, row.GetInt64(first)));
+
+    private static string? NullableString(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
+
+    private static string Text(DateTimeOffset value) => SqliteText.From(value);
+
+    private static DateTimeOffset Date(string text) => SqliteText.ToDate(text);
+
+    private static string JsonArray(IEnumerable<long> seqs) => new StringBuilder("[").AppendJoin(',', seqs).Append(']').ToString();
 }

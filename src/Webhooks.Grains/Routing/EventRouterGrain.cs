@@ -95,12 +95,21 @@ public sealed class EventRouterGrain(
 
     public Task<ImmutableArray<string>> MatchAsync(string eventCode) => Task.FromResult(_index.Match(eventCode));
 
-    public async Task<int> PublishAsync(EventEnvelope envelope)
+    public async Task<ImmutableArray<string>> PublishAsync(EventEnvelope envelope)
     {
         ThrowIfClosed();
         var matching = _index.Match(envelope.EventCode);
         var queued = await Task.WhenAll(matching.Select(id => Outbox(id).EnqueueAsync(envelope)));
-        return queued.Count(q => q);
+        var taken = ImmutableArray.CreateBuilder<string>(matching.Length);
+        for (var i = 0; i < matching.Length; i++)
+        {
+            if (queued[i])
+            {
+                taken.Add(matching[i]);
+            }
+        }
+
+        return taken.DrainToImmutable();
     }
 
     public async Task<int> RecoverAsync(DateTimeOffset since, DateTimeOffset? until)

@@ -16,6 +16,7 @@ public static class TenantTables
     public static readonly IReadOnlyList<TenantTable> ByTenant =
     [
         new("WebhooksAcceptedEvents", "TenantId", "EventId"),
+        new("WebhooksEvents", "TenantId", "Seq"),
     ];
 }
 

@@ -69,7 +69,7 @@ public sealed class PostgreSqlSchemaInstallerTests : IAsyncLifetime
         await PostgreSqlSchemaInstaller.InstallAsync(database, new RecordingLogger(), CancellationToken.None);
         var versionOne = (await PostgreSqlSchema.ReadVersionsAsync(database))[0];
 
-        // Turn it back into a database that only ever had version 1: no reminders, no membership, no delivery log, no accepted events.
+        // Turn it back into a database that only ever had version 1: no reminders, no membership, no delivery log, no accepted events, no events store.
         await PostgreSqlSchema.ExecuteAsync(database, $"""
             DELETE FROM webhooks_schema_version WHERE version > 1;
             DROP TABLE OrleansRemindersTable;
@@ -77,6 +77,7 @@ public sealed class PostgreSqlSchemaInstallerTests : IAsyncLifetime
             DROP TABLE OrleansMembershipVersionTable;
             DROP TABLE WebhooksDeliveries;
             DROP TABLE WebhooksAcceptedEvents;
+            DROP TABLE WebhooksEvents;
             DELETE FROM OrleansQuery WHERE QueryKey NOT IN ({string.Join(", ", PostgreSqlSchema.PersistenceKeys.Select(k => $"'{k}'"))});
             """);
 
@@ -86,9 +87,9 @@ public sealed class PostgreSqlSchemaInstallerTests : IAsyncLifetime
         var versions = await PostgreSqlSchema.ReadVersionsAsync(database);
         Assert.Equal(PostgreSqlSchema.Scripts, versions.Select(v => (v.Version, v.Script)));
         Assert.Equal(versionOne, versions[0]);
-        Assert.Equal(["002-reminders.sql", "003-clustering.sql", "004-delivery-log.sql", "005-accepted-events.sql", "006-delivery-log-fillfactor.sql", "007-data-protection-keys.sql"], log.Messages.Select(m => PostgreSqlSchema.Scripts.Single(s => m.Contains(s.Script, StringComparison.Ordinal)).Script));
+        Assert.Equal(["002-reminders.sql", "003-clustering.sql", "004-delivery-log.sql", "005-accepted-events.sql", "006-delivery-log-fillfactor.sql", "007-data-protection-keys.sql", "008-events.sql"], log.Messages.Select(m => PostgreSqlSchema.Scripts.Single(s => m.Contains(s.Script, StringComparison.Ordinal)).Script));
         Assert.Equal(PostgreSqlSchema.AllKeys.Order(StringComparer.Ordinal), (await PostgreSqlSchema.ReadQueriesAsync(database)).Keys);
-        await PostgreSqlSchema.ExecuteAsync(database, "SELECT count(*) FROM OrleansRemindersTable; SELECT count(*) FROM OrleansMembershipTable; SELECT count(*) FROM WebhooksDeliveries; SELECT count(*) FROM WebhooksAcceptedEvents;");
+        await PostgreSqlSchema.ExecuteAsync(database, "SELECT count(*) FROM OrleansRemindersTable; SELECT count(*) FROM OrleansMembershipTable; SELECT count(*) FROM WebhooksDeliveries; SELECT count(*) FROM WebhooksAcceptedEvents; SELECT count(*) FROM WebhooksEvents; SELECT count(eventseq) FROM WebhooksDeliveries;");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.Storage;
 using Webhooks.Delivery.Log;
+using Webhooks.Publishing;
 using Webhooks.Storage;
 
 namespace Webhooks.Testing;
@@ -83,6 +84,12 @@ internal static class FaultInjectionSiloBuilderExtensions
             ?? throw new InvalidOperationException("The delivery log is no longer registered through a factory.");
         services.Remove(log);
         services.AddSingleton<IDeliveryLog>(sp => new FaultInjectingDeliveryLog((IDeliveryLog)createLog(sp), faults));
+
+        var events = services.Last(d => d.ServiceType == typeof(IAcceptedEvents));
+        var createEvents = events.ImplementationFactory
+            ?? throw new InvalidOperationException("The events store is no longer registered through a factory.");
+        services.Remove(events);
+        services.AddSingleton<IAcceptedEvents>(sp => new FaultInjectingAcceptedEvents((IAcceptedEvents)createEvents(sp), faults));
 
         var provider = services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, WebhookStorage.ProviderName));
         var createProvider = provider.KeyedImplementationFactory

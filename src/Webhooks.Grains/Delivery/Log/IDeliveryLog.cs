@@ -1,4 +1,5 @@
 using Webhooks.Delivery;
+using Webhooks.Publishing;
 
 namespace Webhooks.Delivery.Log;
 
@@ -9,15 +10,22 @@ namespace Webhooks.Delivery.Log;
 /// </summary>
 public interface IDeliveryLog
 {
-    /// <summary>Every stored delivery of <paramref name="listenerId"/>, in <see cref="DeliveryRow.Seq"/> order.</summary>
+    /// <summary>
+    /// Every stored delivery of <paramref name="listenerId"/>, in <see cref="DeliveryRow.Seq"/> order, with the content of
+    /// the stored events of those that are not finished (one read: a join).
+    /// </summary>
     Task<IReadOnlyList<DeliveryRow>> LoadAsync(string listenerId);
 
     /// <summary>Stores <paramref name="changes"/> atomically: all of them or, on failure, none.</summary>
     Task SaveAsync(string listenerId, DeliveryLogChanges changes);
 }
 
-/// <summary>One stored delivery: its place in the listener's log, its status and the record as JSON.</summary>
-public sealed record DeliveryRow(long Seq, DeliveryStatus Status, byte[] Record);
+/// <summary>
+/// One stored delivery: its place in the listener's log, its status, the record as JSON and the event it refers to
+/// (null when the record carries the event). <paramref name="Content"/>, when loading, is that event's resource id,
+/// date and payload, for a delivery that may still be attempted; null otherwise, and when the event is no longer stored.
+/// </summary>
+public sealed record DeliveryRow(long Seq, DeliveryStatus Status, byte[] Record, long? EventSeq = null, EventContent? Content = null);
 
 /// <summary>
 /// Deliveries to insert or replace, and deliveries (by <see cref="DeliveryRow.Seq"/>) to remove; with

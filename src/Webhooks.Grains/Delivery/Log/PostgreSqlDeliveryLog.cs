@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Configuration;
+using Webhooks.Publishing;
 using Webhooks.Storage;
 
 namespace Webhooks.Delivery.Log;
@@ -27,12 +28,20 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
 {
     private const int MaxBatch = 1024;
 
-    private const string Select = "SELECT seq, status, record FROM webhooksdeliveries WHERE serviceid = $1 AND listenerid = $2 ORDER BY seq;";
+    // The event's content only for deliveries about to be attempted: a finished one reads it again if redelivered, a
+    // parked one when it is released (a listener disabled for long may hold very many).
+    private static readonly string Select = $"""
+        SELECT d.seq, d.status, d.record, d.eventseq, e.seq, e.resourceid, e.eventdate, e.payload
+        FROM webhooksdeliveries d
+        LEFT JOIN webhooksevents e ON e.seq = d.eventseq AND d.status = {(int)DeliveryStatus.Pending}
+        WHERE d.serviceid = $1 AND d.listenerid = $2
+        ORDER BY d.seq;
+        """;
 
     private const string Upsert = """
-        INSERT INTO webhooksdeliveries (serviceid, listenerid, seq, status, record)
-        SELECT $1, r.listenerid, r.seq, r.status, r.record
-        FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::bytea[]) AS r(listenerid, seq, status, record)
+        INSERT INTO webhooksdeliveries (serviceid, listenerid, seq, status, record, eventseq)
+        SELECT $1, r.listenerid, r.seq, r.status, r.record, r.eventseq
+        FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::bytea[], $6::bigint[]) AS r(listenerid, seq, status, record, eventseq)
         ON CONFLICT (serviceid, listenerid, seq) DO UPDATE SET status = excluded.status, record = excluded.record;
         """;
 
@@ -60,7 +69,15 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
         var rows = new List<DeliveryRow>();
         while (await reader.ReadAsync())
         {
-            rows.Add(new DeliveryRow(reader.GetInt64(0), (DeliveryStatus)reader.GetInt16(1), (byte[])reader.GetValue(2)));
+            var content = reader.IsDBNull(4)
+                ? null
+                : new EventContent(
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.GetFieldValue<DateTimeOffset>(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7));
+            rows.Add(new DeliveryRow(
+                reader.GetInt64(0), (DeliveryStatus)reader.GetInt16(1), (byte[])reader.GetValue(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3), content));
         }
 
         return rows;
@@ -215,18 +232,19 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
             if (merged.Upserts.Count > 0)
             {
                 var count = merged.Upserts.Count;
-                var (listenerIds, seqs, statuses, records) = (new string[count], new long[count], new short[count], new byte[count][]);
+                var (listenerIds, seqs, statuses, records, eventSeqs) = (new string[count], new long[count], new short[count], new byte[count][], new long?[count]);
                 for (var i = 0; i < count; i++)
                 {
                     var (listenerId, row) = merged.Upserts[i];
-                    (listenerIds[i], seqs[i], statuses[i], records[i]) = (listenerId, row.Seq, (short)row.Status, row.Record);
+                    (listenerIds[i], seqs[i], statuses[i], records[i], eventSeqs[i]) = (listenerId, row.Seq, (short)row.Status, row.Record, row.EventSeq);
                 }
 
                 batch.BatchCommands.Add(Command(Upsert,
                     new NpgsqlParameter { Value = listenerIds },
                     new NpgsqlParameter { Value = seqs },
                     new NpgsqlParameter { Value = statuses },
-                    new NpgsqlParameter { Value = records, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea }));
+                    new NpgsqlParameter { Value = records, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
+                    new NpgsqlParameter { Value = eventSeqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint }));
             }
 
             await batch.ExecuteNonQueryAsync();

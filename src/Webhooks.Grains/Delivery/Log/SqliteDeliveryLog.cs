@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Webhooks.Publishing;
 using Webhooks.Storage;
 
 namespace Webhooks.Delivery.Log;
@@ -7,10 +8,18 @@ namespace Webhooks.Delivery.Log;
 /// <summary>The delivery log in the SQLite file (table <c>WebhooksDeliveries</c>), written through the silo's <see cref="SqliteWriter"/>.</summary>
 internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOptions> cluster) : IDeliveryLog
 {
-    private const string Select = "SELECT Seq, Status, Record FROM WebhooksDeliveries WHERE ServiceId = $1 AND ListenerId = $2 ORDER BY Seq;";
+    // The event's content only for deliveries about to be attempted: a finished one reads it again if redelivered, a
+    // parked one when it is released (a listener disabled for long may hold very many).
+    private static readonly string Select = $"""
+        SELECT d.Seq, d.Status, d.Record, d.EventSeq, e.Seq, e.ResourceId, e.EventDate, e.Payload
+        FROM WebhooksDeliveries d
+        LEFT JOIN WebhooksEvents e ON e.Seq = d.EventSeq AND d.Status = {(int)DeliveryStatus.Pending}
+        WHERE d.ServiceId = $1 AND d.ListenerId = $2
+        ORDER BY d.Seq;
+        """;
 
     private const string Upsert = """
-        INSERT INTO WebhooksDeliveries (ServiceId, ListenerId, Seq, Status, Record) VALUES ($1, $2, $3, $4, $5)
+        INSERT INTO WebhooksDeliveries (ServiceId, ListenerId, Seq, Status, Record, EventSeq) VALUES ($1, $2, $3, $4, $5, $6)
         ON CONFLICT (ServiceId, ListenerId, Seq) DO UPDATE SET Status = excluded.Status, Record = excluded.Record;
         """;
 
@@ -26,7 +35,15 @@ internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOpt
             var rows = new List<DeliveryRow>();
             while (reader.Read())
             {
-                rows.Add(new DeliveryRow(reader.GetInt64(0), (DeliveryStatus)reader.GetInt32(1), (byte[])reader.GetValue(2)));
+                var content = reader.IsDBNull(4)
+                    ? null
+                    : new EventContent(
+                        reader.IsDBNull(5) ? null : reader.GetString(5),
+                        SqliteText.ToDate(reader.GetString(6)),
+                        reader.IsDBNull(7) ? null : reader.GetString(7));
+                rows.Add(new DeliveryRow(
+                    reader.GetInt64(0), (DeliveryStatus)reader.GetInt32(1), (byte[])reader.GetValue(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3), content));
             }
 
             return (IReadOnlyList<DeliveryRow>)rows;
@@ -47,7 +64,7 @@ internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOpt
 
             foreach (var row in changes.Upserts)
             {
-                s.Execute(Upsert, _serviceId, listenerId, row.Seq, (int)row.Status, row.Record);
+                s.Execute(Upsert, _serviceId, listenerId, row.Seq, (int)row.Status, row.Record, row.EventSeq);
             }
 
             return true;
