@@ -46,6 +46,9 @@ public sealed class GrainParkedDeliveryTests : GrainDeliveryTests
 
         await WaitUntilAsync(() => target.Succeeded.Count >= 6, "the parked events and the later one are delivered");
         Assert.Equal([.. published, later], target.Succeeded.Select(r => r.Headers["webhook-id"]));
+
+        // A parked delivery keeps no payload in memory: what went out was read back from the stored event.
+        Assert.All(target.Succeeded, r => Assert.Contains("\"total\":42", System.Text.Encoding.UTF8.GetString(r.Body), StringComparison.Ordinal));
         await WaitUntilAsync(async () => (await listener.GetDeliveriesAsync(tenantId, DeliveryStatus.Succeeded, 1, 100))!.Total == 6, "every outcome is recorded");
         Assert.Equal(0, (await listener.GetDeliveriesAsync(tenantId, DeliveryStatus.Parked, 1, 100))!.Total);
     }
