@@ -33,6 +33,8 @@ public static partial class ApiSurface
         "POST /api/v1/account/webhooks/{webhookListenerId}/enable",
         "GET /api/v1/account/credentials",
         "POST /api/v1/events",
+        "GET /api/v1/events",
+        "GET /api/v1/events/{eventId}",
         "POST /api/v1/tenants",
         "GET /api/v1/tenants/{tenantId}",
     ];
