@@ -17,10 +17,10 @@ public static class ApiProblem
 
     public static ProblemHttpResult Conflict(string detail) => Create(StatusCodes.Status409Conflict, "Conflict", detail);
 
-    /// <summary>422 with one entry per invalid field.</summary>
-    public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string> errors) =>
+    /// <summary>422 (or <paramref name="status"/>, 400 for a query that cannot be served) with one entry per invalid field.</summary>
+    public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string> errors, int status = StatusCodes.Status422UnprocessableEntity) =>
         TypedResults.Problem(
-            statusCode: StatusCodes.Status422UnprocessableEntity,
+            statusCode: status,
             title: "Validation failed",
             detail: "One or more fields are invalid; see validationErrors.",
             extensions: new Dictionary<string, object?>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Orleans;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Limits;
@@ -13,9 +14,15 @@ using Webhooks.Publishing;
 
 namespace Webhooks.Api.Publishing;
 
-/// <summary><c>POST api/v1/events</c>: the platform (or a tenant) publishes an event for delivery.</summary>
+/// <summary>
+/// <c>api/v1/events</c>: the platform (or a tenant) publishes an event for delivery, and reads the tenant's events
+/// back: the feed, in acceptance order, for reconciliation, and one event with its delivery to each listener.
+/// </summary>
 public static class EventsApi
 {
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("api/v1/events")
@@ -28,7 +35,60 @@ public static class EventsApi
             .WithName("PublishEvent")
             .WithSummary("Accepts an event: when this returns 202 it is on durable storage for every matching listener.");
 
+        group.MapGet("", ListAsync)
+            .ProducesValidationProblem(StatusCodes.Status400BadRequest)
+            .WithName("ListEvents")
+            .WithSummary("The tenant's events in acceptance order, after a cursor (from the oldest kept without one); next is absent when nothing more is there yet.");
+
+        group.MapGet("{eventId}", GetAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("GetEvent")
+            .WithSummary("One of the tenant's events, with its delivery to each listener that queued it.");
+
         return group;
+    }
+
+    private static async Task<Results<Ok<EventFeedModel>, ProblemHttpResult>> ListAsync(
+        TenantScope tenant, IGrainFactory grains, string? after, int? limit, string? eventCode, string? resourceId)
+    {
+        var errors = new Dictionary<string, string>();
+        FeedPosition? position = null;
+        if (after is not null && !FeedCursor.TryDecode(after, out position))
+        {
+            errors["after"] = "Not a cursor of this feed: pass an event's cursor, or a page's next, as it was given.";
+        }
+
+        var size = limit ?? DefaultLimit;
+        if (size is < 1 or > MaxLimit)
+        {
+            errors["limit"] = $"The limit must be between 1 and {MaxLimit}.";
+        }
+
+        if (eventCode is { Length: 0 or > 256 })
+        {
+            errors["eventCode"] = "The event code, when given, is 1 to 256 characters.";
+        }
+
+        if (resourceId is { Length: 0 or > 256 })
+        {
+            errors["resourceId"] = "The resource id, when given, is 1 to 256 characters.";
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblem.Validation(errors, StatusCodes.Status400BadRequest);
+        }
+
+        var page = await grains.GetGrain<IEventGrain>(tenant.TenantId).ReadAsync(new EventFeedQuery(position, size, eventCode, resourceId));
+        return TypedResults.Ok(EventFeedModel.From(page));
+    }
+
+    private static async Task<Results<Ok<EventModel>, ProblemHttpResult>> GetAsync(string eventId, TenantScope tenant, IGrainFactory grains)
+    {
+        var details = eventId.Length <= PublishEventRequestValidator.MaxIdLength
+            ? await grains.GetGrain<IEventGrain>(tenant.TenantId).GetAsync(eventId)
+            : null;
+        return details is null ? ApiProblem.NotFound("The tenant has no event with this id.") : TypedResults.Ok(EventModel.From(details));
     }
 
     private static async Task<Results<Accepted<PublishEventResponse>, ProblemHttpResult>> PublishAsync(

@@ -23,7 +23,7 @@ public sealed class UnmatchedRequestTests(ApiServer server) : ApiTest(server), I
     [Theory]
     [InlineData("DELETE", "/api/v1/account/webhooks")]
     [InlineData("PATCH", "/api/v1/account/webhooks/wh_AAAAAAAAAAAAAAAAAAAAAA")]
-    [InlineData("GET", "/api/v1/events")]
+    [InlineData("DELETE", "/api/v1/events")]
     [InlineData("PUT", "/api/v1/tenants")]
     public async Task WrongMethod_Returns405Problem(string method, string path)
     {

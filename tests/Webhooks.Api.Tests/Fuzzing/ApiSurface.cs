@@ -35,6 +35,8 @@ public static partial class ApiSurface
         "POST /api/v1/account/webhooks/recover",
         "GET /api/v1/account/credentials",
         "POST /api/v1/events",
+        "GET /api/v1/events",
+        "GET /api/v1/events/{eventId}",
         "POST /api/v1/tenants",
         "GET /api/v1/tenants/{tenantId}",
         "DELETE /api/v1/tenants/{tenantId}",

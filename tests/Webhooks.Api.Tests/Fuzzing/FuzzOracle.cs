@@ -77,7 +77,17 @@ public static class FuzzOracle
 
     private static string? PageError(byte[] json)
     {
-        using var document = JsonDocument.Parse(json);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            return $"a 200 whose JSON body does not parse ({e.Message})";
+        }
+
+        using var parsed = document;
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("items", out var items)

@@ -86,13 +86,15 @@ public sealed class FuzzRequests(FuzzTargets targets, IReadOnlyList<ApiOperation
 
     private static readonly Gen<string> QueryValues = Gen.OneOf(
         "-1", "0", "1", "2", "100", "101", "2147483647", "2147483648", "-2147483648", "99999999999999999999", "abc", "", "1e3", " 1", "0x10", "%D9%A1", "1.5",
-        "pending", "PENDING", "succeeded", "failed", "0", "7", "Pending%2CFailed", "%00", "%FF", "%C0%AF", "%ED%A0%80");
+        "pending", "PENDING", "succeeded", "failed", "0", "7", "Pending%2CFailed", "%00", "%FF", "%C0%AF", "%ED%A0%80",
+        "1000", "1001", "AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAA==", "__________________8", "AAAAAAAAAAAAAAAAAAAAAB", "entitlement.created", "ent_1");
 
     private static readonly Gen<string> Query = Gen.Frequency(
         (5, Gen.Const("")),
-        (6, Gen.Select(Gen.OneOf("pageNumber", "pageSize", "status", "PageNumber", "pagesize", "x", "", "pageNumber[]"), QueryValues).Array[1, 3]
+        (6, Gen.Select(Gen.OneOf("pageNumber", "pageSize", "status", "PageNumber", "pagesize", "x", "", "pageNumber[]", "after", "limit", "eventCode", "resourceId"), QueryValues).Array[1, 3]
             .Select(ps => "?" + string.Join('&', ps.Select(p => $"{p.Item1}={p.Item2}")))),
-        (1, Gen.OneOf("?", "?&&&", "?=", "?pageNumber", "?pageNumber=1&pageNumber=2", "?pageSize=1&pageSize=abc", "?%%%", "?a=" + new string('q', 6000), "?status=pending&status=failed")));
+        (1, Gen.OneOf("?", "?&&&", "?=", "?pageNumber", "?pageNumber=1&pageNumber=2", "?pageSize=1&pageSize=abc", "?%%%", "?a=" + new string('q', 6000), "?status=pending&status=failed",
+            "?after=" + new string('A', 6000), "?limit=1&limit=2", "?after=a&after=b", "?eventCode=" + new string('c', 300))));
 
     private Gen<string> PathTrick => Gen.OneOf(
         "/", "/api", "/api/v1", "/api/v2/account/webhooks", "/API/V1/ACCOUNT/WEBHOOKS", "/api/v1/account/webhooks/", "/api/v1/account//webhooks", "/api/v1/account/webhooks;x=1",

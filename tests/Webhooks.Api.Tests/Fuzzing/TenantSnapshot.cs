@@ -18,6 +18,7 @@ public static class TenantSnapshot
             (platform, $"api/v1/tenants/{tenantId}"),
             (tenant, $"{WebhooksClient.Route}?pageSize=100"),
             (tenant, "api/v1/account/credentials"),
+            (tenant, "api/v1/events?limit=1000"),
         };
         foreach (var id in listenerIds)
         {

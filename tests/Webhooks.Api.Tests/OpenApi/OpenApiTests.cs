@@ -21,6 +21,9 @@ public sealed class OpenApiTests(ApiServer server) : ApiTest(server), IClassFixt
         { "/api/v1/tenants/{tenantId}/keys", "post" },
         { "/api/v1/tenants/{tenantId}/keys", "get" },
         { "/api/v1/tenants/{tenantId}/keys/{keyId}", "delete" },
+        { "/api/v1/events", "post" },
+        { "/api/v1/events", "get" },
+        { "/api/v1/events/{eventId}", "get" },
     };
 
     [Theory]
@@ -39,6 +42,19 @@ public sealed class OpenApiTests(ApiServer server) : ApiTest(server), IClassFixt
         Assert.True(paths.TryGetProperty(path, out var item), $"The document has no path {path}.");
         Assert.True(item.TryGetProperty(method, out var operation), $"{path} has no {method} operation.");
         Assert.Equal(JsonValueKind.Object, operation.ValueKind);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheEventsFeedsParameters_AndItsErrors()
+    {
+        using var client = Server.CreateClient();
+        using var response = await client.GetAsync("/openapi/v1.json");
+        var paths = (await Json.ReadObjectAsync(response)).GetProperty("paths");
+
+        var feed = paths.GetProperty("/api/v1/events").GetProperty("get");
+        Assert.Equal(["after", "eventCode", "limit", "resourceId"], feed.GetProperty("parameters").EnumerateArray().Select(p => p.String("name")).Order(StringComparer.Ordinal));
+        Assert.True(feed.GetProperty("responses").TryGetProperty("400", out _), "The feed documents its 400.");
+        Assert.True(paths.GetProperty("/api/v1/events/{eventId}").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _), "The event documents its 404.");
     }
 
     [Fact]

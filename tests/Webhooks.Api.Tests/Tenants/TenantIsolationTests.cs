@@ -46,6 +46,8 @@ public sealed class TenantIsolationTests(IsolationServer server) : ApiTest(serve
         ["POST api/v1/account/webhooks/{webhookListenerId}/disable"] = (Access.TenantResource, null),
         ["POST api/v1/account/webhooks/recover"] = (Access.Tenant, """{"since":"2000-01-01T00:00:00Z"}"""),
         ["POST api/v1/events"] = (Access.Tenant, """{"eventCode":"entitlement.created","resourceId":"ent_isolation"}"""),
+        ["GET api/v1/events"] = (Access.Tenant, null),
+        ["GET api/v1/events/{eventId}"] = (Access.TenantResource, null),
         ["GET api/v1/account/credentials"] = (Access.Tenant, null),
         ["POST api/v1/tenants"] = (Access.Platform, """{"name":"Intruder"}"""),
         ["GET api/v1/tenants/{tenantId}"] = (Access.Platform, null),
@@ -141,7 +143,7 @@ public sealed class TenantIsolationTests(IsolationServer server) : ApiTest(serve
         return await client.SendAsync(request);
     }
 
-    /// <summary>Everything of B's an endpoint could change: its listeners, the listener, its delivery log, its keys, its signing key, what its receiver got.</summary>
+    /// <summary>Everything of B's an endpoint could change: its listeners, the listener, its delivery log, its events, its keys, its signing key, what its receiver got.</summary>
     private async Task<string> SnapshotAsync(IsolationWorld world)
     {
         var b = world.PlatformAsB;
@@ -152,6 +154,7 @@ public sealed class TenantIsolationTests(IsolationServer server) : ApiTest(serve
             await b.SnapshotAsync(),
             (await b.GetListenerAsync(world.BListener)).GetRawText(),
             (await b.DeliveriesAsync(world.BListener)).GetRawText(),
+            await b.GetStringAsync("api/v1/events?limit=1000"),
             keys,
             await b.ModulusAsync(),
             world.BReceiver.Received.Count,
