@@ -10,6 +10,9 @@ internal sealed class CoalescingWriter(Func<Task> write)
     private Task? _running;
     private Task? _queued;
 
+    /// <summary>Completes when the writes started or queued so far have ended (landed or failed).</summary>
+    public Task Idle => _queued ?? _running ?? Task.CompletedTask;
+
     public Task WriteAsync()
     {
         if (_queued is not null)

@@ -69,14 +69,27 @@ public sealed partial class WebhookGrain
         Pump();
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Attempts still in flight are abandoned unrecorded; their deliveries stay pending for the next activation.
         _stopping.Cancel();
         _poll?.Dispose();
         metrics.PendingChanged(-_pendingReported);
         _pendingReported = 0;
-        return Task.CompletedTask;
+
+        // Outcomes already being written land first: the next activation loads what is stored, and must not find a
+        // delivery this one finished still pending (sending it again, or refusing to redeliver it).
+        if (_writer?.Idle is { IsCompleted: false } writing)
+        {
+            try
+            {
+                await writing.WaitAsync(cancellationToken);
+            }
+            catch
+            {
+                // Reported to that write's own callers; whatever did not land is what the next activation starts from.
+            }
+        }
     }
 
     public async Task<ImmutableArray<bool>> EnqueueAsync(ImmutableArray<EventEnvelope> envelopes)
