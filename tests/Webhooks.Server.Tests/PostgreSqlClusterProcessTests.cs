@@ -32,6 +32,15 @@ public sealed class PostgreSqlClusterProcessTests : IDisposable
 
             await listener.WaitForAsync(1, TimeSpan.FromSeconds(60));
             Assert.Equal(accepted.GetProperty("eventId").GetString(), listener.Received.First().GetProperty("eventId").GetString());
+
+            // The events feed is the store's, not a silo's: either silo serves the same events with the same cursors.
+            var another = await viaFirst.SendAsync(HttpMethod.Post, "api/v1/events", new { eventCode = "entitlement.created", resourceId = "ent_2" }, HttpStatusCode.Accepted);
+            var feedViaFirst = await FeedAsync(viaFirst, another.GetProperty("eventId").GetString()!);
+            var feedViaSecond = await FeedAsync(viaSecond, another.GetProperty("eventId").GetString()!);
+            Assert.Equal(feedViaFirst.GetRawText(), feedViaSecond.GetRawText());
+            var cursor = feedViaFirst.GetProperty("items")[0].GetProperty("cursor").GetString();
+            var after = await viaSecond.SendAsync(HttpMethod.Get, $"api/v1/events?after={cursor}", null, HttpStatusCode.OK);
+            Assert.Equal(another.GetProperty("eventId").GetString(), Assert.Single(after.GetProperty("items").EnumerateArray()).GetProperty("eventId").GetString());
         }
 
         // One cluster, not two clusters of one: both silos are Active (status 3) members of the same deployment.
@@ -48,4 +57,19 @@ public sealed class PostgreSqlClusterProcessTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dataFolder, recursive: true);
+
+    /// <summary>The feed once it holds <paramref name="eventId"/> (the servers' own short transactions may hold it back a moment).</summary>
+    private static async Task<System.Text.Json.JsonElement> FeedAsync(ApiClient client, string eventId)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var feed = await client.SendAsync(HttpMethod.Get, "api/v1/events", null, HttpStatusCode.OK);
+            if (feed.GetProperty("items").EnumerateArray().Any(e => e.GetProperty("eventId").GetString() == eventId) || attempt == 100)
+            {
+                return feed;
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }
