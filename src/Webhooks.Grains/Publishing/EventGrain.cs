@@ -45,7 +45,12 @@ public sealed class EventGrain(IAcceptedEvents accepted, TimeProvider time, Webh
         return new PublishResult(envelope.EventId, recorded);
     }
 
-    public Task<EventFeedPage> ReadAsync(EventFeedQuery query) => accepted.ReadAsync(TenantId, query);
+    public Task<EventFeedPage> ReadAsync(EventFeedQuery query)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, FeedPage.MaxLimit, nameof(query));
+        return accepted.ReadAsync(TenantId, query);
+    }
 
     public async Task<EventDetails?> GetAsync(string eventId)
     {

@@ -9,6 +9,9 @@ namespace Webhooks.Publishing;
 /// </summary>
 internal static class FeedPage
 {
+    /// <summary>The most events one page holds.</summary>
+    public const int MaxLimit = 1000;
+
     /// <summary>Rows looked at for one page when it is filtered: a rare code or resource costs a bounded read, and the page's <c>next</c> goes on from there.</summary>
     public const int FilteredWindow = 5000;
 
