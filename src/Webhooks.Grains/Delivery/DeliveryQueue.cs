@@ -29,7 +29,11 @@ public sealed class DeliveryQueue
     private readonly SortedSet<DeliveryRecord> _log = new(LogOrder.Instance);
     private readonly Dictionary<string, DeliveryRecord> _byEventId;
     private readonly SortedSet<DeliveryRecord> _pending = new(DueOrder.Instance);
-    private readonly SortedSet<DeliveryRecord> _finished = new(LogOrder.Instance);
+
+    // Finished deliveries in two sets: the count cap (Trim) reaches only succeeded ones, so a failure stays for its
+    // retention (Expire) however many successes follow it.
+    private readonly SortedSet<DeliveryRecord> _succeeded = new(LogOrder.Instance);
+    private readonly SortedSet<DeliveryRecord> _unsuccessful = new(LogOrder.Instance);
 
     // Apart from the finished ones, so the count cap (Trim) never reaches them: a parked delivery is work the
     // user has not decided about yet. Held in memory like the rest of the log (see the README on their cost).
@@ -74,9 +78,17 @@ public sealed class DeliveryQueue
     public bool Enqueue(EventEnvelope envelope, bool isTest, DateTimeOffset now)
     {
         var parked = _state.Disabled && !isTest;
-        if (_byEventId.ContainsKey(envelope.EventId))
+        if (_byEventId.TryGetValue(envelope.EventId, out var known))
         {
-            return false;
+            // The same id as another stored event: published again after the first one's retention ended, it is a new
+            // event (RetentionOptions.Events), and the old delivery, if finished, makes way for it.
+            if (envelope.Seq is null || known.EventSeq is null || known.EventSeq == envelope.Seq || known.Status is DeliveryStatus.Pending or DeliveryStatus.Parked)
+            {
+                return false;
+            }
+
+            Unindex(known);
+            Forget(known);
         }
 
         var record = new DeliveryRecord
@@ -121,6 +133,7 @@ public sealed class DeliveryQueue
         {
             record.Status = DeliveryStatus.Succeeded;
             record.NextAttemptAt = null;
+            record.FinishedAt = now;
             record.ReleaseContent();
             Index(record);
             if (!record.IsTest && _state.FailingSince is not null)
@@ -138,6 +151,7 @@ public sealed class DeliveryQueue
         record.NextAttemptAt = delay is { } wait ? now + wait : null;
         if (record.Status == DeliveryStatus.Failed)
         {
+            record.FinishedAt = now;
             record.ReleaseContent();
         }
 
@@ -196,6 +210,7 @@ public sealed class DeliveryQueue
             _parked.Remove(record);
             record.Status = replay ? DeliveryStatus.Pending : DeliveryStatus.Skipped;
             record.NextAttemptAt = replay ? (record.CreatedAt < now ? record.CreatedAt : now) : null;
+            record.FinishedAt = replay ? null : now;
             Index(record);
             _changed.Add(record);
         }
@@ -234,7 +249,7 @@ public sealed class DeliveryQueue
     /// </summary>
     public int Recover(DateTimeOffset since, DateTimeOffset? until, DateTimeOffset now)
     {
-        var failed = _finished.Where(d => IsRecoverable(d, since, until) && d.HasContent).ToList();
+        var failed = _unsuccessful.Where(d => IsRecoverable(d, since, until) && d.HasContent).ToList();
         failed.ForEach(d => Restart(d, now));
         return failed.Count;
     }
@@ -247,7 +262,7 @@ public sealed class DeliveryQueue
     /// Ends, as failed and with no attempt, every pending delivery whose event's content could not be read (the event
     /// is no longer stored): there is nothing to send. Returns how many.
     /// </summary>
-    public int AbandonWithoutContent()
+    public int AbandonWithoutContent(DateTimeOffset now)
     {
         var orphans = _pending.Where(d => !d.HasContent).ToList();
         foreach (var record in orphans)
@@ -255,6 +270,7 @@ public sealed class DeliveryQueue
             Unindex(record);
             record.Status = DeliveryStatus.Failed;
             record.NextAttemptAt = null;
+            record.FinishedAt = now;
             Index(record);
             _changed.Add(record);
         }
@@ -262,37 +278,33 @@ public sealed class DeliveryQueue
         return orphans.Count;
     }
 
-    /// <summary>Drops the oldest finished deliveries beyond <paramref name="retention"/>; pending and parked ones are always kept.</summary>
+    /// <summary>Drops the oldest succeeded deliveries beyond <paramref name="retention"/>: a safety cap on the log's size.</summary>
     /// <remarks>
-    /// Parked deliveries are not counted here: successes arriving for other events must never push them out. They
-    /// leave only by age, with the failed-delivery retention (<see cref="ExpireParked"/>).
+    /// Only succeeded ones are counted: successes arriving for other events must never push out a failure (still to
+    /// be recovered), a skipped or a parked delivery. Those leave by age (<see cref="Expire"/>); pending ones never.
     /// </remarks>
     public void Trim(int retention)
     {
-        while (_finished.Count > retention)
+        while (_succeeded.Count > retention)
         {
-            var oldest = _finished.Min!;
-            _finished.Remove(oldest);
+            var oldest = _succeeded.Min!;
+            _succeeded.Remove(oldest);
             Forget(oldest);
         }
     }
 
     /// <summary>
-    /// Removes the parked deliveries accepted before <paramref name="cutoff"/>, oldest first, at most
-    /// <paramref name="max"/>; returns how many. The seam for the failed-delivery retention, which parked deliveries
-    /// follow: their rows are removed with the next write, like trimmed ones.
+    /// Drops the deliveries that succeeded before <paramref name="succeededBefore"/>, and those that failed or were
+    /// skipped or parked before <paramref name="failedBefore"/>; pending ones are always kept. Returns how many.
     /// </summary>
-    public int ExpireParked(DateTimeOffset cutoff, int max)
-    {
-        var expired = _parked.TakeWhile(d => d.CreatedAt < cutoff).Take(max).ToList();
-        foreach (var record in expired)
-        {
-            _parked.Remove(record);
-            Forget(record);
-        }
-
-        return expired.Count;
-    }
+    /// <remarks>
+    /// Each set is in log order, which is acceptance order, and a delivery finishes after it is accepted, so this reads
+    /// only the deliveries accepted before the cutoff: those it drops, and the few that finished late. Cheap enough for
+    /// every write. Their rows leave storage <see cref="RemovalBatch"/> at a time, or with the retention sweeper,
+    /// whichever comes first.
+    /// </remarks>
+    public int Expire(DateTimeOffset succeededBefore, DateTimeOffset failedBefore) =>
+        Drop(_succeeded, succeededBefore) + Drop(_unsuccessful, failedBefore) + Drop(_parked, failedBefore);
 
     /// <summary>Forgets every delivery (the listener was deleted).</summary>
     public void Clear()
@@ -300,7 +312,8 @@ public sealed class DeliveryQueue
         _log.Clear();
         _byEventId.Clear();
         _pending.Clear();
-        _finished.Clear();
+        _succeeded.Clear();
+        _unsuccessful.Clear();
         _parked.Clear();
         _changed.Clear();
         _removed.Clear();
@@ -325,7 +338,10 @@ public sealed class DeliveryQueue
         var i = 0;
         foreach (var record in _changed)
         {
-            upserts[i++] = new DeliveryRow(record.Seq, record.Status, DeliveryRowJson.Serialize(record), record.EventSeq);
+            upserts[i++] = new DeliveryRow(record.Seq, record.Status, DeliveryRowJson.Serialize(record), record.EventSeq)
+            {
+                RetainedSince = record.Status == DeliveryStatus.Pending ? null : record.RetainedSince,
+            };
         }
 
         Array.Sort(upserts, static (x, y) => x.Seq.CompareTo(y.Seq));
@@ -377,8 +393,21 @@ public sealed class DeliveryQueue
         record.Status = DeliveryStatus.Pending;
         record.SeriesFailures = 0;
         record.NextAttemptAt = now;
+        record.FinishedAt = null;
         Index(record);
         _changed.Add(record);
+    }
+
+    private int Drop(SortedSet<DeliveryRecord> set, DateTimeOffset before)
+    {
+        var expired = set.TakeWhile(d => d.CreatedAt < before).Where(d => d.RetainedSince < before).ToList();
+        foreach (var record in expired)
+        {
+            set.Remove(record);
+            Forget(record);
+        }
+
+        return expired.Count;
     }
 
     // Out of the log, its row removed with a later write (see RemovalBatch); the caller has taken it out of its set.
@@ -395,15 +424,16 @@ public sealed class DeliveryQueue
         {
             DeliveryStatus.Pending => _pending,
             DeliveryStatus.Parked => _parked,
-            _ => _finished,
+            DeliveryStatus.Succeeded => _succeeded,
+            _ => _unsuccessful,
         }).Add(record);
 
     // Called before a record's status or schedule changes: the sets are ordered by those.
     private void Unindex(DeliveryRecord record)
     {
-        if (!_pending.Remove(record) && !_parked.Remove(record))
+        if (!_pending.Remove(record) && !_parked.Remove(record) && !_succeeded.Remove(record))
         {
-            _finished.Remove(record);
+            _unsuccessful.Remove(record);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
+using Webhooks.Hosting;
 using Webhooks.Listeners;
 
 namespace Webhooks.Delivery;
@@ -38,7 +39,7 @@ internal sealed partial class PendingWakeUp(
     ILocalSiloDetails localSilo,
     IGrainFactory grains,
     TimeProvider time,
-    ILogger<PendingWakeUp> logger) : ILifecycleParticipant<ISiloLifecycle>
+    ILogger<PendingWakeUp> logger) : SiloBackgroundWork
 {
     /// <summary>Listener activations one pass asks for at once.</summary>
     private const int WakesInFlight = 8;
@@ -46,32 +47,7 @@ internal sealed partial class PendingWakeUp(
     private const int Attempts = 5;
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
 
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _running = Task.CompletedTask;
-
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(PendingWakeUp), ServiceLifecycleStage.Active, OnStartAsync, OnStopAsync);
-
-    private Task OnStartAsync(CancellationToken cancellationToken)
-    {
-        // Not awaited: the silo is ready without it.
-        _running = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    private async Task OnStopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        try
-        {
-            await _running.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private async Task RunAsync(CancellationToken cancellation)
+    protected override async Task RunAsync(CancellationToken cancellation)
     {
         try
         {

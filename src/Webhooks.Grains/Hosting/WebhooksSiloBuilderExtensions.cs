@@ -10,6 +10,7 @@ using Webhooks.Delivery.Log;
 using Webhooks.KeyRing;
 using Orleans.Storage;
 using Webhooks.Publishing;
+using Webhooks.Retention;
 using Webhooks.Routing;
 using Webhooks.Signing;
 using Webhooks.Storage;
@@ -94,6 +95,15 @@ public static class WebhooksSiloBuilderExtensions
 
         // Runs once the silo is active, so the reminder table and grain calls are ready; it does not hold up the start.
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PendingWakeUp>();
+
+        silo.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptions.Validator>());
+        silo.Services.TryAddSingleton<IRetentionStore>(sp =>
+            IsSqlite(sp)
+                ? ActivatorUtilities.CreateInstance<SqliteRetentionStore>(sp)
+                : ActivatorUtilities.CreateInstance<PostgreSqlRetentionStore>(sp));
+        silo.Services.TryAddSingleton<RetentionSweeper>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RetentionSweeper>());
 
         // The wake-up reminder's period is ours to choose; Orleans refuses periods below its minimum (1 minute).
         silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<DeliveryOptions>>((reminders, delivery) =>

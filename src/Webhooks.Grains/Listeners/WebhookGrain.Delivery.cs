@@ -55,14 +55,14 @@ public sealed partial class WebhookGrain
         var stored = await log.LoadAsync(this.GetPrimaryKeyString());
         _queue = new DeliveryQueue(deliveries.State, stored.Select(DeliveryQueue.FromRow));
         _writer = new CoalescingWriter(FlushAsync);
-        if (Queue.AbandonWithoutContent() is > 0 and var abandoned)
+        if (Queue.AbandonWithoutContent(time.GetUtcNow()) is > 0 and var abandoned)
         {
             LogEventsGone(logger, this.GetPrimaryKeyString(), abandoned);
             await WriteDeliveriesAsync();
         }
 
         var o = options.Value;
-        Queue.Trim(o.LogRetention); // rows trimmed before but not yet removed from storage (see DeliveryQueue.RemovalBatch)
+        TrimLog(); // rows trimmed before but not yet removed from storage (see DeliveryQueue.RemovalBatch)
         _retries = new RetryPolicy(o.GetRetrySchedule(), o.JitterRatio, Random.Shared.NextDouble);
         // Registering again is an idempotent upsert: cheaper than trusting that an earlier activation's did land.
         _reminderRegistered = false;
@@ -131,6 +131,7 @@ public sealed partial class WebhookGrain
         }
         else if (parked)
         {
+            TrimLog(); // a disabled listener has no outcomes to trim after: parked ones past their retention leave here
             await WriteDeliveriesAsync(); // nothing to wake up for: parked deliveries wait for the listener to be enabled
         }
         else if (repeated)
@@ -156,11 +157,13 @@ public sealed partial class WebhookGrain
         return eventId;
     }
 
+    // Reads trim the log first, so a quiet listener does not show deliveries past their retention. Safe in a read:
+    // it only changes memory, without awaiting, and the removals go with the next write.
     public Task<DeliveryPage?> GetDeliveriesAsync(string tenantId, DeliveryStatus? status, int pageNumber, int pageSize) =>
-        Task.FromResult(IsOwnedBy(tenantId) ? Queue.Page(status, pageNumber, pageSize) : null);
+        Task.FromResult(IsOwnedBy(tenantId) ? TrimmedLog().Page(status, pageNumber, pageSize) : null);
 
     public Task<DeliveryView?> GetDeliveryAsync(string tenantId, string eventId) =>
-        Task.FromResult(IsOwnedBy(tenantId) && Queue.Find(eventId) is { } delivery ? DeliveryQueue.View(delivery) : null);
+        Task.FromResult(IsOwnedBy(tenantId) && TrimmedLog().Find(eventId) is { } delivery ? DeliveryQueue.View(delivery) : null);
 
     public async Task<bool?> RedeliverAsync(string tenantId, string eventId)
     {
@@ -169,7 +172,7 @@ public sealed partial class WebhookGrain
             return null;
         }
 
-        if (Queue.Find(eventId) is { Status: not DeliveryStatus.Pending } finished)
+        if (TrimmedLog().Find(eventId) is { Status: not DeliveryStatus.Pending } finished)
         {
             await ReadContentAsync([finished]);
         }
@@ -192,7 +195,7 @@ public sealed partial class WebhookGrain
             return null;
         }
 
-        await ReadContentAsync([.. Queue.Deliveries.Where(d => DeliveryQueue.IsRecoverable(d, since, until))]);
+        await ReadContentAsync([.. TrimmedLog().Deliveries.Where(d => DeliveryQueue.IsRecoverable(d, since, until))]);
         var requeued = Queue.Recover(since, until, time.GetUtcNow());
         if (requeued > 0)
         {
@@ -210,6 +213,7 @@ public sealed partial class WebhookGrain
             return null;
         }
 
+        TrimLog(); // parked ones past their retention are not released: their events may be gone
         // Parked deliveries are released a batch at a time, each batch on storage before the next, while the
         // listener is still disabled: a crash part-way leaves every one either released (pending, which resumes on
         // enable like any delivery that was pending when the listener was disabled, or skipped) or still parked,
@@ -226,7 +230,7 @@ public sealed partial class WebhookGrain
             }
 
             Queue.ReleaseParked(replayParked, batch.Count, now);
-            if (Queue.AbandonWithoutContent() is > 0 and var abandoned)
+            if (Queue.AbandonWithoutContent(now) is > 0 and var abandoned)
             {
                 LogEventsGone(logger, this.GetPrimaryKeyString(), abandoned);
             }
@@ -377,7 +381,7 @@ public sealed partial class WebhookGrain
             metrics.ListenerDisabled();
         }
 
-        Queue.Trim(o.LogRetention);
+        TrimLog();
 
         // The slot is free now: the next due attempt need not wait for this outcome's write. That write only
         // moves this delivery out of Pending; should it fail, the activation starts over from storage, where
@@ -394,6 +398,21 @@ public sealed partial class WebhookGrain
         }
 
         Pump();
+    }
+
+    // The count cap, then the ages (RetentionOptions): what the log shows and holds in memory; their rows follow.
+    private void TrimLog()
+    {
+        var now = time.GetUtcNow();
+        var r = retention.Value;
+        Queue.Trim(options.Value.LogRetention);
+        Queue.Expire(now - r.SucceededDeliveries, now - r.FailedDeliveries);
+    }
+
+    private DeliveryQueue TrimmedLog()
+    {
+        TrimLog();
+        return Queue;
     }
 
     private List<KeyValuePair<string, string>> Headers(string eventId, SignedBody signed)

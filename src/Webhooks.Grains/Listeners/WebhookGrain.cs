@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Webhooks.Delivery;
 using Webhooks.Delivery.Log;
 using Webhooks.Publishing;
+using Webhooks.Retention;
 using Webhooks.Signing;
 using Webhooks.Storage;
 using Webhooks.Telemetry;
@@ -19,6 +20,7 @@ public sealed partial class WebhookGrain(
     [PersistentState("deliveries", WebhookStorage.ProviderName)] IPersistentState<DeliveryState> deliveries,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
+    IOptions<RetentionOptions> retention,
     IDeliveryLog log,
     IAcceptedEvents events,
     IDeliverySender sender,

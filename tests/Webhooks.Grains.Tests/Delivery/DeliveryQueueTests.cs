@@ -166,6 +166,72 @@ public sealed class DeliveryQueueTests
     }
 
     [Fact]
+    public void Trim_WhileSuccessesKeepComing_NeverDropsAFailure()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        queue.Enqueue(Event("event_failed"), false, T0);
+        queue.Record(queue.Find("event_failed")!, 1, T0, Failure(), T0, new RetryPolicy([], 0, () => 0.5), DisableAfter);
+        for (var i = 0; i < 10; i++)
+        {
+            queue.Enqueue(Event($"event_{i}"), false, T0.AddSeconds(i));
+            queue.Record(queue.Find($"event_{i}")!, 1, T0, Success, T0, Exact, DisableAfter);
+            queue.Trim(2);
+        }
+
+        Assert.Equal(["event_failed", "event_8", "event_9"], queue.Deliveries.Select(d => d.EventId));
+        Assert.Equal(DeliveryStatus.Failed, queue.Find("event_failed")!.Status);
+    }
+
+    [Fact]
+    public void Expire_DropsSucceededAndFailedOnesByTheirOwnAges_AndNeverAPendingOne()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        var failNow = new RetryPolicy([], 0, () => 0.5);
+        for (var day = 0; day < 10; day++)
+        {
+            var at = T0.AddDays(day);
+            queue.Enqueue(Event($"event_ok_{day}"), false, at);
+            queue.Record(queue.Find($"event_ok_{day}")!, 1, at, Success, at, Exact, DisableAfter);
+            queue.Enqueue(Event($"event_failed_{day}"), false, at);
+            queue.Record(queue.Find($"event_failed_{day}")!, 1, at, Failure(), at, failNow, TimeSpan.FromDays(100));
+            queue.Enqueue(Event($"event_pending_{day}"), false, at);
+        }
+
+        queue.TakeChanges();
+        var now = T0.AddDays(10);
+
+        // Successes older than 3 days go, failures older than 6 days; pending ones stay whatever their age.
+        Assert.Equal(7 + 4, queue.Expire(now - TimeSpan.FromDays(3), now - TimeSpan.FromDays(6)));
+
+        Assert.Equal(["event_ok_7", "event_ok_8", "event_ok_9"], queue.Page(DeliveryStatus.Succeeded, 1, 100).Items.Select(d => d.EventId).Reverse());
+        Assert.Equal(["event_failed_4", "event_failed_5", "event_failed_6", "event_failed_7", "event_failed_8", "event_failed_9"],
+            queue.Page(DeliveryStatus.Failed, 1, 100).Items.Select(d => d.EventId).Reverse());
+        Assert.Equal(10, queue.PendingCount);
+        Assert.Equal(0, queue.Expire(now - TimeSpan.FromDays(3), now - TimeSpan.FromDays(6)));
+    }
+
+    [Fact]
+    public void Enqueue_AnIdWhoseEarlierEventWasRemoved_QueuesTheNewEvent_ButNotTheSameEventTwice()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        queue.Enqueue(Event() with { Seq = 10 }, false, T0);
+        queue.Record(queue.Find("event_a")!, 1, T0, Success, T0, Exact, DisableAfter);
+        queue.TakeChanges();
+
+        // The same stored event again (a publish repeated midway) is not queued twice.
+        Assert.False(queue.Enqueue(Event() with { Seq = 10 }, false, T0.AddDays(40)));
+
+        // Published again after its retention, the id is a new event (another row of the events store).
+        Assert.True(queue.Enqueue(Event() with { Seq = 99 }, false, T0.AddDays(40)));
+        var again = queue.Find("event_a")!;
+        Assert.Equal((DeliveryStatus.Pending, 99L), (again.Status, again.EventSeq!.Value));
+        Assert.Single(queue.Deliveries);
+
+        // While the new one is pending, the old id's twin is refused.
+        Assert.False(queue.Enqueue(Event() with { Seq = 120 }, false, T0.AddDays(41)));
+    }
+
+    [Fact]
     public void TakeChanges_CarriesOnlyWhatChanged_HoweverLongTheBacklog()
     {
         var queue = new DeliveryQueue(new DeliveryState());

@@ -1,12 +1,3 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Webhooks.Testing;
 
@@ -36,9 +27,9 @@ public sealed class GrainListenerHealthTests : GrainDeliveryTests
                 o.JitterRatio = 0;
                 o.CircuitBreakerFailures = 0; // an open circuit would wait on the fake clock too
             },
-            silo => UseFakeClock(silo, clock));
+            silo => FakeClock.Use(silo, clock));
 
-        var port = ClosedPort(); // nothing listens: connection refused, at once, with no timeout involved
+        var port = AnsweringListener.ClosedPort(); // nothing listens: connection refused, at once, with no timeout involved
         var (tenantId, ids) = await TenantWithListenersAsync(cluster, new Uri($"http://127.0.0.1:{port}/hook"));
         var listener = cluster.Listener(ids[0]);
 
@@ -83,56 +74,5 @@ public sealed class GrainListenerHealthTests : GrainDeliveryTests
         await WaitForDeliveryAsync(cluster, tenantId, ids[0], next.EventId, d => d.Status == DeliveryStatus.Succeeded);
         Assert.Equal(new[] { first.EventId, parked.EventId, "event_direct", next.EventId }.Order(StringComparer.Ordinal), up.EventIds.Order(StringComparer.Ordinal));
         Assert.True((await listener.GetAsync())!.Enabled);
-    }
-
-    /// <summary>
-    /// The product's services (the grains, the sender) take the unkeyed <see cref="TimeProvider"/>; Orleans resolves
-    /// a keyed one per area that defaults to the unkeyed one, so those are pinned back to real time.
-    /// </summary>
-    private static void UseFakeClock(ISiloBuilder silo, FakeTimeProvider clock)
-    {
-        silo.Services.AddSingleton<TimeProvider>(clock);
-        silo.Services.RemoveAllKeyed<TimeProvider>(KeyedService.AnyKey);
-        silo.Services.AddKeyedSingleton<TimeProvider>(KeyedService.AnyKey, TimeProvider.System);
-    }
-
-    private static int ClosedPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    /// <summary>A listener that comes up on a given port (the one the test kept closed until now) and answers 200.</summary>
-    private sealed class AnsweringListener : IAsyncDisposable
-    {
-        private readonly ConcurrentQueue<string> _eventIds = new();
-        private WebApplication? _app;
-
-        public IReadOnlyCollection<string> EventIds => _eventIds;
-
-        public static async Task<AnsweringListener> StartAsync(int port)
-        {
-            var listener = new AnsweringListener();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
-            listener._app = builder.Build();
-            listener._app.Run(context =>
-            {
-                listener._eventIds.Enqueue(context.Request.Headers["webhook-id"].ToString());
-                return Task.CompletedTask;
-            });
-            await listener._app.StartAsync();
-            return listener;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_app is not null)
-            {
-                await _app.DisposeAsync();
-            }
-        }
     }
 }

@@ -17,6 +17,7 @@ internal static class PostgreSqlSchema
         (6, "006-delivery-log-fillfactor.sql"),
         (7, "007-data-protection-keys.sql"),
         (8, "008-events.sql"),
+        (9, "009-retention.sql"),
     ];
 
     /// <summary>The keys the 10.4.2 grain storage provider loads (DeleteStorageKey only with DeleteStateOnClear).</summary>

@@ -87,7 +87,7 @@ public sealed class PostgreSqlSchemaInstallerTests : IAsyncLifetime
         var versions = await PostgreSqlSchema.ReadVersionsAsync(database);
         Assert.Equal(PostgreSqlSchema.Scripts, versions.Select(v => (v.Version, v.Script)));
         Assert.Equal(versionOne, versions[0]);
-        Assert.Equal(["002-reminders.sql", "003-clustering.sql", "004-delivery-log.sql", "005-accepted-events.sql", "006-delivery-log-fillfactor.sql", "007-data-protection-keys.sql", "008-events.sql"], log.Messages.Select(m => PostgreSqlSchema.Scripts.Single(s => m.Contains(s.Script, StringComparison.Ordinal)).Script));
+        Assert.Equal(["002-reminders.sql", "003-clustering.sql", "004-delivery-log.sql", "005-accepted-events.sql", "006-delivery-log-fillfactor.sql", "007-data-protection-keys.sql", "008-events.sql", "009-retention.sql"], log.Messages.Select(m => PostgreSqlSchema.Scripts.Single(s => m.Contains(s.Script, StringComparison.Ordinal)).Script));
         Assert.Equal(PostgreSqlSchema.AllKeys.Order(StringComparer.Ordinal), (await PostgreSqlSchema.ReadQueriesAsync(database)).Keys);
         await PostgreSqlSchema.ExecuteAsync(database, "SELECT count(*) FROM OrleansRemindersTable; SELECT count(*) FROM OrleansMembershipTable; SELECT count(*) FROM WebhooksDeliveries; SELECT count(*) FROM WebhooksAcceptedEvents; SELECT count(*) FROM WebhooksEvents; SELECT count(eventseq) FROM WebhooksDeliveries;");
     }

@@ -33,8 +33,11 @@ internal sealed class PostgreSqlWebhooksCluster : IAsyncDisposable
 
     public IReadOnlyList<InProcessSiloHandle> Silos => _cluster.Silos;
 
-    /// <summary>Starts <paramref name="silos"/> silos; <paramref name="configureDelivery"/> adjusts the product's delivery options.</summary>
-    public static async Task<PostgreSqlWebhooksCluster> StartAsync(short silos, Action<DeliveryOptions> configureDelivery)
+    /// <summary>
+    /// Starts <paramref name="silos"/> silos; <paramref name="configureDelivery"/> adjusts the product's delivery options,
+    /// and <paramref name="configureSilo"/> runs after the product's registration, so it can override it.
+    /// </summary>
+    public static async Task<PostgreSqlWebhooksCluster> StartAsync(short silos, Action<DeliveryOptions> configureDelivery, Action<ISiloBuilder>? configureSilo = null)
     {
         var connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
         var keysFolder = Directory.CreateTempSubdirectory("webhooks-pg-keys-").FullName;
@@ -62,6 +65,7 @@ internal sealed class PostgreSqlWebhooksCluster : IAsyncDisposable
             // Every silo must open what another protected (tenant keys, listener secrets), as every server of a deployment does.
             silo.Services.AddDataProtection().SetApplicationName("Webhooks.Orleans").PersistKeysToFileSystem(new DirectoryInfo(keysFolder));
             silo.Services.PostConfigure(configureDelivery);
+            configureSilo?.Invoke(silo);
         });
         builder.ConfigureClient(client =>
         {

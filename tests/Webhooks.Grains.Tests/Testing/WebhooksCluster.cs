@@ -26,6 +26,9 @@ internal sealed class WebhooksCluster : IAsyncDisposable
 
     public IGrainFactory Grains => _cluster.Client;
 
+    /// <summary>The silo's services: the product's own, as it resolves them.</summary>
+    public IServiceProvider SiloServices => _cluster.Silos[0].ServiceProvider;
+
     public IEventRouterGrain Router(string tenantId) => Grains.GetGrain<IEventRouterGrain>(tenantId);
 
     public IWebhookGrain Listener(string listenerId) => Grains.GetGrain<IWebhookGrain>(listenerId);

@@ -25,7 +25,11 @@ public interface IDeliveryLog
 /// (null when the record carries the event). <paramref name="Content"/>, when loading, is that event's resource id,
 /// date and payload, for a delivery that may still be attempted; null otherwise, and when the event is no longer stored.
 /// </summary>
-public sealed record DeliveryRow(long Seq, DeliveryStatus Status, byte[] Record, long? EventSeq = null, EventContent? Content = null);
+public sealed record DeliveryRow(long Seq, DeliveryStatus Status, byte[] Record, long? EventSeq = null, EventContent? Content = null)
+{
+    /// <summary>When writing: since when the delivery is finished (or parked), which its retention counts from; null while pending.</summary>
+    public DateTimeOffset? RetainedSince { get; init; }
+}
 
 /// <summary>
 /// Deliveries to insert or replace, and deliveries (by <see cref="DeliveryRow.Seq"/>) to remove; with

@@ -39,10 +39,10 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
         """;
 
     private const string Upsert = """
-        INSERT INTO webhooksdeliveries (serviceid, listenerid, seq, status, record, eventseq)
-        SELECT $1, r.listenerid, r.seq, r.status, r.record, r.eventseq
-        FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::bytea[], $6::bigint[]) AS r(listenerid, seq, status, record, eventseq)
-        ON CONFLICT (serviceid, listenerid, seq) DO UPDATE SET status = excluded.status, record = excluded.record;
+        INSERT INTO webhooksdeliveries (serviceid, listenerid, seq, status, record, eventseq, retainedsince)
+        SELECT $1, r.listenerid, r.seq, r.status, r.record, r.eventseq, r.retainedsince
+        FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::bytea[], $6::bigint[], $7::timestamptz[]) AS r(listenerid, seq, status, record, eventseq, retainedsince)
+        ON CONFLICT (serviceid, listenerid, seq) DO UPDATE SET status = excluded.status, record = excluded.record, retainedsince = excluded.retainedsince;
         """;
 
     // By ranges, not "seq = ANY($3)": with the statistics of a table that changes this fast, the planner took the
@@ -233,10 +233,12 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
             {
                 var count = merged.Upserts.Count;
                 var (listenerIds, seqs, statuses, records, eventSeqs) = (new string[count], new long[count], new short[count], new byte[count][], new long?[count]);
+                var retainedSince = new DateTime?[count];
                 for (var i = 0; i < count; i++)
                 {
                     var (listenerId, row) = merged.Upserts[i];
                     (listenerIds[i], seqs[i], statuses[i], records[i], eventSeqs[i]) = (listenerId, row.Seq, (short)row.Status, row.Record, row.EventSeq);
+                    retainedSince[i] = row.RetainedSince?.UtcDateTime;
                 }
 
                 batch.BatchCommands.Add(Command(Upsert,
@@ -244,7 +246,8 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
                     new NpgsqlParameter { Value = seqs },
                     new NpgsqlParameter { Value = statuses },
                     new NpgsqlParameter { Value = records, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
-                    new NpgsqlParameter { Value = eventSeqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint }));
+                    new NpgsqlParameter { Value = eventSeqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+                    new NpgsqlParameter { Value = retainedSince, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz }));
             }
 
             await batch.ExecuteNonQueryAsync();

@@ -19,8 +19,8 @@ internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOpt
         """;
 
     private const string Upsert = """
-        INSERT INTO WebhooksDeliveries (ServiceId, ListenerId, Seq, Status, Record, EventSeq) VALUES ($1, $2, $3, $4, $5, $6)
-        ON CONFLICT (ServiceId, ListenerId, Seq) DO UPDATE SET Status = excluded.Status, Record = excluded.Record;
+        INSERT INTO WebhooksDeliveries (ServiceId, ListenerId, Seq, Status, Record, EventSeq, RetainedSince) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        ON CONFLICT (ServiceId, ListenerId, Seq) DO UPDATE SET Status = excluded.Status, Record = excluded.Record, RetainedSince = excluded.RetainedSince;
         """;
 
     private const string Remove = "DELETE FROM WebhooksDeliveries WHERE ServiceId = $1 AND ListenerId = $2 AND Seq BETWEEN $3 AND $4;";
@@ -64,7 +64,7 @@ internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOpt
 
             foreach (var row in changes.Upserts)
             {
-                s.Execute(Upsert, _serviceId, listenerId, row.Seq, (int)row.Status, row.Record, row.EventSeq);
+                s.Execute(Upsert, _serviceId, listenerId, row.Seq, (int)row.Status, row.Record, row.EventSeq, row.RetainedSince is { } since ? SqliteText.From(since) : null);
             }
 
             return true;

@@ -1,0 +1,41 @@
+namespace Webhooks.Retention;
+
+/// <summary>
+/// Removes what is past its retention, one bounded batch (one short transaction) per call. Every call is safe to
+/// repeat and to interrupt: a crash between batches leaves only rows a later pass removes.
+/// </summary>
+/// <remarks>
+/// Batches walk events in their store order (<c>WebhooksEvents.Seq</c>) from a cursor the caller passes back in, so a
+/// pass reads the rows it keeps (pending deliveries, failures not yet due) once, not once per batch.
+/// </remarks>
+public interface IRetentionStore
+{
+    /// <summary>The store's sequence of the newest event accepted before <paramref name="cutoff"/>; null when there is none.</summary>
+    Task<long?> LastEventBeforeAsync(DateTimeOffset cutoff);
+
+    /// <summary>
+    /// Removes up to <paramref name="max"/> deliveries of events from <paramref name="fromEvent"/> on that are past their
+    /// retention (<paramref name="cutoffs"/>). Never a pending one.
+    /// </summary>
+    Task<SweptBatch> RemoveDeliveriesAsync(long fromEvent, DeliveryCutoffs cutoffs, int max);
+
+    /// <summary>
+    /// Removes up to <paramref name="max"/> events from <paramref name="fromEvent"/> up to <paramref name="upTo"/>, accepted
+    /// before <paramref name="cutoff"/>, that no pending or parked delivery refers to.
+    /// </summary>
+    Task<SweptBatch> RemoveEventsAsync(long fromEvent, long upTo, DateTimeOffset cutoff, int max);
+
+    /// <summary>Removes up to <paramref name="max"/> event ids accepted before events were stored once, and before <paramref name="cutoff"/>.</summary>
+    Task<int> RemoveLegacyEventIdsAsync(DateTimeOffset cutoff, int max);
+}
+
+/// <summary>
+/// Which deliveries are past their retention: succeeded ones that finished before <paramref name="SucceededBefore"/>,
+/// and failed, skipped or parked ones since before <paramref name="FailedBefore"/>. A delivery finishes after its event
+/// is accepted, so only the events up to the newest accepted before each cutoff (<paramref name="SucceededUpTo"/>,
+/// <paramref name="FailedUpTo"/>; 0 for none) can have such deliveries: the range a sweep reads.
+/// </summary>
+public sealed record DeliveryCutoffs(long SucceededUpTo, DateTimeOffset SucceededBefore, long FailedUpTo, DateTimeOffset FailedBefore);
+
+/// <summary>What one batch removed, and the greatest event sequence among them: where the next batch starts.</summary>
+public sealed record SweptBatch(int Removed, long LastEvent);
