@@ -13,6 +13,9 @@ public interface IRetentionStore
     /// <summary>The store's sequence of the newest event accepted before <paramref name="cutoff"/>; null when there is none.</summary>
     Task<long?> LastEventBeforeAsync(DateTimeOffset cutoff);
 
+    /// <summary>The store's sequence of the oldest event still stored; null when there is none.</summary>
+    Task<long?> FirstEventAsync();
+
     /// <summary>
     /// Removes up to <paramref name="max"/> deliveries of events from <paramref name="fromEvent"/> on that are past their
     /// retention (<paramref name="cutoffs"/>). Never a pending one.
@@ -32,8 +35,8 @@ public interface IRetentionStore
 /// <summary>
 /// Which deliveries are past their retention: succeeded ones that finished before <paramref name="SucceededBefore"/>,
 /// and failed, skipped or parked ones since before <paramref name="FailedBefore"/>. A delivery finishes after its event
-/// is accepted, so only the events up to the newest accepted before each cutoff (<paramref name="SucceededUpTo"/>,
-/// <paramref name="FailedUpTo"/>; 0 for none) can have such deliveries: the range a sweep reads.
+/// is accepted, so only the events up to the newest accepted before each cutoff, and those no longer stored, can have such
+/// deliveries (<paramref name="SucceededUpTo"/>, <paramref name="FailedUpTo"/>): the range a sweep reads.
 /// </summary>
 public sealed record DeliveryCutoffs(long SucceededUpTo, DateTimeOffset SucceededBefore, long FailedUpTo, DateTimeOffset FailedBefore);
 

@@ -16,6 +16,8 @@ internal sealed class PostgreSqlRetentionStore(PostgreSqlDatabase database, IOpt
     private const string LastBefore =
         "SELECT seq FROM webhooksevents WHERE serviceid = $1 AND acceptedat < $2 ORDER BY acceptedat DESC LIMIT 1;";
 
+    private const string First = "SELECT seq FROM webhooksevents WHERE serviceid = $1 ORDER BY seq LIMIT 1;";
+
     private static readonly string Deliveries = $"""
         WITH doomed AS (
             SELECT listenerid, seq FROM webhooksdeliveries
@@ -59,6 +61,12 @@ internal sealed class PostgreSqlRetentionStore(PostgreSqlDatabase database, IOpt
     public async Task<long?> LastEventBeforeAsync(DateTimeOffset cutoff)
     {
         await using var command = Command(LastBefore, cutoff.ToUniversalTime());
+        return await command.ExecuteScalarAsync() is long seq ? seq : null;
+    }
+
+    public async Task<long?> FirstEventAsync()
+    {
+        await using var command = Command(First);
         return await command.ExecuteScalarAsync() is long seq ? seq : null;
     }
 

@@ -37,9 +37,12 @@ public sealed partial class RetentionSweeper(
         var o = options.Value;
         var now = time.GetUtcNow();
         var (succeededBefore, failedBefore) = (now - o.SucceededDeliveries, now - o.FailedDeliveries);
+
+        // Deliveries whose event is gone (swept while they were still pending, or just finishing) are in range too.
+        var gone = (await store.FirstEventAsync() ?? long.MaxValue) - 1;
         var cutoffs = new DeliveryCutoffs(
-            await store.LastEventBeforeAsync(succeededBefore) ?? 0, succeededBefore,
-            await store.LastEventBeforeAsync(failedBefore) ?? 0, failedBefore);
+            Math.Max(await store.LastEventBeforeAsync(succeededBefore) ?? 0, gone), succeededBefore,
+            Math.Max(await store.LastEventBeforeAsync(failedBefore) ?? 0, gone), failedBefore);
         var deliveries = await InBatchesAsync(from => store.RemoveDeliveriesAsync(from, cutoffs, o.SweepBatch), o.SweepBatch, cancellation);
 
         var eventsCutoff = now - o.Events;

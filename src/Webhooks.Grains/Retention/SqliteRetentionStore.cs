@@ -11,6 +11,8 @@ internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<Cluster
     private const string LastBefore =
         "SELECT Seq FROM WebhooksEvents WHERE ServiceId = $1 AND AcceptedAt < $2 ORDER BY AcceptedAt DESC LIMIT 1;";
 
+    private const string First = "SELECT Seq FROM WebhooksEvents WHERE ServiceId = $1 ORDER BY Seq LIMIT 1;";
+
     private static readonly string Deliveries = $"""
         DELETE FROM WebhooksDeliveries WHERE ServiceId = $1 AND (ListenerId, Seq) IN (
             SELECT ListenerId, Seq FROM WebhooksDeliveries
@@ -45,6 +47,9 @@ internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<Cluster
 
     public Task<long?> LastEventBeforeAsync(DateTimeOffset cutoff) =>
         Task.FromResult(writer.Read(LastBefore, static r => r.Read() ? r.GetInt64(0) : (long?)null, _serviceId, SqliteText.From(cutoff)));
+
+    public Task<long?> FirstEventAsync() =>
+        Task.FromResult(writer.Read(First, static r => r.Read() ? r.GetInt64(0) : (long?)null, _serviceId));
 
     public Task<SweptBatch> RemoveDeliveriesAsync(long fromEvent, DeliveryCutoffs cutoffs, int max) =>
         writer.ExecuteAsync(s => s.Query(
