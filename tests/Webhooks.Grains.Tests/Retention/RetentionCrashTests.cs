@@ -1,0 +1,142 @@
+using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Delivery;
+using Webhooks.Listeners;
+using Webhooks.Publishing;
+using Webhooks.Routing;
+using Webhooks.Tenants;
+using Webhooks.Testing;
+
+namespace Webhooks.Retention;
+
+/// <summary>
+/// A silo that dies in the middle of a sweep loses nothing it should keep and leaves nothing behind for good: the
+/// batches it committed stay done, the rest is removed by the next silo's sweep, and pending deliveries (with the
+/// events they need) are never touched.
+/// </summary>
+public sealed class RetentionCrashTests
+{
+    private const int Events = 100;
+    private const int BatchesBeforeTheCrash = 3;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task ASiloKilledMidSweep_LeavesTheRestToTheNextSweep_AndEveryPendingDeliveryStays()
+    {
+        using var deployment = new TestDeployment();
+        var okPort = AnsweringListener.ClosedPort();
+        await using var ok = await AnsweringListener.StartAsync(okPort);
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cluster = await WebhooksCluster.StartAsync(deployment, silo =>
+        {
+            Configure(silo);
+            silo.Services.AddSingleton<IRetentionStore>(sp => new StallingStore(ActivatorUtilities.CreateInstance<SqliteRetentionStore>(sp), stalled));
+        });
+
+        string pendingListener;
+        try
+        {
+            var tenantId = ResourceIds.NewTenantId();
+            Assert.NotNull(await cluster.Tenant(tenantId).CreateAsync("Crash Ltd"));
+            Assert.NotNull(await cluster.Router(tenantId).AddAsync(new ListenerDefinition($"http://127.0.0.1:{okPort}/hook", ["*"], null)));
+            pendingListener = (await cluster.Router(tenantId).AddAsync(new ListenerDefinition($"http://127.0.0.1:{AnsweringListener.ClosedPort()}/hook", ["*"], null)))!.Listener.Id;
+
+            var publisher = new WebhookPublisher(cluster.Grains, TimeProvider.System);
+            for (var i = 0; i < Events; i++)
+            {
+                Assert.Equal(2, (await publisher.PublishAsync(tenantId, new WebhookEvent("order.created", $"order_{i}", "{}"))).MatchedWebhooks);
+            }
+
+            // The sweep commits its first batches of the successes, then the silo dies before the next one. (The
+            // listener may have removed a batch of its own expired rows too: some are left either way.)
+            await stalled.Task.WaitAsync(Patience);
+            using var deadline = new CancellationTokenSource(Patience);
+            while (Count(deployment).Pending > Events)
+            {
+                Assert.False(deadline.IsCancellationRequested, "The successful deliveries' outcomes never reached storage.");
+                await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
+            }
+
+            Assert.InRange(Count(deployment).Succeeded, 1, Events - (BatchesBeforeTheCrash * 10));
+        }
+        finally
+        {
+            await cluster.CrashAsync();
+        }
+
+        // The next silo's sweeps finish the job, and leave every pending delivery and the events they need.
+        await using var next = await WebhooksCluster.StartAsync(deployment, Configure);
+        using var patience = new CancellationTokenSource(Patience);
+        while (Count(deployment).Succeeded > 0)
+        {
+            Assert.False(patience.IsCancellationRequested, "The sweeps after the restart never removed the remaining successes.");
+            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        }
+
+        Assert.Equal(Events, Count(deployment).Pending);
+        Assert.Equal(Events, EventRows(deployment));
+        var loaded = await next.SiloServices.GetRequiredService<Delivery.Log.IDeliveryLog>().LoadAsync(pendingListener);
+        Assert.All(loaded, row => Assert.NotNull(row.Content));
+    }
+
+    // Successes leave after a second; the failing listener's deliveries stay pending (its retry is an hour away).
+    private static void Configure(ISiloBuilder silo)
+    {
+        silo.Services.PostConfigure<DeliveryOptions>(o =>
+        {
+            o.AllowPrivateNetworks = true;
+            o.PollInterval = TimeSpan.FromMilliseconds(50);
+            o.RetrySchedule = [TimeSpan.FromHours(1)];
+            o.CircuitBreakerFailures = 0;
+        });
+        silo.Services.PostConfigure<RetentionOptions>(o =>
+        {
+            o.SucceededDeliveries = TimeSpan.FromSeconds(1);
+            o.SweepInterval = TimeSpan.FromMilliseconds(250);
+            o.SweepBatch = 10;
+        });
+    }
+
+    private static (long Succeeded, long Pending) Count(TestDeployment deployment)
+    {
+        using var connection = deployment.OpenDatabase();
+        using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COALESCE(SUM(Status = {(int)DeliveryStatus.Succeeded}), 0), COALESCE(SUM(Status = {(int)DeliveryStatus.Pending}), 0) FROM WebhooksDeliveries;";
+        using var row = count.ExecuteReader();
+        row.Read();
+        return (row.GetInt64(0), row.GetInt64(1));
+    }
+
+    private static long EventRows(TestDeployment deployment)
+    {
+        using var connection = deployment.OpenDatabase();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM WebhooksEvents;";
+        return (long)count.ExecuteScalar()!;
+    }
+
+    /// <summary>The store, until the sweep asks for one batch of deliveries more than it may have: that call never returns.</summary>
+    private sealed class StallingStore(IRetentionStore inner, TaskCompletionSource stalled) : IRetentionStore
+    {
+        private int _batches;
+
+        public Task<long?> LastEventBeforeAsync(DateTimeOffset cutoff) => inner.LastEventBeforeAsync(cutoff);
+
+        public Task<long?> FirstEventAsync() => inner.FirstEventAsync();
+
+        public async Task<SweptBatch> RemoveDeliveriesAsync(long fromEvent, DeliveryCutoffs cutoffs, int max)
+        {
+            var batch = await inner.RemoveDeliveriesAsync(fromEvent, cutoffs, max);
+            if (batch.Removed > 0 && Interlocked.Increment(ref _batches) == BatchesBeforeTheCrash)
+            {
+                stalled.TrySetResult();
+                await Task.Delay(Timeout.Infinite);
+            }
+
+            return batch;
+        }
+
+        public Task<SweptBatch> RemoveEventsAsync(long fromEvent, long upTo, DateTimeOffset cutoff, int max) => inner.RemoveEventsAsync(fromEvent, upTo, cutoff, max);
+
+        public Task<int> RemoveLegacyEventIdsAsync(DateTimeOffset cutoff, int max) => inner.RemoveLegacyEventIdsAsync(cutoff, max);
+    }
+}
