@@ -58,11 +58,18 @@ public sealed class DeliveryOptions
     public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// Finished deliveries kept in each listener's log (pending ones are always kept). Older ones leave the log at
-    /// once and storage <see cref="DeliveryQueue.RemovalBatch"/> at a time.
+    /// Succeeded deliveries kept in each listener's log at most, whatever their age (<c>Webhooks:Retention</c>). Older
+    /// ones leave the log at once and storage <see cref="DeliveryQueue.RemovalBatch"/> at a time.
     /// </summary>
     /// <value>The default is 1000.</value>
     public int LogRetention { get; set; } = 1000;
+
+    /// <summary>
+    /// Failed and skipped deliveries kept in each listener's log at most, whatever their age: a safety limit on a
+    /// listener that fails everything for weeks, counted apart from the successes so these never push a failure out.
+    /// </summary>
+    /// <value>The default is 10000.</value>
+    public int FailedLogRetention { get; set; } = 10_000;
 
     /// <summary>How often an active listener with pending deliveries checks for due attempts.</summary>
     /// <value>The default is 1 second.</value>
@@ -87,7 +94,7 @@ public sealed class DeliveryOptions
         : DisableAfter <= TimeSpan.Zero ? "Webhooks:Delivery:DisableAfter must be positive."
         : MaxResponseBodyBytes < 0 ? "Webhooks:Delivery:MaxResponseBodyBytes may not be negative."
         : CircuitBreakerFailures is < 0 or 1 ? "Webhooks:Delivery:CircuitBreakerFailures is 0 (no circuit breaker) or at least 2."
-        : LogRetention < 1 ? "Webhooks:Delivery:LogRetention must be at least 1."
+        : LogRetention < 1 || FailedLogRetention < 1 ? "Webhooks:Delivery:LogRetention and FailedLogRetention must be at least 1."
         : PollInterval <= TimeSpan.Zero || WakeInterval <= TimeSpan.Zero ? "Webhooks:Delivery:PollInterval and WakeInterval must be positive."
         : null;
 }

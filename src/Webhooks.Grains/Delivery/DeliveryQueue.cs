@@ -278,19 +278,18 @@ public sealed class DeliveryQueue
         return orphans.Count;
     }
 
-    /// <summary>Drops the oldest succeeded deliveries beyond <paramref name="retention"/>: a safety cap on the log's size.</summary>
+    /// <summary>
+    /// Drops the oldest succeeded deliveries beyond <paramref name="retention"/>, and the oldest failed or skipped ones
+    /// beyond <paramref name="failedRetention"/>: caps on the log's size, apart from the ages (<see cref="Expire"/>).
+    /// </summary>
     /// <remarks>
-    /// Only succeeded ones are counted: successes arriving for other events must never push out a failure (still to
-    /// be recovered), a skipped or a parked delivery. Those leave by age (<see cref="Expire"/>); pending ones never.
+    /// Each kind is counted on its own: successes arriving for other events never push out a failure (still to be
+    /// recovered). Parked deliveries are not counted at all (work the user has yet to decide about), nor pending ones.
     /// </remarks>
-    public void Trim(int retention)
+    public void Trim(int retention, int failedRetention = int.MaxValue)
     {
-        while (_succeeded.Count > retention)
-        {
-            var oldest = _succeeded.Min!;
-            _succeeded.Remove(oldest);
-            Forget(oldest);
-        }
+        Cap(_succeeded, retention);
+        Cap(_unsuccessful, failedRetention);
     }
 
     /// <summary>
@@ -396,6 +395,16 @@ public sealed class DeliveryQueue
         record.FinishedAt = null;
         Index(record);
         _changed.Add(record);
+    }
+
+    private void Cap(SortedSet<DeliveryRecord> set, int count)
+    {
+        while (set.Count > count)
+        {
+            var oldest = set.Min!;
+            set.Remove(oldest);
+            Forget(oldest);
+        }
     }
 
     private int Drop(SortedSet<DeliveryRecord> set, DateTimeOffset before)

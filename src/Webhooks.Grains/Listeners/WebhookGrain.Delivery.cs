@@ -405,7 +405,7 @@ public sealed partial class WebhookGrain
     {
         var now = time.GetUtcNow();
         var r = retention.Value;
-        Queue.Trim(options.Value.LogRetention);
+        Queue.Trim(options.Value.LogRetention, options.Value.FailedLogRetention);
         Queue.Expire(now - r.SucceededDeliveries, now - r.FailedDeliveries);
     }
 

@@ -74,7 +74,9 @@ internal sealed class SqliteAcceptedEvents(SqliteWriter writer, IOptions<Cluster
         });
 
     public Task<int> CompleteAsync(long seq, IReadOnlyList<string> listenerIds) =>
-        writer.ExecuteAsync(s => Convert.ToInt32(s.Scalar(Complete, seq, listenerIds.Count, string.Join(',', listenerIds)), CultureInfo.InvariantCulture));
+        writer.ExecuteAsync(s => s.Scalar(Complete, seq, listenerIds.Count, string.Join(',', listenerIds)) is { } matched
+            ? Convert.ToInt32(matched, CultureInfo.InvariantCulture)
+            : listenerIds.Count); // the event removed by a retention of seconds while its publish ran (see PostgreSqlAcceptedEvents)
 
     public Task<IReadOnlyDictionary<long, EventContent>> GetContentAsync(IReadOnlyCollection<long> seqs)
     {

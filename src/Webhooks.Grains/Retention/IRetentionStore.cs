@@ -24,9 +24,10 @@ public interface IRetentionStore
 
     /// <summary>
     /// Removes up to <paramref name="max"/> events from <paramref name="fromEvent"/> up to <paramref name="upTo"/>, accepted
-    /// before <paramref name="cutoff"/>, that no pending or parked delivery refers to.
+    /// before <paramref name="cutoff"/>, that no pending or parked delivery refers to, and whose publish completed (else
+    /// its delivery rows may still be on their way) or was abandoned: accepted before <paramref name="abandonedBefore"/>.
     /// </summary>
-    Task<SweptBatch> RemoveEventsAsync(long fromEvent, long upTo, DateTimeOffset cutoff, int max);
+    Task<SweptBatch> RemoveEventsAsync(long fromEvent, long upTo, DateTimeOffset cutoff, DateTimeOffset abandonedBefore, int max);
 
     /// <summary>Removes up to <paramref name="max"/> event ids accepted before events were stored once, and before <paramref name="cutoff"/>.</summary>
     Task<int> RemoveLegacyEventIdsAsync(DateTimeOffset cutoff, int max);

@@ -34,7 +34,7 @@ internal sealed class PostgreSqlRetentionStore(PostgreSqlDatabase database, IOpt
     private static readonly string Events = $"""
         WITH doomed AS (
             SELECT e.seq FROM webhooksevents e
-            WHERE e.seq >= $2 AND e.seq <= $3 AND e.serviceid = $1 AND e.acceptedat < $4
+            WHERE e.seq >= $2 AND e.seq <= $3 AND e.serviceid = $1 AND e.acceptedat < $4 AND (e.matched IS NOT NULL OR e.acceptedat < $6)
               AND NOT EXISTS (SELECT 1 FROM webhooksdeliveries d
                               WHERE d.serviceid = $1 AND d.eventseq = e.seq AND d.status IN ({Waiting}))
             ORDER BY e.seq LIMIT $5
@@ -75,8 +75,8 @@ internal sealed class PostgreSqlRetentionStore(PostgreSqlDatabase database, IOpt
             Deliveries, fromEvent, cutoffs.SucceededUpTo, cutoffs.FailedUpTo,
             cutoffs.SucceededBefore.ToUniversalTime(), cutoffs.FailedBefore.ToUniversalTime(), max));
 
-    public Task<SweptBatch> RemoveEventsAsync(long fromEvent, long upTo, DateTimeOffset cutoff, int max) =>
-        SweepAsync(Command(Events, fromEvent, upTo, cutoff.ToUniversalTime(), max));
+    public Task<SweptBatch> RemoveEventsAsync(long fromEvent, long upTo, DateTimeOffset cutoff, DateTimeOffset abandonedBefore, int max) =>
+        SweepAsync(Command(Events, fromEvent, upTo, cutoff.ToUniversalTime(), max, abandonedBefore.ToUniversalTime()));
 
     public async Task<int> RemoveLegacyEventIdsAsync(DateTimeOffset cutoff, int max)
     {

@@ -45,9 +45,11 @@ public sealed partial class RetentionSweeper(
             Math.Max(await store.LastEventBeforeAsync(failedBefore) ?? 0, gone), failedBefore);
         var deliveries = await InBatchesAsync(from => store.RemoveDeliveriesAsync(from, cutoffs, o.SweepBatch), o.SweepBatch, cancellation);
 
+        // An event whose publish never completed (the publisher gave up midway) may still be published again, which
+        // finishes it; it is kept twice as long. One still in flight must never go: its deliveries are being stored.
         var eventsCutoff = now - o.Events;
         var events = await store.LastEventBeforeAsync(eventsCutoff) is { } eventsUpTo
-            ? await InBatchesAsync(from => store.RemoveEventsAsync(from, eventsUpTo, eventsCutoff, o.SweepBatch), o.SweepBatch, cancellation)
+            ? await InBatchesAsync(from => store.RemoveEventsAsync(from, eventsUpTo, eventsCutoff, eventsCutoff - o.Events, o.SweepBatch), o.SweepBatch, cancellation)
             : 0;
 
         var legacy = 0;

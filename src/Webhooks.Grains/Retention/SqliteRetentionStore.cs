@@ -26,7 +26,7 @@ internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<Cluster
     private static readonly string Events = $"""
         DELETE FROM WebhooksEvents WHERE Seq IN (
             SELECT e.Seq FROM WebhooksEvents e
-            WHERE e.Seq >= $2 AND e.Seq <= $3 AND e.ServiceId = $1 AND e.AcceptedAt < $4
+            WHERE e.Seq >= $2 AND e.Seq <= $3 AND e.ServiceId = $1 AND e.AcceptedAt < $4 AND (e.Matched IS NOT NULL OR e.AcceptedAt < $6)
               AND NOT EXISTS (SELECT 1 FROM WebhooksDeliveries d
                               WHERE d.ServiceId = $1 AND d.EventSeq = e.Seq AND d.Status IN ({Waiting}))
             ORDER BY e.Seq LIMIT $5)
@@ -56,8 +56,8 @@ internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<Cluster
             Deliveries, Swept, _serviceId, fromEvent, cutoffs.SucceededUpTo, cutoffs.FailedUpTo,
             SqliteText.From(cutoffs.SucceededBefore), SqliteText.From(cutoffs.FailedBefore), max));
 
-    public Task<SweptBatch> RemoveEventsAsync(long fromEvent, long upTo, DateTimeOffset cutoff, int max) =>
-        writer.ExecuteAsync(s => s.Query(Events, Swept, _serviceId, fromEvent, upTo, SqliteText.From(cutoff), max));
+    public Task<SweptBatch> RemoveEventsAsync(long fromEvent, long upTo, DateTimeOffset cutoff, DateTimeOffset abandonedBefore, int max) =>
+        writer.ExecuteAsync(s => s.Query(Events, Swept, _serviceId, fromEvent, upTo, SqliteText.From(cutoff), max, SqliteText.From(abandonedBefore)));
 
     public Task<int> RemoveLegacyEventIdsAsync(DateTimeOffset cutoff, int max) =>
         writer.ExecuteAsync(s => s.Execute(Legacy, _serviceId, SqliteText.From(cutoff), max));

@@ -183,6 +183,24 @@ public sealed class DeliveryQueueTests
     }
 
     [Fact]
+    public void Trim_CapsFailuresApartFromSuccesses_OldestFirst()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        var failNow = new RetryPolicy([], 0, () => 0.5);
+        for (var i = 0; i < 5; i++)
+        {
+            queue.Enqueue(Event($"event_failed_{i}"), false, T0.AddSeconds(i));
+            queue.Record(queue.Find($"event_failed_{i}")!, 1, T0, Failure(), T0, failNow, DisableAfter);
+            queue.Enqueue(Event($"event_ok_{i}"), false, T0.AddSeconds(i));
+            queue.Record(queue.Find($"event_ok_{i}")!, 1, T0, Success, T0, Exact, DisableAfter);
+        }
+
+        queue.Trim(retention: 4, failedRetention: 2);
+
+        Assert.Equal(["event_ok_1", "event_ok_2", "event_failed_3", "event_ok_3", "event_failed_4", "event_ok_4"], queue.Deliveries.Select(d => d.EventId));
+    }
+
+    [Fact]
     public void Expire_DropsSucceededAndFailedOnesByTheirOwnAges_AndNeverAPendingOne()
     {
         var queue = new DeliveryQueue(new DeliveryState());

