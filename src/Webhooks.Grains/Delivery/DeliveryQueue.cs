@@ -363,6 +363,7 @@ public sealed class DeliveryQueue
             ?? throw new JsonException($"Delivery row {row.Seq} is the JSON literal null.");
         record.Seq = row.Seq;
         record.EventSeq = row.EventSeq;
+        record.FinishedAt = row.Status is DeliveryStatus.Succeeded or DeliveryStatus.Failed or DeliveryStatus.Skipped ? row.RetainedSince : null;
         record.HasContent = row.EventSeq is null;
         if (row.EventSeq is not null && row.Content is { } content)
         {
@@ -409,6 +410,11 @@ public sealed class DeliveryQueue
 
     private int Drop(SortedSet<DeliveryRecord> set, DateTimeOffset before)
     {
+        if (set.Min is not { } oldest || oldest.CreatedAt >= before)
+        {
+            return 0; // nearly always, on the write path: nothing to walk
+        }
+
         var expired = set.TakeWhile(d => d.CreatedAt < before).Where(d => d.RetainedSince < before).ToList();
         foreach (var record in expired)
         {

@@ -62,8 +62,11 @@ public sealed class DeliveryRecord
     /// <summary>The delivery's place in the listener's log (its row key); increases with every event queued.</summary>
     [Id(11)] public long Seq { get; set; }
 
-    /// <summary>When it last became succeeded, failed or skipped; null while pending or parked. Its retention runs from here.</summary>
-    [Id(14)] public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>
+    /// When it last became succeeded, failed or skipped; null while pending or parked. Its retention runs from here. Stored
+    /// in a column of its own (the retention sweeper reads it), not in the row's JSON.
+    /// </summary>
+    [Id(14), JsonIgnore] public DateTimeOffset? FinishedAt { get; set; }
 
     /// <summary>Since when the delivery has been what it is, for its retention: finished, or else parked (since it was accepted).</summary>
     public DateTimeOffset RetainedSince => FinishedAt ?? CreatedAt;

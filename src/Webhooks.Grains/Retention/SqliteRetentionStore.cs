@@ -54,7 +54,7 @@ internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<Cluster
     public Task<SweptBatch> RemoveDeliveriesAsync(long fromEvent, DeliveryCutoffs cutoffs, int max) =>
         writer.ExecuteAsync(s => s.Query(
             Deliveries, Swept, _serviceId, fromEvent, cutoffs.SucceededUpTo, cutoffs.FailedUpTo,
-            SqliteText.From(cutoffs.SucceededBefore), SqliteText.From(cutoffs.FailedBefore), max));
+            cutoffs.SucceededBefore.ToUnixTimeMilliseconds(), cutoffs.FailedBefore.ToUnixTimeMilliseconds(), max));
 
     public Task<SweptBatch> RemoveEventsAsync(long fromEvent, long upTo, DateTimeOffset cutoff, DateTimeOffset abandonedBefore, int max) =>
         writer.ExecuteAsync(s => s.Query(Events, Swept, _serviceId, fromEvent, upTo, SqliteText.From(cutoff), max, SqliteText.From(abandonedBefore)));

@@ -27,7 +27,7 @@ public interface IDeliveryLog
 /// </summary>
 public sealed record DeliveryRow(long Seq, DeliveryStatus Status, byte[] Record, long? EventSeq = null, EventContent? Content = null)
 {
-    /// <summary>When writing: since when the delivery is finished (or parked), which its retention counts from; null while pending.</summary>
+    /// <summary>Since when the delivery is finished (or parked), which its retention counts from; null while pending, and in rows stored before it was kept.</summary>
     public DateTimeOffset? RetainedSince { get; init; }
 }
 

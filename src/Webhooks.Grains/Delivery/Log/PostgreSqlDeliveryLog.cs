@@ -31,7 +31,7 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
     // The event's content only for deliveries about to be attempted: a finished one reads it again if redelivered, a
     // parked one when it is released (a listener disabled for long may hold very many).
     private static readonly string Select = $"""
-        SELECT d.seq, d.status, d.record, d.eventseq, e.seq, e.resourceid, e.eventdate, e.payload
+        SELECT d.seq, d.status, d.record, d.eventseq, e.seq, e.resourceid, e.eventdate, e.payload, d.retainedsince
         FROM webhooksdeliveries d
         LEFT JOIN webhooksevents e ON e.seq = d.eventseq AND d.status = {(int)DeliveryStatus.Pending}
         WHERE d.serviceid = $1 AND d.listenerid = $2
@@ -77,7 +77,10 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
                     reader.IsDBNull(7) ? null : reader.GetString(7));
             rows.Add(new DeliveryRow(
                 reader.GetInt64(0), (DeliveryStatus)reader.GetInt16(1), (byte[])reader.GetValue(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3), content));
+                reader.IsDBNull(3) ? null : reader.GetInt64(3), content)
+            {
+                RetainedSince = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+            });
         }
 
         return rows;

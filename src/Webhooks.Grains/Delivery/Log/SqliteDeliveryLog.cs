@@ -11,7 +11,7 @@ internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOpt
     // The event's content only for deliveries about to be attempted: a finished one reads it again if redelivered, a
     // parked one when it is released (a listener disabled for long may hold very many).
     private static readonly string Select = $"""
-        SELECT d.Seq, d.Status, d.Record, d.EventSeq, e.Seq, e.ResourceId, e.EventDate, e.Payload
+        SELECT d.Seq, d.Status, d.Record, d.EventSeq, e.Seq, e.ResourceId, e.EventDate, e.Payload, d.RetainedSince
         FROM WebhooksDeliveries d
         LEFT JOIN WebhooksEvents e ON e.Seq = d.EventSeq AND d.Status = {(int)DeliveryStatus.Pending}
         WHERE d.ServiceId = $1 AND d.ListenerId = $2
@@ -43,7 +43,10 @@ internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOpt
                         reader.IsDBNull(7) ? null : reader.GetString(7));
                 rows.Add(new DeliveryRow(
                     reader.GetInt64(0), (DeliveryStatus)reader.GetInt32(1), (byte[])reader.GetValue(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3), content));
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3), content)
+                {
+                    RetainedSince = reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+                });
             }
 
             return (IReadOnlyList<DeliveryRow>)rows;
@@ -64,7 +67,7 @@ internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOpt
 
             foreach (var row in changes.Upserts)
             {
-                s.Execute(Upsert, _serviceId, listenerId, row.Seq, (int)row.Status, row.Record, row.EventSeq, row.RetainedSince is { } since ? SqliteText.From(since) : null);
+                s.Execute(Upsert, _serviceId, listenerId, row.Seq, (int)row.Status, row.Record, row.EventSeq, row.RetainedSince?.ToUnixTimeMilliseconds());
             }
 
             return true;
