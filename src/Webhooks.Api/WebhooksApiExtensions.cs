@@ -6,8 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Webhooks.Api.Auth;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Webhooks.Api.Catalog;
 using Webhooks.Api.Deliveries;
 using Webhooks.Api.Publishing;
 using Webhooks.Api.Errors;
@@ -38,20 +36,14 @@ public static class WebhooksApiExtensions
             .Validate(o => environment.IsDevelopment() || o.PlatformKey != AuthOptions.DevelopmentPlatformKey,
                 "The development platform key may not be used outside the Development environment.")
             .ValidateOnStart();
-        services.AddOptions<EventCatalogOptions>().BindConfiguration(EventCatalogOptions.Section)
-            .Validate(o => o.EventTypes.All(e => !string.IsNullOrWhiteSpace(e.Code) && e.Code != EventCatalog.AllEvents),
-                "Every configured event type needs a code, and '*' is reserved.")
-            .ValidateOnStart();
         services.AddOptions<ApiLimitsOptions>().BindConfiguration(ApiLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<EventCatalog>();
+        services.AddWebhookPublishing();
         services.AddSingleton<IRequestValidator<WebhookRequest>, WebhookRequestValidator>();
         services.AddSingleton<IRequestValidator<CreateTenantRequest>, CreateTenantRequestValidator>();
         services.AddSingleton<IRequestValidator<CreateApiKeyRequest>, CreateApiKeyRequestValidator>();
         services.AddSingleton<IRequestValidator<PublishEventRequest>, PublishEventRequestValidator>();
         services.AddSingleton<IRequestValidator<RecoverRequest>, RecoverRequestValidator>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
 
         // Binding failures (bad JSON, a query value of the wrong type, an oversized body) reach the exception
         // handler in every environment, so every client error has the same problem body.

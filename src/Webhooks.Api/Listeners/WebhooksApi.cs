@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Orleans;
 using Webhooks.Api.Auth;
-using Webhooks.Api.Catalog;
+using Webhooks.Catalog;
 using Webhooks.Api.Deliveries;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Limits;

@@ -48,7 +48,7 @@ public static class WebhooksSiloBuilderExtensions
         silo.Services.TryAddSingleton<SignedBodies>();
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<WebhookMetrics>();
-        silo.Services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
+        silo.Services.AddWebhookPublishing();
         silo.Services.AddDeliverySender();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SqliteSchemaInstaller>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgreSqlSchemaInstaller>();
