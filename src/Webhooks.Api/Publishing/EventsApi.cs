@@ -26,7 +26,7 @@ public static class EventsApi
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("api/v1/events")
-            .RequireApiKey(ApiClaims.AnyKeyPolicy)
+            .RequireTenantCaller(routes)
             .WithTags("Events")
             .WithRequestSizeLimit(routes.Limits().MaxPublishBodyBytes);
 
