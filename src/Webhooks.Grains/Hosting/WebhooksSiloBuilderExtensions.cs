@@ -25,7 +25,8 @@ public static class WebhooksSiloBuilderExtensions
     /// durable reminders in the same database, and their services to <paramref name="silo"/>. A silo has one reminder
     /// service: when the host configured its own before this call, it is kept, and the listeners' wake-up reminders
     /// are stored in it. On PostgreSQL the Data Protection key ring lives in the database too, unless the host
-    /// persists it elsewhere afterwards.
+    /// persists it elsewhere afterwards; on SQLite the host persists it (the server: a folder beside the database).
+    /// Outside Development a silo whose key ring has no location refuses to start.
     /// </summary>
     public static ISiloBuilder AddWebhooks(this ISiloBuilder silo, Action<StorageOptions>? configureStorage = null)
     {
@@ -46,6 +47,7 @@ public static class WebhooksSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddDataProtection();
         silo.Services.AddDatabaseKeyRing();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, KeyRingLocationCheck>();
         silo.Services.TryAddSingleton<SecretProtector>();
         silo.Services.TryAddSingleton<SignedBodies>();
         silo.Services.AddMetrics();

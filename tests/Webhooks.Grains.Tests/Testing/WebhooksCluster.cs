@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Webhooks.Hosting;
 using Webhooks.Listeners;
@@ -48,6 +50,7 @@ internal sealed class WebhooksCluster : IAsyncDisposable
             configureHost?.Invoke(silo);
             silo.AddWebhooks(storage => storage.ConnectionString = deployment.ConnectionString)
                 .InjectStorageFaults(faults);
+            silo.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(deployment.KeysFolder));
             configureSilo?.Invoke(silo);
         });
 
