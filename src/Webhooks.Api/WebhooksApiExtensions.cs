@@ -45,7 +45,8 @@ public static class WebhooksApiExtensions
                     o.PlatformKey = AuthOptions.DevelopmentPlatformKey;
                 }
             })
-            .Validate(o => !string.IsNullOrWhiteSpace(o.PlatformKey),
+            // The key is what guards the platform endpoints by default; a host whose own policy guards them need not have one.
+            .Validate(o => api.PlatformPolicy != ApiClaims.PlatformPolicy || !string.IsNullOrWhiteSpace(o.PlatformKey),
                 "Webhooks:Auth:PlatformKey must be configured outside the Development environment.")
             .Validate(o => environment.IsDevelopment() || o.PlatformKey != AuthOptions.DevelopmentPlatformKey,
                 "The development platform key may not be used outside the Development environment.")

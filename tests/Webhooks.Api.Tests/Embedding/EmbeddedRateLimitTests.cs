@@ -10,6 +10,7 @@ public sealed class RateLimitedEmbeddingHost : EmbeddingHost
 
     protected override IEnumerable<KeyValuePair<string, string?>> AdditionalSettings() =>
     [
+        .. base.AdditionalSettings(),
         new("Webhooks:RateLimits:TenantKeyTokenLimit", Burst.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("Webhooks:RateLimits:TenantKeyTokensPerPeriod", "1"),
         new("Webhooks:RateLimits:TenantKeyReplenishmentPeriod", "1.00:00:00"),

@@ -41,10 +41,7 @@ public class EmbeddingHost : IAsyncLifetime
     {
         Directory.CreateDirectory(_dataFolder);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Webhooks:Auth:PlatformKey"] = PlatformKey,
-        }.Concat(AdditionalSettings()));
+        builder.Configuration.AddInMemoryCollection(AdditionalSettings());
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         builder.UseOrleans(silo =>
         {
@@ -59,7 +56,8 @@ public class EmbeddingHost : IAsyncLifetime
         builder.Services.AddSingleton(Users);
         builder.Services.AddAuthentication(HostUserAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, HostUserAuthenticationHandler>(HostUserAuthenticationHandler.SchemeName, null);
-        builder.Services.AddWebhooksApi(builder.Environment, api => api.UseTenantResolver<ClaimTenantResolver>());
+        builder.Services.AddWebhooksApi(builder.Environment, ConfigureApi);
+        ConfigureServices(builder.Services);
         builder.Services.AddOpenApi();
 
         _app = builder.Build();
@@ -101,10 +99,10 @@ public class EmbeddingHost : IAsyncLifetime
         return client;
     }
 
-    /// <summary>Creates a tenant through the prefixed platform endpoint, with the platform key; returns its id and API key.</summary>
+    /// <summary>Creates a tenant through the prefixed platform endpoint, as the platform; returns its id and API key.</summary>
     public async Task<(string Id, string ApiKey)> CreateTenantAsync(string name)
     {
-        using var response = await CreateClient(bearer: PlatformKey).PostAsJsonAsync($"{Prefix}/api/v1/tenants", new { name });
+        using var response = await PlatformClient().PostAsJsonAsync($"{Prefix}/api/v1/tenants", new { name });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await Json.ReadObjectAsync(response);
         Assert.Equal($"{Prefix}/api/v1/tenants/{body.String("id")}", response.Headers.Location?.OriginalString);
@@ -143,6 +141,17 @@ public class EmbeddingHost : IAsyncLifetime
         }
     }
 
-    /// <summary>Configuration a derived host adds.</summary>
-    protected virtual IEnumerable<KeyValuePair<string, string?>> AdditionalSettings() => [];
+    /// <summary>The host's configuration: the platform key, unless a derived host says otherwise.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> AdditionalSettings() => [new("Webhooks:Auth:PlatformKey", PlatformKey)];
+
+    /// <summary>How the host mounts the API: a tenant resolver, the platform endpoints left to the platform key.</summary>
+    protected virtual void ConfigureApi(WebhooksApiOptions api) => api.UseTenantResolver<ClaimTenantResolver>();
+
+    /// <summary>Services a derived host adds (its own authorization policies, say).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    /// <summary>A client that the platform endpoints admit.</summary>
+    protected virtual HttpClient PlatformClient() => CreateClient(bearer: PlatformKey);
 }

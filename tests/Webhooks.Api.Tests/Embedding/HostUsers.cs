@@ -13,10 +13,21 @@ namespace Webhooks.Api.Tests.Embedding;
 public sealed class HostUsers
 {
     public const string TenantClaim = "platform_tenant";
+    public const string OperatorRole = "webhooks-operator";
 
     private readonly ConcurrentDictionary<string, string?> _tenants = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _operators = new(StringComparer.Ordinal);
 
     public void Add(string user, string? tenantId) => _tenants[user] = tenantId;
+
+    /// <summary>A user of the platform's own staff, who acts for no tenant and may manage them all.</summary>
+    public void AddOperator(string user)
+    {
+        _tenants[user] = null;
+        _operators[user] = true;
+    }
+
+    public bool IsOperator(string user) => _operators.ContainsKey(user);
 
     public bool TryGet(string user, out string? tenantId) => _tenants.TryGetValue(user, out tenantId);
 }
@@ -48,6 +59,11 @@ internal sealed class HostUserAuthenticationHandler(
         if (tenantId is not null)
         {
             claims.Add(new Claim(HostUsers.TenantClaim, tenantId));
+        }
+
+        if (users.IsOperator(name))
+        {
+            claims.Add(new Claim(ClaimTypes.Role, HostUsers.OperatorRole));
         }
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
