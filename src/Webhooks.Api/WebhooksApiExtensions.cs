@@ -3,11 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Webhooks.Api.Auth;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Webhooks.Api.Catalog;
 using Webhooks.Api.Deliveries;
 using Webhooks.Api.Publishing;
 using Webhooks.Api.Errors;
@@ -22,8 +21,21 @@ namespace Webhooks.Api;
 /// <summary>Registers and maps the whole HTTP API.</summary>
 public static class WebhooksApiExtensions
 {
-    public static IServiceCollection AddWebhooksApi(this IServiceCollection services, IHostEnvironment environment)
+    /// <summary>
+    /// Registers the API: by default it authenticates its own API keys (tenant keys and the platform key);
+    /// <paramref name="configure"/> can hand the tenant endpoints to the host's authentication through an
+    /// <see cref="ITenantResolver"/>, and choose the policy of the platform-only endpoints.
+    /// </summary>
+    public static IServiceCollection AddWebhooksApi(this IServiceCollection services, IHostEnvironment environment, Action<WebhooksApiOptions>? configure = null)
     {
+        var api = new WebhooksApiOptions();
+        configure?.Invoke(api);
+        services.AddSingleton(api);
+        if (api.TenantResolver is { } resolver)
+        {
+            services.AddSingleton(typeof(ITenantResolver), resolver);
+        }
+
         services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
             .PostConfigure(o =>
@@ -33,25 +45,20 @@ public static class WebhooksApiExtensions
                     o.PlatformKey = AuthOptions.DevelopmentPlatformKey;
                 }
             })
-            .Validate(o => !string.IsNullOrWhiteSpace(o.PlatformKey),
+            // The key is what guards the platform endpoints by default; a host whose own policy guards them need not have one.
+            .Validate(o => api.PlatformPolicy != ApiClaims.PlatformPolicy || !string.IsNullOrWhiteSpace(o.PlatformKey),
                 "Webhooks:Auth:PlatformKey must be configured outside the Development environment.")
             .Validate(o => environment.IsDevelopment() || o.PlatformKey != AuthOptions.DevelopmentPlatformKey,
                 "The development platform key may not be used outside the Development environment.")
             .ValidateOnStart();
-        services.AddOptions<EventCatalogOptions>().BindConfiguration(EventCatalogOptions.Section)
-            .Validate(o => o.EventTypes.All(e => !string.IsNullOrWhiteSpace(e.Code) && e.Code != EventCatalog.AllEvents),
-                "Every configured event type needs a code, and '*' is reserved.")
-            .ValidateOnStart();
         services.AddOptions<ApiLimitsOptions>().BindConfiguration(ApiLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<EventCatalog>();
+        services.AddWebhookPublishing();
         services.AddSingleton<IRequestValidator<WebhookRequest>, WebhookRequestValidator>();
         services.AddSingleton<IRequestValidator<CreateTenantRequest>, CreateTenantRequestValidator>();
         services.AddSingleton<IRequestValidator<CreateApiKeyRequest>, CreateApiKeyRequestValidator>();
         services.AddSingleton<IRequestValidator<PublishEventRequest>, PublishEventRequestValidator>();
         services.AddSingleton<IRequestValidator<RecoverRequest>, RecoverRequestValidator>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
 
         // Binding failures (bad JSON, a query value of the wrong type, an oversized body) reach the exception
         // handler in every environment, so every client error has the same problem body.
@@ -60,11 +67,20 @@ public static class WebhooksApiExtensions
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsSetup.Customize);
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddAuthentication(ApiClaims.Scheme)
+        // The key policies name the key scheme, so they hold whatever the host's default scheme is; the key scheme is
+        // the default only when the host set none and no tenant resolver hands the tenant endpoints to the host's.
+        services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, null);
+        if (api.TenantResolver is null)
+        {
+            services.PostConfigure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(o => o.DefaultScheme ??= ApiClaims.Scheme);
+        }
+
         services.AddAuthorizationBuilder()
-            .AddPolicy(ApiClaims.AnyKeyPolicy, p => p.RequireAuthenticatedUser())
-            .AddPolicy(ApiClaims.PlatformPolicy, p => p.RequireClaim(ApiClaims.Platform));
+            .AddPolicy(ApiClaims.AnyKeyPolicy, p => p.AddAuthenticationSchemes(ApiClaims.Scheme).RequireAuthenticatedUser())
+            .AddPolicy(ApiClaims.PlatformPolicy, p => p.AddAuthenticationSchemes(ApiClaims.Scheme).RequireClaim(ApiClaims.Platform))
+            .AddPolicy(ApiClaims.HostUserPolicy, p => p.RequireAuthenticatedUser());
+        services.DecorateAuthorizationResultHandler();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -73,12 +89,35 @@ public static class WebhooksApiExtensions
         return services;
     }
 
-    public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
+    /// <summary>
+    /// Maps every endpoint: at <c>/api/v1/…</c>, or under <paramref name="prefix"/> (<c>"/platform/webhooks"</c> puts
+    /// them at <c>/platform/webhooks/api/v1/…</c>, in the OpenAPI document too, and maps nothing outside it).
+    /// </summary>
+    /// <returns>Where the endpoints were mapped: the prefix's route group, or <paramref name="routes"/> itself.</returns>
+    public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes, string? prefix = null)
     {
-        routes.MapWebhooks();
-        routes.MapTenants();
-        routes.MapEvents();
-        routes.MapCredentials();
-        return routes;
+        var api = routes;
+        if (!string.IsNullOrEmpty(prefix) && prefix != "/")
+        {
+            var mount = "/" + prefix.Trim('/');
+            api = routes.MapGroup(mount).WithMetadata(new WebhooksApiMount(mount));
+        }
+
+        api.MapWebhooks();
+        api.MapTenants();
+        api.MapEvents();
+        api.MapCredentials();
+        return api;
+    }
+
+    // Wraps whichever result handler is registered by now (the framework's, or one of the host's registered earlier).
+    private static void DecorateAuthorizationResultHandler(this IServiceCollection services)
+    {
+        var inner = services.Last(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler>(sp => new ProblemAuthorizationResultHandler(
+            (IAuthorizationMiddlewareResultHandler)(inner.ImplementationInstance
+                ?? inner.ImplementationFactory?.Invoke(sp)
+                ?? ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!)),
+            sp.GetRequiredService<IProblemDetailsService>())));
     }
 }

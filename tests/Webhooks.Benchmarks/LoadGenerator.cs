@@ -74,7 +74,9 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
 
     /// <summary>Publishing in-process through the server's own <see cref="IWebhookPublisher"/>.</summary>
     public Publish InProcess(IWebhookPublisher publisher, Tenant tenant, string eventCode) => async eventId =>
-        (await publisher.PublishAsync(tenant.Id, new WebhookEvent(eventCode, ResourceId(eventId), Payload, eventId))).MatchedWebhooks;
+        await publisher.PublishAsync(tenant.Id, new WebhookEvent(eventCode, ResourceId(eventId), Payload, eventId)) is { IsAccepted: true } outcome
+            ? outcome.Result.MatchedWebhooks
+            : throw new InvalidOperationException($"The server refused event {eventId}.");
 
     /// <summary>
     /// Publishes with <paramref name="concurrency"/> requests in flight until <paramref name="duration"/> has passed or

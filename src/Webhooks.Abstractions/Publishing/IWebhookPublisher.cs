@@ -4,10 +4,12 @@ namespace Webhooks.Publishing;
 public interface IWebhookPublisher
 {
     /// <summary>
-    /// Accepts an event for <paramref name="tenantId"/>. When the returned task completes, the event is on durable
-    /// storage for every matching listener. Publishing an event id that was already accepted returns the same result.
+    /// Accepts an event for <paramref name="tenantId"/>, or refuses it, storing nothing, when it breaks the rules the
+    /// HTTP API applies (<see cref="WebhookEventRules"/>). When the returned task completes with an accepted outcome,
+    /// the event is on durable storage for every matching listener. Publishing an event id that was already accepted
+    /// returns the same result.
     /// </summary>
-    Task<PublishResult> PublishAsync(string tenantId, WebhookEvent webhookEvent);
+    Task<PublishOutcome> PublishAsync(string tenantId, WebhookEvent webhookEvent);
 }
 
 /// <summary>An event to publish. <see cref="EventId"/> is generated (<c>event_…</c>) when null; <see cref="Payload"/> is raw JSON.</summary>

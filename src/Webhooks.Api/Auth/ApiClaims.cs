@@ -19,4 +19,7 @@ public static class ApiClaims
 
     /// <summary>Policy: the platform key only.</summary>
     public const string PlatformPolicy = "platform";
+
+    /// <summary>Policy: any user the host's default authentication scheme authenticated (the tenant endpoints' with a tenant resolver).</summary>
+    public const string HostUserPolicy = "webhooks-host-user";
 }

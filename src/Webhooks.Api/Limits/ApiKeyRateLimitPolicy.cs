@@ -2,14 +2,16 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Webhooks.Api.Auth;
 
 namespace Webhooks.Api.Limits;
 
 /// <summary>
-/// One token bucket per authenticated API key (tenant keys by key id, the platform key as one), so a busy key
-/// never uses up another's allowance. A refused request gets a 429 problem with <c>Retry-After</c> in seconds.
+/// One token bucket per authenticated API key (tenant keys by key id, the platform key as one), or per tenant for
+/// a host's users behind an <see cref="ITenantResolver"/>, so a busy caller never uses up another's allowance. A
+/// refused request gets a 429 problem with <c>Retry-After</c> in seconds.
 /// </summary>
 internal sealed class ApiKeyRateLimitPolicy(IOptions<RateLimitOptions> options, IProblemDetailsService problems) : IRateLimiterPolicy<string>
 {
@@ -26,9 +28,16 @@ internal sealed class ApiKeyRateLimitPolicy(IOptions<RateLimitOptions> options, 
             return Bucket("key:" + keyId, limits.TenantKeyTokenLimit, limits.TenantKeyTokensPerPeriod, limits.TenantKeyReplenishmentPeriod);
         }
 
-        // Endpoints under this policy all require a key, so authorization has refused anyone else before this runs.
-        return user.HasClaim(c => c.Type == ApiClaims.Platform)
-            ? Bucket("platform", limits.PlatformKeyTokenLimit, limits.PlatformKeyTokensPerPeriod, limits.PlatformKeyReplenishmentPeriod)
+        if (user.HasClaim(c => c.Type == ApiClaims.Platform))
+        {
+            return Bucket("platform", limits.PlatformKeyTokenLimit, limits.PlatformKeyTokensPerPeriod, limits.PlatformKeyReplenishmentPeriod);
+        }
+
+        // A host's user, behind a tenant resolver: its tenant's bucket, with a tenant key's allowance, shared by all
+        // the tenant's users. Anyone else was refused by authorization before this runs, or reaches only the
+        // platform endpoints under a host policy, which the host limits as it sees fit.
+        return httpContext.RequestServices.GetService<ITenantResolver>()?.ResolveTenantId(httpContext) is { } tenantId
+            ? Bucket("tenant:" + tenantId, limits.TenantKeyTokenLimit, limits.TenantKeyTokensPerPeriod, limits.TenantKeyReplenishmentPeriod)
             : RateLimitPartition.GetNoLimiter("anonymous");
     }
 
@@ -57,9 +66,12 @@ internal sealed class ApiKeyRateLimitPolicy(IOptions<RateLimitOptions> options, 
             ProblemDetails =
             {
                 Status = StatusCodes.Status429TooManyRequests,
-                Detail = $"This API key has used up its request rate; retry after {seconds} s.",
+                Detail = $"This {(IsApiKey(context.HttpContext.User) ? "API key" : "tenant")} has used up its request rate; retry after {seconds} s.",
                 Extensions = { ["errorCode"] = "TooManyRequests" },
             },
         });
     }
+
+    private static bool IsApiKey(System.Security.Claims.ClaimsPrincipal user) =>
+        user.HasClaim(c => c.Type is ApiClaims.KeyId or ApiClaims.Platform);
 }

@@ -1,4 +1,4 @@
-using Webhooks.Api.Catalog;
+using Webhooks.Catalog;
 using Microsoft.Extensions.Options;
 using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Orleans;
 using Webhooks.Api.Auth;
-using Webhooks.Api.Catalog;
+using Webhooks.Catalog;
 using Webhooks.Api.Deliveries;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Limits;
@@ -20,7 +20,7 @@ public static class WebhooksApi
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("api/v1/account/webhooks")
-            .RequireApiKey(ApiClaims.AnyKeyPolicy)
+            .RequireTenantCaller(routes)
             .WithTags("Webhooks")
             .WithRequestSizeLimit(routes.Limits().MaxManagementBodyBytes);
 
@@ -58,7 +58,7 @@ public static class WebhooksApi
     private static Ok<EventTypeList> GetEventTypes(EventCatalog catalog, TenantScope tenant) =>
         TypedResults.Ok(new EventTypeList([.. catalog.EventTypes.Select(e => new EventTypeModel(e.Type, e.Code, e.Description))], catalog.EventTypes.Count));
 
-    private static async Task<Results<Created<CreatedWebhookModel>, ProblemHttpResult>> CreateAsync(WebhookRequest body, TenantScope tenant, IGrainFactory grains)
+    private static async Task<Results<Created<CreatedWebhookModel>, ProblemHttpResult>> CreateAsync(WebhookRequest body, TenantScope tenant, IGrainFactory grains, HttpContext context)
     {
         var created = await grains.GetGrain<IEventRouterGrain>(tenant.TenantId).AddAsync(ToDefinition(body));
         if (created is null)
@@ -68,7 +68,7 @@ public static class WebhooksApi
         }
 
         var view = created.Listener;
-        return TypedResults.Created($"/api/v1/account/webhooks/{view.Id}", new CreatedWebhookModel(
+        return TypedResults.Created(WebhooksApiEndpoint.Link(context, $"/api/v1/account/webhooks/{view.Id}"), new CreatedWebhookModel(
             view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt, created.Secret));
     }
 

@@ -26,7 +26,7 @@ public static class EventsApi
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("api/v1/events")
-            .RequireApiKey(ApiClaims.AnyKeyPolicy)
+            .RequireTenantCaller(routes)
             .WithTags("Events")
             .WithRequestSizeLimit(routes.Limits().MaxPublishBodyBytes);
 
@@ -85,7 +85,7 @@ public static class EventsApi
 
     private static async Task<Results<Ok<EventModel>, ProblemHttpResult>> GetAsync(string eventId, TenantScope tenant, IGrainFactory grains)
     {
-        var details = eventId.Length <= PublishEventRequestValidator.MaxIdLength
+        var details = eventId.Length <= WebhookEventRules.MaxIdLength
             ? await grains.GetGrain<IEventGrain>(tenant.TenantId).GetAsync(eventId)
             : null;
         return details is null ? ApiProblem.NotFound("The tenant has no event with this id.") : TypedResults.Ok(EventModel.From(details));
@@ -107,7 +107,14 @@ public static class EventsApi
             payload = json.GetRawText();
         }
 
-        var result = await publisher.PublishAsync(tenant.TenantId, new WebhookEvent(body.EventCode!, body.ResourceId, payload, body.EventId));
-        return TypedResults.Accepted((string?)null, new PublishEventResponse(result.EventId, result.MatchedWebhooks));
+        var outcome = await publisher.PublishAsync(tenant.TenantId, new WebhookEvent(body.EventCode!, body.ResourceId, payload, body.EventId));
+        if (!outcome.IsAccepted)
+        {
+            // Only the payload's rules can fail here (the validation filter checked the rest): its cap, when it is set
+            // below the request body's.
+            return ApiProblem.Validation(outcome.Errors.ToDictionary(e => e.Field, e => e.Message));
+        }
+
+        return TypedResults.Accepted((string?)null, new PublishEventResponse(outcome.Result.EventId, outcome.Result.MatchedWebhooks));
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Webhooks.Api.Catalog;
 using Webhooks.Api.Validation;
+using Webhooks.Publishing;
 
 namespace Webhooks.Api.Publishing;
 
@@ -14,31 +14,12 @@ public sealed record PublishEventRequest(string? EventId, string? EventCode, str
 /// <summary>What publishing came to.</summary>
 public sealed record PublishEventResponse(string EventId, int MatchedWebhooks);
 
-/// <summary>An event needs a known code and a resource; a caller-chosen id must be a short token.</summary>
-public sealed class PublishEventRequestValidator(EventCatalog catalog) : IRequestValidator<PublishEventRequest>
+/// <summary>
+/// The publishing rules for the event's fields, checked before the handler reads the payload; the publisher applies
+/// the same rules again, with the payload's, so nothing here is a rule of its own.
+/// </summary>
+public sealed class PublishEventRequestValidator(WebhookEventRules rules) : IRequestValidator<PublishEventRequest>
 {
-    public const int MaxIdLength = 128;
-
-    public IReadOnlyDictionary<string, string> Validate(PublishEventRequest request)
-    {
-        var errors = new Dictionary<string, string>();
-        if (request.EventId is { } id && (id.Length is 0 or > MaxIdLength || !id.All(IsIdCharacter)))
-        {
-            errors["eventId"] = $"An event id is 1 to {MaxIdLength} characters of letters, digits and . _ : -";
-        }
-
-        if (string.IsNullOrEmpty(request.EventCode) || request.EventCode == EventCatalog.AllEvents || !catalog.IsSubscribable(request.EventCode))
-        {
-            errors["eventCode"] = "The event code must be one of the catalog's (GET api/v1/account/webhooks/events).";
-        }
-
-        if (string.IsNullOrWhiteSpace(request.ResourceId) || request.ResourceId.Length > 256)
-        {
-            errors["resourceId"] = "The resource id is required, at most 256 characters.";
-        }
-
-        return errors;
-    }
-
-    private static bool IsIdCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-';
+    public IReadOnlyDictionary<string, string> Validate(PublishEventRequest request) =>
+        rules.ValidateFields(request.EventId, request.EventCode, request.ResourceId);
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Orleans;
+using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Validation;
 using Webhooks.Tenants;
@@ -40,7 +41,7 @@ public static class ApiKeysApi
     }
 
     private static async Task<Results<Created<ApiKeyCreatedModel>, ProblemHttpResult>> CreateAsync(
-        string tenantId, CreateApiKeyRequest? body, IGrainFactory grains)
+        string tenantId, CreateApiKeyRequest? body, IGrainFactory grains, HttpContext context)
     {
         var created = Tenant(grains, tenantId) is { } tenant ? await tenant.CreateKeyAsync(body?.Name?.Trim()) : null;
         if (created is null)
@@ -49,7 +50,7 @@ public static class ApiKeysApi
         }
 
         var key = created.Key;
-        return TypedResults.Created($"/api/v1/tenants/{tenantId}/keys", new ApiKeyCreatedModel(key.Id, key.Name, key.Prefix, key.CreatedAt, created.ApiKey));
+        return TypedResults.Created(WebhooksApiEndpoint.Link(context, $"/api/v1/tenants/{tenantId}/keys"), new ApiKeyCreatedModel(key.Id, key.Name, key.Prefix, key.CreatedAt, created.ApiKey));
     }
 
     private static async Task<Results<Ok<ApiKeyListModel>, ProblemHttpResult>> ListAsync(string tenantId, IGrainFactory grains)

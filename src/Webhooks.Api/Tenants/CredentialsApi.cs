@@ -16,7 +16,7 @@ public static class CredentialsApi
 {
     public static RouteHandlerBuilder MapCredentials(this IEndpointRouteBuilder routes) =>
         routes.MapGet("api/v1/account/credentials", GetAsync)
-            .RequireApiKey(ApiClaims.AnyKeyPolicy)
+            .RequireTenantCaller(routes)
             .WithTags("Account")
             .WithName("GetCredentials")
             .WithSummary("The tenant's RSA public key (modulus base64url, exponent AQAB) for verifying N-Signature.");

@@ -17,7 +17,7 @@ public static class TenantsApi
     public static RouteGroupBuilder MapTenants(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("api/v1/tenants")
-            .RequireApiKey(ApiClaims.PlatformPolicy)
+            .RequirePlatformCaller(routes)
             .WithTags("Tenants")
             .WithRequestSizeLimit(routes.Limits().MaxManagementBodyBytes)
             .ProducesProblem(StatusCodes.Status403Forbidden);
@@ -40,7 +40,7 @@ public static class TenantsApi
         return group;
     }
 
-    private static async Task<Results<Created<TenantCreatedModel>, ProblemHttpResult>> CreateAsync(CreateTenantRequest body, IGrainFactory grains)
+    private static async Task<Results<Created<TenantCreatedModel>, ProblemHttpResult>> CreateAsync(CreateTenantRequest body, IGrainFactory grains, HttpContext context)
     {
         var id = ResourceIds.NewTenantId();
         var created = await grains.GetGrain<ITenantGrain>(id).CreateAsync(body.Name!.Trim());
@@ -50,7 +50,7 @@ public static class TenantsApi
         }
 
         var tenant = created.Tenant;
-        return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", new TenantCreatedModel(tenant.Id, tenant.Name, tenant.CreatedAt, created.ApiKey));
+        return TypedResults.Created(WebhooksApiEndpoint.Link(context, $"/api/v1/tenants/{tenant.Id}"), new TenantCreatedModel(tenant.Id, tenant.Name, tenant.CreatedAt, created.ApiKey));
     }
 
     private static async Task<Results<Ok<TenantModel>, ProblemHttpResult>> GetAsync(string tenantId, IGrainFactory grains)
@@ -62,12 +62,12 @@ public static class TenantsApi
     }
 
     // 202 at once, and again for a tenant already being deleted: the deletion is stored, and the rest follows on its own.
-    private static async Task<Results<Accepted<TenantModel>, ProblemHttpResult>> DeleteAsync(string tenantId, IGrainFactory grains)
+    private static async Task<Results<Accepted<TenantModel>, ProblemHttpResult>> DeleteAsync(string tenantId, IGrainFactory grains, HttpContext context)
     {
         var tenant = ResourceIds.IsTenantId(tenantId) ? await grains.GetGrain<ITenantGrain>(tenantId).DeleteAsync() : null;
         return tenant is null
             ? TenantNotFound()
-            : TypedResults.Accepted($"/api/v1/tenants/{tenant.Id}", TenantModel.From(tenant));
+            : TypedResults.Accepted(WebhooksApiEndpoint.Link(context, $"/api/v1/tenants/{tenant.Id}"), TenantModel.From(tenant));
     }
 
     internal static ProblemHttpResult TenantNotFound() => ApiProblem.NotFound("No tenant with this id.");

@@ -23,8 +23,11 @@ public static class WebhooksSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the webhook grains' storage (JSON state in the configured database, schema applied at start-up),
-    /// durable reminders in the same database, and their services to <paramref name="silo"/>. On PostgreSQL the
-    /// Data Protection key ring lives in the database too, unless the host persists it elsewhere afterwards.
+    /// durable reminders in the same database, and their services to <paramref name="silo"/>. A silo has one reminder
+    /// service: when the host configured its own before this call, it is kept, and the listeners' wake-up reminders
+    /// are stored in it. On PostgreSQL the Data Protection key ring lives in the database too, unless the host
+    /// persists it elsewhere afterwards; on SQLite the host persists it (the server: a folder beside the database).
+    /// Outside Development a silo whose key ring has no location refuses to start.
     /// </summary>
     public static ISiloBuilder AddWebhooks(this ISiloBuilder silo, Action<StorageOptions>? configureStorage = null)
     {
@@ -45,11 +48,12 @@ public static class WebhooksSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddDataProtection();
         silo.Services.AddDatabaseKeyRing();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, KeyRingLocationCheck>();
         silo.Services.TryAddSingleton<SecretProtector>();
         silo.Services.TryAddSingleton<SignedBodies>();
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<WebhookMetrics>();
-        silo.Services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
+        silo.Services.AddWebhookPublishing();
         silo.Services.AddDeliverySender();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SqliteSchemaInstaller>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgreSqlSchemaInstaller>();
@@ -84,14 +88,19 @@ public static class WebhooksSiloBuilderExtensions
                 ? ActivatorUtilities.CreateInstance<SqliteAcceptedEvents>(sp)
                 : ActivatorUtilities.CreateInstance<PostgreSqlAcceptedEvents>(sp));
 
-        // Reminders live in the same database (OrleansRemindersTable, schema 002). The reminder table reads its
-        // queries when the reminder service starts (RuntimeGrainServices), after the installer (RuntimeInitialize).
-        silo.UseAdoNetReminderService((OptionsBuilder<AdoNetReminderTableOptions> ado) =>
-            ado.Configure<IOptions<StorageOptions>>((ado, options) =>
-            {
-                ado.Invariant = StorageConnections.Invariant(options.Value.Provider);
-                ado.ConnectionString = options.Value.ConnectionString;
-            }));
+        // Replacing a reminder table the host chose would silently move (or lose) the host's own grains' reminders;
+        // ours need only a durable table, which theirs is. Without one, reminders live in our database
+        // (OrleansRemindersTable, schema 002). The reminder table reads its queries when the reminder service starts
+        // (RuntimeGrainServices), after the installer (RuntimeInitialize).
+        if (!silo.Services.Any(d => d.ServiceType == typeof(IReminderTable)))
+        {
+            silo.UseAdoNetReminderService((OptionsBuilder<AdoNetReminderTableOptions> ado) =>
+                ado.Configure<IOptions<StorageOptions>>((ado, options) =>
+                {
+                    ado.Invariant = StorageConnections.Invariant(options.Value.Provider);
+                    ado.ConnectionString = options.Value.ConnectionString;
+                }));
+        }
 
         // Runs once the silo is active, so the reminder table and grain calls are ready; it does not hold up the start.
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PendingWakeUp>();

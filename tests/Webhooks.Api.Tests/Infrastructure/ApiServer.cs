@@ -139,7 +139,7 @@ public class ApiServer : IAsyncLifetime
     {
     }
 
-    private static int FreeTcpPort()
+    internal static int FreeTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -211,8 +211,8 @@ public sealed class EventStoredOnceTests : GrainDeliveryTests
     }
 
     private static Task<PublishResult> Publish(WebhooksCluster cluster, string tenantId, string marker, string? eventId = null) =>
-        new WebhookPublisher(cluster.Grains, TimeProvider.System)
-            .PublishAsync(tenantId, new WebhookEvent("order.created", "order_1", $$"""{"marker":"{{marker}}"}""", eventId));
+        TestPublisher.Create(cluster.Grains, TimeProvider.System)
+            .PublishAcceptedAsync(tenantId, new WebhookEvent("order.created", "order_1", $$"""{"marker":"{{marker}}"}""", eventId));
 
     private static string Marker() => "marker-" + Guid.NewGuid().ToString("N");
 

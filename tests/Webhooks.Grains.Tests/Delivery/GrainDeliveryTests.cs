@@ -44,8 +44,8 @@ public abstract class GrainDeliveryTests
     }
 
     internal static Task<PublishResult> PublishAsync(WebhooksCluster cluster, string tenantId, TimeProvider? time = null) =>
-        new WebhookPublisher(cluster.Grains, time ?? TimeProvider.System)
-            .PublishAsync(tenantId, new WebhookEvent("order.created", "order_1", """{"total":42}"""));
+        TestPublisher.Create(cluster.Grains, time ?? TimeProvider.System)
+            .PublishAcceptedAsync(tenantId, new WebhookEvent("order.created", "order_1", """{"total":42}"""));
 
     /// <summary>Polls the listener's log until its delivery of <paramref name="eventId"/> satisfies <paramref name="condition"/>.</summary>
     internal static async Task<DeliveryView> WaitForDeliveryAsync(

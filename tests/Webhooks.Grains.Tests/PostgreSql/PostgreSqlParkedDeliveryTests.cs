@@ -4,6 +4,7 @@ using Webhooks.Listeners;
 using Webhooks.Publishing;
 using Webhooks.Routing;
 using Webhooks.Tenants;
+using Webhooks.Testing;
 
 namespace Webhooks.PostgreSql;
 
@@ -32,8 +33,8 @@ public sealed class PostgreSqlParkedDeliveryTests
         var listener = cluster.Grains.GetGrain<IWebhookGrain>(listenerId);
         await listener.DisableAsync(tenantId);
 
-        var publisher = new WebhookPublisher(cluster.Grains, TimeProvider.System);
-        var accepted = await Task.WhenAll(Enumerable.Range(0, Events).Select(i => publisher.PublishAsync(tenantId, new WebhookEvent(EventCode, $"order_{i}", "{}"))));
+        var publisher = TestPublisher.Create(cluster.Grains, TimeProvider.System);
+        var accepted = await Task.WhenAll(Enumerable.Range(0, Events).Select(i => publisher.PublishAcceptedAsync(tenantId, new WebhookEvent(EventCode, $"order_{i}", "{}"))));
         Assert.All(accepted, a => Assert.Equal(1, a.MatchedWebhooks));
 
         var log = PostgreSqlWebhooksCluster.DeliveryLog(cluster.Silos[0]);

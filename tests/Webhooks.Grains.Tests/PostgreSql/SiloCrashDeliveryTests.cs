@@ -49,9 +49,9 @@ public sealed class SiloCrashDeliveryTests(ITestOutputHelper output)
         var definition = await listener.GetAsync();
         var survivor = cluster.Silos.First(s => s != host);
 
-        var publisher = new WebhookPublisher(cluster.Grains, TimeProvider.System);
+        var publisher = TestPublisher.Create(cluster.Grains, TimeProvider.System);
         var accepted = await Task.WhenAll(Enumerable.Range(0, Events).Select(i =>
-            publisher.PublishAsync(tenantId, new WebhookEvent(EventCode, $"order_{i}", $$"""{"n":{{i}}}"""))));
+            publisher.PublishAcceptedAsync(tenantId, new WebhookEvent(EventCode, $"order_{i}", $$"""{"n":{{i}}}"""))));
         Assert.All(accepted, a => Assert.Equal(1, a.MatchedWebhooks));
         var eventIds = accepted.Select(a => a.EventId).ToHashSet(StringComparer.Ordinal);
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
@@ -40,6 +41,7 @@ internal sealed class ReminderDeployment : IDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddWebhooks(o => o.ConnectionString = ConnectionString);
+            silo.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(_folder, "keys")));
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = MinimumPeriod);
             silo.Services.AddSingleton(ticks);
         });

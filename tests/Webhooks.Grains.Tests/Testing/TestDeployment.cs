@@ -18,6 +18,9 @@ internal sealed class TestDeployment : IDisposable
 
     public string DatabasePath => Path.Combine(_folder, "webhooks.db");
 
+    /// <summary>The Data Protection key ring of the deployment's silos, kept across their restarts as the database is.</summary>
+    public string KeysFolder => Path.Combine(_folder, "keys");
+
     public string ConnectionString => $"Data Source={DatabasePath}";
 
     public string ServiceId { get; } = "webhooks-tests-" + Guid.NewGuid().ToString("N");

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Webhooks.Hosting;
 using Webhooks.Listeners;
@@ -35,8 +37,11 @@ internal sealed class WebhooksCluster : IAsyncDisposable
 
     public ITenantGrain Tenant(string tenantId) => Grains.GetGrain<ITenantGrain>(tenantId);
 
-    /// <summary>Starts the cluster; <paramref name="configureSilo"/> runs after the product's registration, so it can override it.</summary>
-    public static async Task<WebhooksCluster> StartAsync(TestDeployment deployment, Action<ISiloBuilder>? configureSilo = null)
+    /// <summary>
+    /// Starts the cluster; <paramref name="configureSilo"/> runs after the product's registration, so it can override
+    /// it, and <paramref name="configureHost"/> before it, as a platform's own silo configuration would.
+    /// </summary>
+    public static async Task<WebhooksCluster> StartAsync(TestDeployment deployment, Action<ISiloBuilder>? configureSilo = null, Action<ISiloBuilder>? configureHost = null)
     {
         var faults = new StorageFaults();
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
@@ -45,8 +50,10 @@ internal sealed class WebhooksCluster : IAsyncDisposable
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
+            configureHost?.Invoke(silo);
             silo.AddWebhooks(storage => storage.ConnectionString = deployment.ConnectionString)
                 .InjectStorageFaults(faults);
+            silo.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(deployment.KeysFolder));
             configureSilo?.Invoke(silo);
         });
 

@@ -1,4 +1,4 @@
-namespace Webhooks.Api.Catalog;
+namespace Webhooks.Catalog;
 
 /// <summary>An event a listener can subscribe to: its code, the resource type it concerns, and what it means.</summary>
 public sealed class EventType

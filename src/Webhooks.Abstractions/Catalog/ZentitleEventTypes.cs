@@ -1,4 +1,4 @@
-namespace Webhooks.Api.Catalog;
+namespace Webhooks.Catalog;
 
 /// <summary>The Zentitle2 event catalog: the default, so Zentitle clients and listeners work unchanged.</summary>
 public static class ZentitleEventTypes

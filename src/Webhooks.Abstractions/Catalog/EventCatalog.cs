@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Webhooks.Api.Catalog;
+namespace Webhooks.Catalog;
 
 /// <summary>The event codes this deployment knows, with <c>*</c> standing for all of them.</summary>
 public sealed class EventCatalog

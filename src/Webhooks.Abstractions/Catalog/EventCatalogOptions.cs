@@ -1,4 +1,4 @@
-namespace Webhooks.Api.Catalog;
+namespace Webhooks.Catalog;
 
 /// <summary>The deployment's event catalog, configured as <c>Webhooks:EventTypes</c>.</summary>
 public sealed class EventCatalogOptions

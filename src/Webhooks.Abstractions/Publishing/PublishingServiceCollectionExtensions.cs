@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Webhooks.Catalog;
+
+namespace Webhooks.Publishing;
+
+/// <summary>Registers what both publishing paths share: the event catalog, the publishing rules and the in-process publisher.</summary>
+public static class PublishingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the catalog (<c>Webhooks:EventTypes</c>), the payload cap (<c>Webhooks:Limits:MaxPayloadBytes</c>), the
+    /// rules and <see cref="IWebhookPublisher"/>. Safe to call more than once (the silo and the API both do, and in one
+    /// process they share the services): configuration is bound once, or the catalog's list would hold every code twice.
+    /// </summary>
+    public static IServiceCollection AddWebhookPublishing(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(WebhookEventRules)))
+        {
+            return services;
+        }
+
+        services.AddOptions<EventCatalogOptions>().BindConfiguration(EventCatalogOptions.Section)
+            .Validate(o => o.EventTypes.All(e => !string.IsNullOrWhiteSpace(e.Code) && e.Code != EventCatalog.AllEvents),
+                "Every configured event type needs a code, and '*' is reserved.")
+            .ValidateOnStart();
+        services.AddOptions<PublishLimitsOptions>().BindConfiguration(PublishLimitsOptions.Section)
+            .Validate(o => o.MaxPayloadBytes is >= PublishLimitsOptions.MinPayloadBytes and <= PublishLimitsOptions.MaxAllowedPayloadBytes,
+                $"Webhooks:Limits:MaxPayloadBytes must be between {PublishLimitsOptions.MinPayloadBytes} and {PublishLimitsOptions.MaxAllowedPayloadBytes}.")
+            .ValidateOnStart();
+        services.TryAddSingleton<EventCatalog>();
+        services.AddSingleton<WebhookEventRules>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
+        return services;
+    }
+}

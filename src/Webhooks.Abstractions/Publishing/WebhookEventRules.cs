@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Webhooks.Catalog;
+
+namespace Webhooks.Publishing;
+
+/// <summary>
+/// What an event must be to be accepted: a catalog code, a resource id, a short token as a caller-chosen id, and a
+/// payload of JSON within the size cap. The one set of rules for both paths, the HTTP API and the in-process publisher.
+/// </summary>
+public sealed class WebhookEventRules(EventCatalog catalog, IOptions<PublishLimitsOptions> limits)
+{
+    public const int MaxIdLength = 128;
+    public const int MaxResourceIdLength = 256;
+
+    // Throws on a lone surrogate instead of sending U+FFFD: a payload that cannot be encoded is not the caller's JSON.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Every rule the event breaks, one error per field; empty when it may be published.</summary>
+    public IReadOnlyList<PublishError> Validate(WebhookEvent webhookEvent)
+    {
+        var errors = ValidateFields(webhookEvent.EventId, webhookEvent.EventCode, webhookEvent.ResourceId);
+        if (PayloadError(webhookEvent.Payload) is { } payloadError)
+        {
+            errors["payload"] = payloadError;
+        }
+
+        return [.. errors.Select(e => new PublishError(e.Key, e.Value))];
+    }
+
+    /// <summary>
+    /// The rules for the event's fields other than its payload, field name to message. The HTTP API checks these
+    /// before it reads the payload out of the request, so a request breaking them is refused as it always was.
+    /// </summary>
+    public Dictionary<string, string> ValidateFields(string? eventId, string? eventCode, string? resourceId)
+    {
+        var errors = new Dictionary<string, string>();
+        if (eventId is not null && !IsEventId(eventId))
+        {
+            errors["eventId"] = $"An event id is 1 to {MaxIdLength} characters of letters, digits and . _ : -";
+        }
+
+        if (string.IsNullOrEmpty(eventCode) || eventCode == EventCatalog.AllEvents || !catalog.IsSubscribable(eventCode))
+        {
+            errors["eventCode"] = "The event code must be one of the catalog's (GET api/v1/account/webhooks/events).";
+        }
+
+        if (string.IsNullOrWhiteSpace(resourceId) || resourceId.Length > MaxResourceIdLength)
+        {
+            errors["resourceId"] = $"The resource id is required, at most {MaxResourceIdLength} characters.";
+        }
+
+        return errors;
+    }
+
+    /// <summary>True for an id a caller may give an event: 1 to <see cref="MaxIdLength"/> letters, digits and <c>. _ : -</c>.</summary>
+    public static bool IsEventId(string eventId) =>
+        eventId.Length is > 0 and <= MaxIdLength && eventId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
+
+    private string? PayloadError(string? payload)
+    {
+        if (payload is null)
+        {
+            return null;
+        }
+
+        int byteCount;
+        try
+        {
+            byteCount = StrictUtf8.GetByteCount(payload);
+        }
+        catch (EncoderFallbackException)
+        {
+            return "The payload is not valid JSON: it holds characters that are not Unicode.";
+        }
+
+        var max = limits.Value.MaxPayloadBytes;
+        if (byteCount > max)
+        {
+            return $"The payload is {byteCount} bytes; at most {max} bytes of UTF-8 are accepted.";
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(byteCount, 1));
+        try
+        {
+            var written = StrictUtf8.GetBytes(payload, buffer);
+            return IsOneJsonValue(buffer.AsSpan(0, written)) ? null : "The payload is not valid JSON.";
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // The reader refuses empty input, a value cut short and a second value after the first, with the same defaults
+    // (no comments, no trailing commas, depth 64) as the HTTP API's JSON reading.
+    private static bool IsOneJsonValue(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Api.Limits;
+
+namespace Webhooks.Api.Auth;
+
+/// <summary>What every API endpoint group carries: who may call it (per <see cref="WebhooksApiOptions"/>) and the caller's rate limit.</summary>
+internal static class CallerEndpointConventions
+{
+    /// <summary>A tenant key or the platform key acting for a tenant; with a tenant resolver, the host's authenticated user.</summary>
+    public static TBuilder RequireTenantCaller<TBuilder>(this TBuilder builder, IEndpointRouteBuilder routes) where TBuilder : IEndpointConventionBuilder
+    {
+        var options = routes.ServiceProvider.GetRequiredService<WebhooksApiOptions>();
+        return builder.RequireCaller(options.TenantResolver is null ? ApiClaims.AnyKeyPolicy : options.TenantPolicy);
+    }
+
+    /// <summary>The platform: its key, or whoever the host's <see cref="WebhooksApiOptions.PlatformPolicy"/> admits.</summary>
+    public static TBuilder RequirePlatformCaller<TBuilder>(this TBuilder builder, IEndpointRouteBuilder routes) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireCaller(routes.ServiceProvider.GetRequiredService<WebhooksApiOptions>().PlatformPolicy);
+
+    private static TBuilder RequireCaller<TBuilder>(this TBuilder builder, string authorizationPolicy) where TBuilder : IEndpointConventionBuilder =>
+        builder
+            .RequireAuthorization(authorizationPolicy)
+            .RequireRateLimiting(ApiKeyRateLimitPolicy.Name)
+            .WithMetadata(WebhooksApiEndpoint.Instance)
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]))
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status429TooManyRequests, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+}
