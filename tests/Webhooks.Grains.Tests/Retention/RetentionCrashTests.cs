@@ -43,9 +43,9 @@ public sealed class RetentionCrashTests
 
             // All at once, so the deliveries all succeed within the second before any expires in the listener's own log
             // (which would remove expired rows itself, 64 at a time).
-            var publisher = new WebhookPublisher(cluster.Grains, TimeProvider.System);
+            var publisher = TestPublisher.Create(cluster.Grains, TimeProvider.System);
             var accepted = await Task.WhenAll(Enumerable.Range(0, Events).Select(i =>
-                publisher.PublishAsync(tenantId, new WebhookEvent("order.created", $"order_{i}", "{}"))));
+                publisher.PublishAcceptedAsync(tenantId, new WebhookEvent("order.created", $"order_{i}", "{}"))));
             Assert.All(accepted, a => Assert.Equal(2, a.MatchedWebhooks));
 
             // The sweep commits its first batches of the successes, then the silo dies before the next one. (The

@@ -65,9 +65,9 @@ public abstract class RetentionScenario
         var failing = await AddAsync($"http://127.0.0.1:{AnsweringListener.ClosedPort()}/hook");
         var waiting = await AddAsync($"http://127.0.0.1:{laterPort}/hook");
 
-        var publisher = new WebhookPublisher(grains, clock);
+        var publisher = TestPublisher.Create(grains, clock);
         Task<PublishResult> PublishAsync(string eventId) =>
-            publisher.PublishAsync(tenantId, new WebhookEvent(EventCode, "order_" + eventId, $$"""{"id":"{{eventId}}"}""", eventId));
+            publisher.PublishAcceptedAsync(tenantId, new WebhookEvent(EventCode, "order_" + eventId, $$"""{"id":"{{eventId}}"}""", eventId));
 
         // Day 0: event_1 succeeds on one, fails once on the other two (retried in an hour); the third is then disabled.
         Assert.Equal(3, (await PublishAsync("event_1")).MatchedWebhooks);

@@ -54,13 +54,13 @@ public abstract class RetentionSoak(ITestOutputHelper output)
             Assert.NotNull(await grains.GetGrain<IEventRouterGrain>(tenantId).AddAsync(new ListenerDefinition($"http://127.0.0.1:{port}/hook", ["*"], null)));
         }
 
-        var publisher = new WebhookPublisher(grains, TimeProvider.System);
+        var publisher = TestPublisher.Create(grains, TimeProvider.System);
         var payload = $$"""{"pad":"{{new string('x', PayloadBytes)}}"}""";
         var sizes = new List<long>();
         for (var round = 1; round <= Rounds; round++)
         {
             var accepted = await Task.WhenAll(Enumerable.Range(0, EventsPerRound).Select(i =>
-                publisher.PublishAsync(tenantId, new WebhookEvent("order.created", $"order_{round}_{i}", payload))));
+                publisher.PublishAcceptedAsync(tenantId, new WebhookEvent("order.created", $"order_{round}_{i}", payload))));
             Assert.All(accepted, a => Assert.Equal(2, a.MatchedWebhooks));
             await WaitUntilAsync(() => Task.FromResult(first.EventIds.Count + second.EventIds.Count >= 2 * EventsPerRound * round), "every delivery of the round arrived");
             await WaitUntilAsync(async () => await rows() == 0, "the sweeper emptied the events and deliveries tables");
