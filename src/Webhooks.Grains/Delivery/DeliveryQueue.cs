@@ -25,6 +25,9 @@ public sealed class DeliveryQueue
     /// <summary>The reason a listener disabled by hand (<see cref="Disable"/>) shows.</summary>
     public const string DisabledByUser = "DisabledByUser";
 
+    /// <summary>The reason a listener that answered 410 Gone shows: it said it is gone for good, so nothing is retried.</summary>
+    public const string Gone = "Gone";
+
     private readonly DeliveryState _state;
     private readonly SortedSet<DeliveryRecord> _log = new(LogOrder.Instance);
     private readonly Dictionary<string, DeliveryRecord> _byEventId;
@@ -103,6 +106,7 @@ public sealed class DeliveryQueue
             IsTest = isTest,
             Status = parked ? DeliveryStatus.Parked : DeliveryStatus.Pending,
             CreatedAt = now,
+            FinishedAt = parked ? now : null,
             NextAttemptAt = parked ? null : now,
         };
         if (parked)
@@ -146,6 +150,13 @@ public sealed class DeliveryQueue
         }
 
         record.SeriesFailures++;
+        if (outcome.StatusCode == 410 && !record.IsTest)
+        {
+            _pending.Add(record); // still pending, as it was: parked below with the others
+            GoneFor(now);
+            return;
+        }
+
         var delay = record.IsTest ? null : retries.NextDelay(record.SeriesFailures, outcome.RetryAfter);
         record.Status = delay is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
         record.NextAttemptAt = delay is { } wait ? now + wait : null;
@@ -172,6 +183,33 @@ public sealed class DeliveryQueue
             _state.Disabled = true;
             _state.DisabledReason = $"Disabled automatically: every delivery attempt failed from {_state.FailingSince.Value:u} to {now:u}. Enable it to resume delivery.";
             _healthChanged = true;
+        }
+    }
+
+    /// <summary>
+    /// The listener answered 410 Gone: it is disabled at once (reason <see cref="Gone"/>, unless it was disabled already),
+    /// and every pending delivery, the one answered included, is parked rather than retried or failed: enabling the
+    /// listener again (the endpoint restored) delivers them all, or skips them.
+    /// </summary>
+    private void GoneFor(DateTimeOffset now)
+    {
+        if (!_state.Disabled)
+        {
+            _state.Disabled = true;
+            _state.DisabledReason = Gone;
+            _healthChanged = true;
+        }
+
+        foreach (var record in _pending.ToList())
+        {
+            _pending.Remove(record);
+            record.Status = DeliveryStatus.Parked;
+            record.NextAttemptAt = null;
+            record.SeriesFailures = 0; // released, it starts the retry schedule afresh, as any parked delivery does
+            record.FinishedAt = now;
+            record.ReleaseContent();
+            _parked.Add(record);
+            _changed.Add(record);
         }
     }
 
@@ -363,7 +401,7 @@ public sealed class DeliveryQueue
             ?? throw new JsonException($"Delivery row {row.Seq} is the JSON literal null.");
         record.Seq = row.Seq;
         record.EventSeq = row.EventSeq;
-        record.FinishedAt = row.Status is DeliveryStatus.Succeeded or DeliveryStatus.Failed or DeliveryStatus.Skipped ? row.RetainedSince : null;
+        record.FinishedAt = row.Status is DeliveryStatus.Pending ? null : row.RetainedSince;
         record.HasContent = row.EventSeq is null;
         if (row.EventSeq is not null && row.Content is { } content)
         {

@@ -63,7 +63,7 @@ public sealed class DeliveryRecord
     [Id(11)] public long Seq { get; set; }
 
     /// <summary>
-    /// When it last became succeeded, failed or skipped; null while pending or parked. Its retention runs from here. Stored
+    /// When it last became succeeded, failed, skipped or parked; null while pending. Its retention runs from here. Stored
     /// in a column of its own (the retention sweeper reads it), not in the row's JSON.
     /// </summary>
     [Id(14), JsonIgnore] public DateTimeOffset? FinishedAt { get; set; }

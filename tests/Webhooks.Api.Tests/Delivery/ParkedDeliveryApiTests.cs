@@ -62,6 +62,39 @@ public sealed class ParkedDeliveryApiTests(DeliveryServer server) : ApiTest(serv
         Assert.Empty(endpoint.Of(skipped));
     }
 
+    [Fact]
+    public async Task AListenerAnswering410Gone_IsDisabledAtOnce_ItsEventsParked_AndEnablingDeliversThemWhenItIsBack()
+    {
+        await using var listener = await ScriptedListener.StartAsync();
+        var endpoint = listener.Endpoint(410);
+        var (tenant, id) = await ListenerAsync(endpoint);
+
+        // One attempt, answered 410: no retries; the listener is disabled and the delivery parked.
+        var gone = (await tenant.Client.PublishAsync("entitlement.created")).EventId;
+        var parked = await tenant.Client.WaitForStatusAsync(id, gone, "parked");
+        Assert.Equal([410], parked.Attempts().Select(a => a.GetProperty("statusCode").GetInt32()));
+        using (var view = await tenant.Client.GetAsync($"{Route}/{id}"))
+        {
+            var listenerView = await Json.ReadObjectAsync(view);
+            Assert.False(listenerView.GetProperty("enabled").GetBoolean());
+            Assert.Equal("Gone", listenerView.String("disabledReason"));
+        }
+
+        // Meanwhile events are parked, not sent.
+        var (later, matched) = await tenant.Client.PublishAsync("entitlement.created");
+        Assert.Equal(1, matched);
+        Assert.Equal("parked", (await tenant.Client.WaitForDeliveryAsync(id, later, _ => true)).String("status"));
+        Assert.Single(endpoint.Received);
+
+        // The endpoint is back: enabling delivers both, in order of acceptance.
+        endpoint.AnswerNext(200);
+        using var enable = await tenant.Client.PostAsync($"{Route}/{id}/enable", null);
+        Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
+        await tenant.Client.WaitForStatusAsync(id, gone, "succeeded");
+        await tenant.Client.WaitForStatusAsync(id, later, "succeeded");
+        Assert.Equal([gone, gone, later], endpoint.Received.Select(r => r.EventId));
+    }
+
     public static TheoryData<string?, string?> AcceptedEnableBodies => new()
     {
         { "", "application/json" },

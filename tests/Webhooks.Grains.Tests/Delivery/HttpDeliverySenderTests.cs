@@ -84,6 +84,8 @@ public sealed class HttpDeliverySenderTests
     [Theory]
     [InlineData(429)]
     [InlineData(503)]
+    [InlineData(502)]
+    [InlineData(504)]
     public async Task Send_WhenListenerAsksToRetryAfterSeconds_ReportsRetryAfter(int status)
     {
         await using var listener = await FaultyListener.StartAsync();
@@ -99,6 +101,8 @@ public sealed class HttpDeliverySenderTests
     [Theory]
     [InlineData(429)]
     [InlineData(503)]
+    [InlineData(502)]
+    [InlineData(504)]
     public async Task Send_WhenListenerAsksToRetryAfterADate_ReportsTheWaitUntilThen(int status)
     {
         await using var listener = await FaultyListener.StartAsync();

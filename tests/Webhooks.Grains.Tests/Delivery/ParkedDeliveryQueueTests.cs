@@ -149,6 +149,49 @@ public sealed class ParkedDeliveryQueueTests
     }
 
     [Fact]
+    public void Record_410Gone_DisablesTheListener_AndParksEveryPendingDelivery_ItsOwnIncluded()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        var retries = new RetryPolicy([TimeSpan.FromMinutes(5)], 0, () => 0.5);
+        queue.Enqueue(Event("event_1"), false, T0);
+        queue.Enqueue(Event("event_2"), false, T0);
+        queue.Enqueue(Event("event_3"), false, T0);
+        queue.Record(queue.Find("event_3")!, 1, T0, Success, T0, retries, TimeSpan.FromDays(5));
+        queue.TakeChanges();
+
+        var gone = new AttemptOutcome(false, 410, TimeSpan.FromMilliseconds(4), null, "gone", null);
+        queue.Record(queue.Find("event_1")!, 1, T0, gone, T0.AddSeconds(1), retries, TimeSpan.FromDays(5));
+
+        Assert.True(queue.State.Disabled);
+        Assert.Equal(DeliveryQueue.Gone, queue.State.DisabledReason);
+        Assert.True(queue.TakeHealthChange());
+        Assert.Equal([DeliveryStatus.Parked, DeliveryStatus.Parked, DeliveryStatus.Succeeded], queue.Deliveries.Select(d => d.Status));
+        Assert.Equal(410, Assert.Single(queue.Find("event_1")!.Attempts).StatusCode);
+        Assert.Equal(0, queue.PendingCount);
+        Assert.Equal(2, queue.ParkedCount);
+        Assert.Equal([1L, 2L], queue.TakeChanges().Upserts.Select(r => r.Seq));
+
+        // Enabled again, both are delivered, the answered one's retry series starting afresh.
+        Assert.Equal(2, queue.ReleaseParked(replay: true, max: 10, T0.AddHours(1)));
+        queue.Enable();
+        Assert.Equal(["event_1", "event_2"], queue.Due(T0.AddHours(1)).Select(d => d.EventId));
+        Assert.All(queue.Due(T0.AddHours(1)), d => Assert.Equal(0, d.SeriesFailures));
+    }
+
+    [Fact]
+    public void Record_410Gone_ForTheTestEvent_OnlyFailsIt()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        queue.Enqueue(Event("event_test"), isTest: true, T0);
+        var gone = new AttemptOutcome(false, 410, TimeSpan.FromMilliseconds(4), null, "gone", null);
+
+        queue.Record(queue.Find("event_test")!, 1, T0, gone, T0, FailNow, TimeSpan.FromDays(5));
+
+        Assert.False(queue.State.Disabled);
+        Assert.Equal(DeliveryStatus.Failed, queue.Find("event_test")!.Status);
+    }
+
+    [Fact]
     public void StoredParkedRows_LoadBackParked()
     {
         var queue = DisabledByHand();

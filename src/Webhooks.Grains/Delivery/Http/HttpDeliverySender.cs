@@ -127,7 +127,8 @@ internal sealed class HttpDeliverySender(
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)
     {
-        if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+        // A gateway in front of the listener (502, 504) may know when it will be back as well as the listener itself.
+        if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout)
             || response.Headers.RetryAfter is not { } retryAfter)
         {
             return null;
