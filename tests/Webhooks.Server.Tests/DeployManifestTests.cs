@@ -16,7 +16,7 @@ public sealed class DeployManifestTests
         "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",
     ];
 
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = RepositoryFolder.Root;
 
     [Fact]
     public void KubernetesManifest_HasEveryPieceOrleansNeeds_AndProbesTheHealthEndpoints()
@@ -110,15 +110,4 @@ public sealed class DeployManifestTests
         keys.Aggregate(node, (current, key) => ((YamlMappingNode)current).Children[new YamlScalarNode(key)]);
 
     private static string Scalar(YamlNode node, string key) => ((YamlScalarNode)Path(node, key)).Value!;
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(System.IO.Path.Combine(folder.FullName, "Webhooks.Orleans.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new DirectoryNotFoundException("The repository root is above the test output.");
-    }
 }
