@@ -18,7 +18,7 @@ public sealed class DeliveryFaultTests(FaultServer server) : ApiTest(server), IC
     [Theory]
     [InlineData(500)]
     [InlineData(503)]
-    [InlineData(410)]
+    [InlineData(404)]
     public async Task Delivery_WhenTheListenerAnswersAnError_LogsEveryAttemptsStatus_AndFails(int status)
     {
         await using var scene = await Scene.StartAsync(Server, Fault.Answer(status));
