@@ -152,8 +152,7 @@ public sealed class DeliveryQueue
         record.SeriesFailures++;
         if (outcome.StatusCode == 410 && !record.IsTest)
         {
-            _pending.Add(record); // still pending, as it was: parked below with the others
-            GoneFor(now);
+            ParkAllAsGone(record, now);
             return;
         }
 
@@ -187,11 +186,11 @@ public sealed class DeliveryQueue
     }
 
     /// <summary>
-    /// The listener answered 410 Gone: it is disabled at once (reason <see cref="Gone"/>, unless it was disabled already),
-    /// and every pending delivery, the one answered included, is parked rather than retried or failed: enabling the
-    /// listener again (the endpoint restored) delivers them all, or skips them.
+    /// <paramref name="answered"/>'s attempt got 410 Gone: the listener is disabled at once (reason <see cref="Gone"/>,
+    /// unless it was disabled already), and every pending delivery, the answered one included, is parked rather than
+    /// retried or failed: enabling the listener again (the endpoint restored) delivers them all, or skips them.
     /// </summary>
-    private void GoneFor(DateTimeOffset now)
+    private void ParkAllAsGone(DeliveryRecord answered, DateTimeOffset now)
     {
         if (!_state.Disabled)
         {
@@ -200,17 +199,24 @@ public sealed class DeliveryQueue
             _healthChanged = true;
         }
 
+        Park(answered, now); // Record took it out of the pending set already
         foreach (var record in _pending.ToList())
         {
-            _pending.Remove(record);
-            record.Status = DeliveryStatus.Parked;
-            record.NextAttemptAt = null;
-            record.SeriesFailures = 0; // released, it starts the retry schedule afresh, as any parked delivery does
-            record.FinishedAt = now;
-            record.ReleaseContent();
-            _parked.Add(record);
-            _changed.Add(record);
+            Unindex(record);
+            Park(record, now);
         }
+    }
+
+    // Released, a parked delivery starts the retry schedule afresh; the caller has taken it out of its set.
+    private void Park(DeliveryRecord record, DateTimeOffset now)
+    {
+        record.Status = DeliveryStatus.Parked;
+        record.NextAttemptAt = null;
+        record.SeriesFailures = 0;
+        record.FinishedAt = now;
+        record.ReleaseContent();
+        Index(record);
+        _changed.Add(record);
     }
 
     /// <summary>

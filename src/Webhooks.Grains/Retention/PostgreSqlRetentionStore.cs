@@ -23,7 +23,7 @@ internal sealed class PostgreSqlRetentionStore(PostgreSqlDatabase database, IOpt
             SELECT listenerid, seq FROM webhooksdeliveries
             WHERE serviceid = $1 AND eventseq >= $2 AND eventseq <= GREATEST($3, $4)
               AND ((status = {(int)DeliveryStatus.Succeeded} AND eventseq <= $3 AND (retainedsince IS NULL OR retainedsince < $5))
-                OR (status IN ({Kept}) AND eventseq <= $4 AND (retainedsince IS NULL OR retainedsince < $6)))
+                OR (status IN ({SweptStatuses.Unsuccessful}) AND eventseq <= $4 AND (retainedsince IS NULL OR retainedsince < $6)))
             ORDER BY eventseq LIMIT $7
             FOR UPDATE SKIP LOCKED)
         DELETE FROM webhooksdeliveries d USING doomed
@@ -36,7 +36,7 @@ internal sealed class PostgreSqlRetentionStore(PostgreSqlDatabase database, IOpt
             SELECT e.seq FROM webhooksevents e
             WHERE e.seq >= $2 AND e.seq <= $3 AND e.serviceid = $1 AND e.acceptedat < $4 AND (e.matched IS NOT NULL OR e.acceptedat < $6)
               AND NOT EXISTS (SELECT 1 FROM webhooksdeliveries d
-                              WHERE d.serviceid = $1 AND d.eventseq = e.seq AND d.status IN ({Waiting}))
+                              WHERE d.serviceid = $1 AND d.eventseq = e.seq AND d.status IN ({SweptStatuses.Waiting}))
             ORDER BY e.seq LIMIT $5
             FOR UPDATE SKIP LOCKED)
         DELETE FROM webhooksevents e USING doomed WHERE e.seq = doomed.seq
@@ -53,10 +53,6 @@ internal sealed class PostgreSqlRetentionStore(PostgreSqlDatabase database, IOpt
 
     private readonly NpgsqlDataSource _database = database.DataSource;
     private readonly string _serviceId = cluster.Value.ServiceId;
-
-    private static string Kept => $"{(int)DeliveryStatus.Failed}, {(int)DeliveryStatus.Skipped}, {(int)DeliveryStatus.Parked}";
-
-    private static string Waiting => $"{(int)DeliveryStatus.Pending}, {(int)DeliveryStatus.Parked}";
 
     public async Task<long?> LastEventBeforeAsync(DateTimeOffset cutoff)
     {

@@ -52,11 +52,13 @@ public sealed partial class RetentionSweeper(
             ? await InBatchesAsync(from => store.RemoveEventsAsync(from, eventsUpTo, eventsCutoff, eventsCutoff - o.Events, o.SweepBatch), o.SweepBatch, cancellation)
             : 0;
 
-        var legacy = 0;
-        for (int removed = o.SweepBatch; removed == o.SweepBatch && !cancellation.IsCancellationRequested; legacy += removed)
+        var (legacy, removed) = (0, 0);
+        do
         {
             removed = await store.RemoveLegacyEventIdsAsync(eventsCutoff, o.SweepBatch);
+            legacy += removed;
         }
+        while (removed == o.SweepBatch && !cancellation.IsCancellationRequested);
 
         var result = new SweepResult(deliveries, events, legacy);
         if (result.Total > 0)

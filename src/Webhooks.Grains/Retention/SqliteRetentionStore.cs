@@ -18,7 +18,7 @@ internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<Cluster
             SELECT ListenerId, Seq FROM WebhooksDeliveries
             WHERE ServiceId = $1 AND EventSeq >= $2 AND EventSeq <= max($3, $4)
               AND ((Status = {(int)DeliveryStatus.Succeeded} AND EventSeq <= $3 AND (RetainedSince IS NULL OR RetainedSince < $5))
-                OR (Status IN ({Kept}) AND EventSeq <= $4 AND (RetainedSince IS NULL OR RetainedSince < $6)))
+                OR (Status IN ({SweptStatuses.Unsuccessful}) AND EventSeq <= $4 AND (RetainedSince IS NULL OR RetainedSince < $6)))
             ORDER BY EventSeq LIMIT $7)
         RETURNING EventSeq;
         """;
@@ -28,7 +28,7 @@ internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<Cluster
             SELECT e.Seq FROM WebhooksEvents e
             WHERE e.Seq >= $2 AND e.Seq <= $3 AND e.ServiceId = $1 AND e.AcceptedAt < $4 AND (e.Matched IS NOT NULL OR e.AcceptedAt < $6)
               AND NOT EXISTS (SELECT 1 FROM WebhooksDeliveries d
-                              WHERE d.ServiceId = $1 AND d.EventSeq = e.Seq AND d.Status IN ({Waiting}))
+                              WHERE d.ServiceId = $1 AND d.EventSeq = e.Seq AND d.Status IN ({SweptStatuses.Waiting}))
             ORDER BY e.Seq LIMIT $5)
         RETURNING Seq;
         """;
@@ -39,11 +39,6 @@ internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<Cluster
         """;
 
     private readonly string _serviceId = cluster.Value.ServiceId;
-
-    // The finished statuses that follow the failed-delivery retention, and those whose event must stay.
-    private static string Kept => $"{(int)DeliveryStatus.Failed}, {(int)DeliveryStatus.Skipped}, {(int)DeliveryStatus.Parked}";
-
-    private static string Waiting => $"{(int)DeliveryStatus.Pending}, {(int)DeliveryStatus.Parked}";
 
     public Task<long?> LastEventBeforeAsync(DateTimeOffset cutoff) =>
         Task.FromResult(writer.Read(LastBefore, static r => r.Read() ? r.GetInt64(0) : (long?)null, _serviceId, SqliteText.From(cutoff)));

@@ -48,14 +48,19 @@ public abstract class GrainDeliveryTests
             .PublishAcceptedAsync(tenantId, new WebhookEvent("order.created", "order_1", """{"total":42}"""));
 
     /// <summary>Polls the listener's log until its delivery of <paramref name="eventId"/> satisfies <paramref name="condition"/>.</summary>
+    internal static Task<DeliveryView> WaitForDeliveryAsync(
+        WebhooksCluster cluster, string tenantId, string listenerId, string eventId, Func<DeliveryView, bool> condition) =>
+        WaitForDeliveryAsync(cluster.Grains, tenantId, listenerId, eventId, condition);
+
+    /// <summary>The same, on any cluster's grain factory.</summary>
     internal static async Task<DeliveryView> WaitForDeliveryAsync(
-        WebhooksCluster cluster, string tenantId, string listenerId, string eventId, Func<DeliveryView, bool> condition)
+        IGrainFactory grains, string tenantId, string listenerId, string eventId, Func<DeliveryView, bool> condition)
     {
         using var deadline = new CancellationTokenSource(WaitLimit);
         DeliveryView? last = null;
         while (!deadline.IsCancellationRequested)
         {
-            var page = await cluster.Listener(listenerId).GetDeliveriesAsync(tenantId, null, 1, 100);
+            var page = await grains.GetGrain<IWebhookGrain>(listenerId).GetDeliveriesAsync(tenantId, null, 1, 100);
             last = page?.Items.SingleOrDefault(d => d.EventId == eventId);
             if (last is not null && condition(last))
             {
@@ -80,10 +85,10 @@ public abstract class GrainDeliveryTests
         }
     }
 
-    /// <summary>Waits for a condition that takes a grain call to read (a count in the listener's log).</summary>
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Waits for a condition that takes a call to read (a count in the listener's log, rows in the database).</summary>
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? limit = null)
     {
-        using var deadline = new CancellationTokenSource(WaitLimit);
+        using var deadline = new CancellationTokenSource(limit ?? WaitLimit);
         while (!await condition())
         {
             Assert.False(deadline.IsCancellationRequested, $"Timed out waiting until {what}.");

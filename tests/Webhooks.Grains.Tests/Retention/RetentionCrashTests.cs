@@ -51,12 +51,7 @@ public sealed class RetentionCrashTests
             // The sweep commits its first batches of the successes, then the silo dies before the next one. (The
             // listener may have removed a batch of its own expired rows too: some are left either way.)
             await stalled.Task.WaitAsync(Patience);
-            using var deadline = new CancellationTokenSource(Patience);
-            while (Count(deployment).Pending > Events)
-            {
-                Assert.False(deadline.IsCancellationRequested, "The successful deliveries' outcomes never reached storage.");
-                await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
-            }
+            await GrainDeliveryTests.WaitUntilAsync(() => Task.FromResult(Count(deployment).Pending == Events), "the successful deliveries' outcomes reached storage", Patience);
 
             Assert.InRange(Count(deployment).Succeeded, 1, Events - store!.Removed);
         }
@@ -67,12 +62,7 @@ public sealed class RetentionCrashTests
 
         // The next silo's sweeps finish the job, and leave every pending delivery and the events they need.
         await using var next = await WebhooksCluster.StartAsync(deployment, Configure);
-        using var patience = new CancellationTokenSource(Patience);
-        while (Count(deployment).Succeeded > 0)
-        {
-            Assert.False(patience.IsCancellationRequested, "The sweeps after the restart never removed the remaining successes.");
-            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
-        }
+        await GrainDeliveryTests.WaitUntilAsync(() => Task.FromResult(Count(deployment).Succeeded == 0), "the sweeps after the restart removed the remaining successes", Patience);
 
         Assert.Equal(Events, Count(deployment).Pending);
         Assert.Equal(Events, EventRows(deployment));

@@ -21,7 +21,6 @@ public abstract class RetentionScenario
     private const string EventCode = "order.created";
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Retry = TimeSpan.FromHours(1);
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     /// <summary>The delivery options every engine's cluster uses: one retry an hour later, so a failure ends on the fake clock.</summary>
     internal static void Configure(DeliveryOptions o)
@@ -71,19 +70,19 @@ public abstract class RetentionScenario
 
         // Day 0: event_1 succeeds on one, fails once on the other two (retried in an hour); the third is then disabled.
         Assert.Equal(3, (await PublishAsync("event_1")).MatchedWebhooks);
-        await WaitAsync(grains, tenantId, succeeding, "event_1", d => d.Status == DeliveryStatus.Succeeded);
-        await WaitAsync(grains, tenantId, failing, "event_1", d => d.Attempts.Length == 1);
-        await WaitAsync(grains, tenantId, waiting, "event_1", d => d.Attempts.Length == 1);
+        await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, succeeding, "event_1", d => d.Status == DeliveryStatus.Succeeded);
+        await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, failing, "event_1", d => d.Attempts.Length == 1);
+        await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, waiting, "event_1", d => d.Attempts.Length == 1);
         await grains.GetGrain<IWebhookGrain>(waiting).DisableAsync(tenantId);
 
         // An hour on, event_1's retry fails for good on the second; event_2 succeeds, fails, and is parked on the third.
         clock.Advance(Retry + TimeSpan.FromSeconds(1));
-        await WaitAsync(grains, tenantId, failing, "event_1", d => d.Status == DeliveryStatus.Failed);
+        await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, failing, "event_1", d => d.Status == DeliveryStatus.Failed);
         Assert.Equal(3, (await PublishAsync("event_2")).MatchedWebhooks);
-        await WaitAsync(grains, tenantId, succeeding, "event_2", d => d.Status == DeliveryStatus.Succeeded);
-        await WaitAsync(grains, tenantId, failing, "event_2", d => d.Attempts.Length == 1);
+        await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, succeeding, "event_2", d => d.Status == DeliveryStatus.Succeeded);
+        await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, failing, "event_2", d => d.Attempts.Length == 1);
         clock.Advance(Retry + TimeSpan.FromSeconds(1));
-        await WaitAsync(grains, tenantId, failing, "event_2", d => d.Status == DeliveryStatus.Failed);
+        await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, failing, "event_2", d => d.Status == DeliveryStatus.Failed);
         Assert.Equal(DeliveryStatus.Parked, (await DeliveryAsync(grains, tenantId, waiting, "event_2"))!.Status);
 
         // Nothing is past its retention yet.
@@ -119,12 +118,12 @@ public abstract class RetentionScenario
         // Enabled (its endpoint up now), the third listener delivers the pending event from the kept payload.
         await using var up = await AnsweringListener.StartAsync(laterPort);
         Assert.NotNull(await grains.GetGrain<IWebhookGrain>(waiting).EnableAsync(tenantId));
-        await WaitAsync(grains, tenantId, waiting, "event_1", d => d.Status == DeliveryStatus.Succeeded);
+        await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, waiting, "event_1", d => d.Status == DeliveryStatus.Succeeded);
         Assert.Contains("event_1", up.EventIds);
 
         // event_2's id is free again: published now, it is a new event, delivered again.
         Assert.Equal(3, (await PublishAsync("event_2")).MatchedWebhooks);
-        await WaitAsync(grains, tenantId, succeeding, "event_2", d => d.Status == DeliveryStatus.Succeeded);
+        await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, succeeding, "event_2", d => d.Status == DeliveryStatus.Succeeded);
         Assert.Equal(2, ok.EventIds.Count(id => id == "event_2"));
 
         // event_1, still stored, keeps de-duplicating until it is swept too.
@@ -136,22 +135,4 @@ public abstract class RetentionScenario
 
     private static Task<DeliveryView?> DeliveryAsync(IGrainFactory grains, string tenantId, string listenerId, string eventId) =>
         grains.GetGrain<IWebhookGrain>(listenerId).GetDeliveryAsync(tenantId, eventId);
-
-    private static async Task WaitAsync(IGrainFactory grains, string tenantId, string listenerId, string eventId, Func<DeliveryView, bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        DeliveryView? last = null;
-        while (!deadline.IsCancellationRequested)
-        {
-            last = await DeliveryAsync(grains, tenantId, listenerId, eventId);
-            if (last is not null && condition(last))
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
-        }
-
-        Assert.Fail($"The delivery of {eventId} to {listenerId} never reached the expected state; last seen: {GrainDeliveryTests.Describe(last)}");
-    }
 }

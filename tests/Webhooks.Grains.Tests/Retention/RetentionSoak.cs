@@ -62,8 +62,8 @@ public abstract class RetentionSoak(ITestOutputHelper output)
             var accepted = await Task.WhenAll(Enumerable.Range(0, EventsPerRound).Select(i =>
                 publisher.PublishAcceptedAsync(tenantId, new WebhookEvent("order.created", $"order_{round}_{i}", payload))));
             Assert.All(accepted, a => Assert.Equal(2, a.MatchedWebhooks));
-            await WaitUntilAsync(() => Task.FromResult(first.EventIds.Count + second.EventIds.Count >= 2 * EventsPerRound * round), "every delivery of the round arrived");
-            await WaitUntilAsync(async () => await rows() == 0, "the sweeper emptied the events and deliveries tables");
+            await GrainDeliveryTests.WaitUntilAsync(() => Task.FromResult(first.EventIds.Count + second.EventIds.Count >= 2 * EventsPerRound * round), "every delivery of the round arrived", Patience);
+            await GrainDeliveryTests.WaitUntilAsync(async () => await rows() == 0, "the sweeper emptied the events and deliveries tables", Patience);
             if (afterSweep is not null)
             {
                 await afterSweep();
@@ -80,15 +80,5 @@ public abstract class RetentionSoak(ITestOutputHelper output)
         var growth = sizes[^1] - sizes[1];
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"growth after round 2: {growth:N0} bytes; payload published meanwhile: {published:N0} bytes"));
         Assert.True(growth < published / 2, $"Storage grew by {growth:N0} bytes over rounds 3-{Rounds}, in which {published:N0} bytes of payload were published: it is not levelling off ({string.Join(", ", sizes)}).");
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            Assert.False(deadline.IsCancellationRequested, $"Timed out waiting until {what}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
-        }
     }
 }
