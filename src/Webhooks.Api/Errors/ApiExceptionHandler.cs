@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
+using Webhooks.Api.Auth;
 
 namespace Webhooks.Api.Errors;
 
@@ -12,13 +13,18 @@ namespace Webhooks.Api.Errors;
 /// 503 with <c>Retry-After</c> (<see cref="TransientFailures"/>), and anything else a generic 500 whose cause is
 /// logged, never echoed.
 /// </summary>
-internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, WebhooksApiMounts mounts, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     // Long enough for a database restart or a silo's replacement to be noticed; short enough that clients come back soon.
     private const string RetryAfterSeconds = "2";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (!mounts.Covers(httpContext))
+        {
+            return false; // the host's own request: its own handlers, or the framework's, answer it
+        }
+
         var (status, errorCode, detail) = exception switch
         {
             ApiProblemException p => (p.StatusCode, p.ErrorCode, p.Message),
