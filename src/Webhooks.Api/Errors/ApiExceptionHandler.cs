@@ -22,7 +22,10 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     {
         if (!mounts.Covers(httpContext))
         {
-            return false; // the host's own request: its own handlers, or the framework's, answer it
+            // The host's own request: its own handlers, or the framework's, answer it. Except a binding failure, which
+            // throws only because the API turned ThrowOnBadRequest on app-wide: it keeps the 400 it would have had,
+            // with a body from the host's own writers.
+            return exception is BadHttpRequestException hostBadRequest && await WriteForHostAsync(httpContext, exception, hostBadRequest.StatusCode);
         }
 
         var (status, errorCode, detail) = exception switch
@@ -60,6 +63,13 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             Exception = exception,
             ProblemDetails = { Status = status, Detail = detail, Extensions = { ["errorCode"] = errorCode } },
         });
+    }
+
+    private async ValueTask<bool> WriteForHostAsync(HttpContext httpContext, Exception exception, int status)
+    {
+        httpContext.Response.StatusCode = status;
+        await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = { Status = status } });
+        return true; // the status stands even when no writer of the host's accepts the request
     }
 
     private static bool HasUnknownCharset(HttpRequest request)

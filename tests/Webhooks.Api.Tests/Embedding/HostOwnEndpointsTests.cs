@@ -33,8 +33,12 @@ public sealed class HostEndpointsEmbeddingHost : EmbeddingHost
         app.MapGet(Own + "/conflict", () => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Seat already taken"));
         app.MapGet(Own + "/failure", string () => throw new InvalidOperationException("the platform's own bug"));
         app.MapGet(Own + "/limited", () => "ok").RequireRateLimiting(HostLimiter);
+        app.MapPost(Own + "/seats", (SeatsRequest seats) => seats.Count);
     }
 }
+
+/// <summary>A body of the host's own.</summary>
+public sealed record SeatsRequest(int Count);
 
 /// <summary>
 /// What the API registers app-wide acts on its own requests only: the host's endpoints keep the host's problem
@@ -66,6 +70,18 @@ public sealed class HostOwnEndpointsTests(HostEndpointsEmbeddingHost host) : ICl
         Assert.Equal("platform", body.String("host"));
         Assert.False(body.TryGetProperty("errorCode", out _), body.ToString());
         Assert.False(response.Headers.Contains("Retry-After"));
+    }
+
+    [Fact]
+    public async Task HostBindingFailure_IsStillA400_WithTheHostsProblemBody()
+    {
+        using var client = host.CreateClient();
+        using var response = await client.PostAsync(HostEndpointsEmbeddingHost.Own + "/seats", Json.Raw("{\"count\": \"many\"}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await Json.ReadObjectAsync(response);
+        Assert.Equal("platform", body.String("host"));
+        Assert.False(body.TryGetProperty("errorCode", out _), body.ToString());
     }
 
     [Fact]
