@@ -25,9 +25,16 @@ public sealed class DeliveryOptions
     /// <value>The default is 0.2.</value>
     public double JitterRatio { get; set; } = 0.2;
 
-    /// <summary>Attempts to one listener in flight at once.</summary>
+    /// <summary>
+    /// Attempts to one listener in flight at once when it starts (each activation): the limit then adapts to the
+    /// listener (<see cref="ConcurrencyLimit"/>), up to <see cref="MaxConcurrencyPerListener"/>.
+    /// </summary>
     /// <value>The default is 4.</value>
-    public int MaxConcurrencyPerListener { get; set; } = 4;
+    public int InitialConcurrency { get; set; } = 4;
+
+    /// <summary>The most attempts to one listener in flight at once, however well it answers.</summary>
+    /// <value>The default is 32.</value>
+    public int MaxConcurrencyPerListener { get; set; } = 32;
 
     /// <summary>A listener whose every attempt has failed for this long is disabled until it is enabled again.</summary>
     /// <value>The default is 5 days.</value>
@@ -91,6 +98,7 @@ public sealed class DeliveryOptions
         : RetrySchedule.Any(t => t < TimeSpan.Zero) ? "Webhooks:Delivery:RetrySchedule entries may not be negative."
         : JitterRatio is < 0 or >= 1 ? "Webhooks:Delivery:JitterRatio must be in [0, 1)."
         : MaxConcurrencyPerListener < 1 ? "Webhooks:Delivery:MaxConcurrencyPerListener must be at least 1."
+        : InitialConcurrency < 1 || InitialConcurrency > MaxConcurrencyPerListener ? "Webhooks:Delivery:InitialConcurrency must be between 1 and MaxConcurrencyPerListener."
         : DisableAfter <= TimeSpan.Zero ? "Webhooks:Delivery:DisableAfter must be positive."
         : MaxResponseBodyBytes < 0 ? "Webhooks:Delivery:MaxResponseBodyBytes may not be negative."
         : CircuitBreakerFailures is < 0 or 1 ? "Webhooks:Delivery:CircuitBreakerFailures is 0 (no circuit breaker) or at least 2."

@@ -40,6 +40,7 @@ public sealed partial class WebhookGrain
     private IGrainTimer? _poll;
     private bool _wakeUpListed;
     private bool _probing;
+    private ConcurrencyLimit? _limit;
     private Task _wakeUpChange = Task.CompletedTask;
     private int _pendingReported;
     private List<byte[]>? _signingKeys;
@@ -65,6 +66,7 @@ public sealed partial class WebhookGrain
         var o = options.Value;
         TrimLog(); // rows trimmed before but not yet removed from storage (see DeliveryQueue.RemovalBatch)
         _retries = new RetryPolicy(o.GetRetrySchedule(), o.JitterRatio, Random.Shared.NextDouble);
+        _limit = new ConcurrencyLimit(o.InitialConcurrency, o.MaxConcurrencyPerListener);
         // Adding the row again is an idempotent insert: cheaper than trusting that an earlier activation's did land.
         _wakeUpListed = false;
         Pump();
@@ -311,7 +313,7 @@ public sealed partial class WebhookGrain
         _probing |= held;
         if (active && !held)
         {
-            var limit = _probing ? 1 : options.Value.MaxConcurrencyPerListener;
+            var limit = _probing ? 1 : _limit!.Current;
             var now = time.GetUtcNow();
             if (_inFlight.Count < limit && Queue.AnyDue(now))
             {
@@ -340,6 +342,11 @@ public sealed partial class WebhookGrain
                     }
                 }
             }
+
+            if (!_probing)
+            {
+                _limit!.NoteInFlight(_inFlight.Count);
+            }
         }
 
         KeepAwake(active, pending > 0);
@@ -348,6 +355,7 @@ public sealed partial class WebhookGrain
     private async Task AttemptAsync(DeliveryRecord delivery)
     {
         var attempt = delivery.Attempts.Count + 1;
+        var epoch = _limit!.Epoch;
         var startedAt = time.GetUtcNow();
         AttemptOutcome outcome;
         try
@@ -384,6 +392,11 @@ public sealed partial class WebhookGrain
         }
 
         var o = options.Value;
+        if (!_probing && _limit!.Record(epoch, outcome, o.Timeout))
+        {
+            metrics.ConcurrencyLimitChanged(_limit.Current);
+        }
+
         var wasDisabled = deliveries.State.Disabled;
         Queue.Record(delivery, attempt, startedAt, outcome, time.GetUtcNow(), _retries!, o.DisableAfter);
         _probing &= !outcome.Succeeded;

@@ -16,6 +16,7 @@ public sealed class WebhookMetrics : IDisposable
     private readonly Counter<long> _published;
     private readonly Counter<long> _attempts;
     private readonly Histogram<double> _attemptDuration;
+    private readonly Histogram<int> _concurrencyLimit;
     private readonly UpDownCounter<long> _queueDepth;
     private readonly Counter<long> _disabled;
 
@@ -26,6 +27,7 @@ public sealed class WebhookMetrics : IDisposable
         _attempts = _meter.CreateCounter<long>("webhooks.delivery.attempts", "{attempt}", "Delivery attempts, by outcome: succeeded, retrying, failed.");
         _attemptDuration = _meter.CreateHistogram<double>("webhooks.delivery.attempt.duration", "ms", "Time from sending an attempt to the end of reading its response.");
         _queueDepth = _meter.CreateUpDownCounter<long>("webhooks.delivery.pending", "{delivery}", "Pending deliveries of the listeners active in this silo.");
+        _concurrencyLimit = _meter.CreateHistogram<int>("webhooks.delivery.concurrency_limit", "{attempt}", "A listener's adaptive limit of attempts in flight, recorded at each change.");
         _disabled = _meter.CreateCounter<long>("webhooks.listeners.disabled", "{listener}", "Listeners disabled after failing continuously.");
     }
 
@@ -48,6 +50,8 @@ public sealed class WebhookMetrics : IDisposable
     }
 
     public void ListenerDisabled() => _disabled.Add(1);
+
+    public void ConcurrencyLimitChanged(int limit) => _concurrencyLimit.Record(limit);
 
     public void Dispose() => _meter.Dispose();
 }

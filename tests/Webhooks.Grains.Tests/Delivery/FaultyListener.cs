@@ -65,6 +65,21 @@ internal sealed class FaultyListener : IAsyncDisposable
     /// <summary>A 200 whose body trickles out one byte at a time, a few dozen a second.</summary>
     public Uri SlowBody => Url("/slow");
 
+    /// <summary>
+    /// Takes at most <paramref name="capacity"/> requests at once, each for <paramref name="delayMs"/>: one more in flight
+    /// is answered 429 at once. <see cref="PeakAccepted"/> and <see cref="PeakInFlight"/> say what it saw.
+    /// </summary>
+    public Uri Capacity(int capacity, int delayMs) => Url($"/capacity/{capacity}?delay={delayMs}");
+
+    /// <summary>The most requests <see cref="Capacity"/> ever had in flight at once, the refused ones included.</summary>
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    /// <summary>Requests <see cref="Capacity"/> refused with 429.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    /// <summary>The in-flight counts <see cref="Capacity"/> saw on arrival, in arrival order.</summary>
+    public IReadOnlyCollection<int> InFlightOnArrival => _inFlightOnArrival;
+
     public Uri Url(string pathAndQuery) => new($"http://127.0.0.1:{Port}{pathAndQuery}");
 
     public static async Task<FaultyListener> StartAsync()
@@ -150,6 +165,11 @@ internal sealed class FaultyListener : IAsyncDisposable
         }
     }
 
+    private int _inFlight;
+    private int _peakInFlight;
+    private int _refused;
+    private readonly ConcurrentQueue<int> _inFlightOnArrival = new();
+
     private async Task RespondAsync(HttpContext context, string path)
     {
         var response = context.Response;
@@ -166,6 +186,31 @@ internal sealed class FaultyListener : IAsyncDisposable
                 if (response.StatusCode is not (StatusCodes.Status204NoContent or StatusCodes.Status304NotModified))
                 {
                     await response.WriteAsync($"status {code}", aborted);
+                }
+
+                break;
+            case ["capacity", var capacity]:
+                var now = Interlocked.Increment(ref _inFlight);
+                try
+                {
+                    _inFlightOnArrival.Enqueue(now);
+                    int peak;
+                    while (now > (peak = Volatile.Read(ref _peakInFlight)) && Interlocked.CompareExchange(ref _peakInFlight, now, peak) != peak)
+                    {
+                    }
+
+                    if (now > int.Parse(capacity, System.Globalization.CultureInfo.InvariantCulture))
+                    {
+                        Interlocked.Increment(ref _refused);
+                        response.StatusCode = StatusCodes.Status429TooManyRequests;
+                        break;
+                    }
+
+                    await Task.Delay(int.Parse(context.Request.Query["delay"].ToString(), System.Globalization.CultureInfo.InvariantCulture), aborted);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _inFlight);
                 }
 
                 break;
