@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LicensingPlatform.Hosting;
+
+/// <summary>The platform's own settings (section <c>Licensing</c>); the dispatcher's stay under <c>Webhooks</c>.</summary>
+public sealed class LicensingOptions
+{
+    /// <summary>The configuration section, <c>Licensing</c>.</summary>
+    public const string Section = "Licensing";
+
+    /// <summary>Where the platform's grains keep their state, one JSON file per grain.</summary>
+    /// <value>The default is <c>data/state</c>, relative to the working folder.</value>
+    [Required]
+    public string StateFolder { get; set; } = "data/state";
+
+    /// <summary>
+    /// SQLite mode: the folder of the Data Protection key ring (sign-in cookies, and the dispatcher's secrets at rest).
+    /// In PostgreSQL mode the ring is in the dispatcher's database, shared by every silo, and this is not read.
+    /// </summary>
+    /// <value>The default is <c>data/keys</c>.</value>
+    [Required]
+    public string KeysFolder { get; set; } = "data/keys";
+
+    /// <summary>A PFX file whose certificate encrypts each key of the ring before it is stored; none leaves keys unencrypted.</summary>
+    public string? KeyRingCertificatePath { get; set; }
+
+    /// <summary>The password of <see cref="KeyRingCertificatePath"/>.</summary>
+    public string? KeyRingCertificatePassword { get; set; }
+
+    /// <summary>How often each entitlement's renewal check runs (its own reminder).</summary>
+    /// <value>The default is one hour.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan RenewalCheckPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The Orleans silo-to-silo port.</summary>
+    /// <value>The default is 11111.</value>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The Orleans client gateway port.</summary>
+    /// <value>The default is 30000.</value>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// Test hook, never for production: the process kills itself (as <c>kill -9</c> would) right after an entitlement
+    /// stores a new version and before it publishes that version's webhook.
+    /// </summary>
+    /// <value>The default is false.</value>
+    public bool CrashAfterStateWrite { get; set; }
+}
