@@ -63,4 +63,76 @@ public sealed class EmbeddedDispatcherTests
         Assert.Empty(EveryTable.RowsHolding(tables, ["renewalChecks", "passwordHash", "entitlement/", "customer/"]));
         Assert.NotEmpty(EveryTable.RowsHolding(tables, [listenerId])); // the read did see the dispatcher's own data
     }
+
+    // AfterStateWrite: the new version is stored, its webhook not published. AfterPublish: the webhook is accepted (and
+    // maybe on the wire), the entitlement has not recorded it. Either way the grain still has it pending after the restart.
+    [Theory]
+    [InlineData(StorageMode.Sqlite, "AfterStateWrite")]
+    [InlineData(StorageMode.PostgreSql, "AfterStateWrite")]
+    [InlineData(StorageMode.Sqlite, "AfterPublish")]
+    [InlineData(StorageMode.PostgreSql, "AfterPublish")]
+    public async Task PlatformKilledMidChange_RestartAndRetryDeliverEachChangeOnce(StorageMode mode, string crashAt)
+    {
+        using var sample = await SamplePlatform.CreateAsync(mode);
+        var listenerPort = FreePort.Next();
+        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        var cookies = new CookieContainer();
+        string listenerId;
+        await using (var first = await sample.StartAsync())
+        {
+            using var customer = new PlatformClient(first.Address, cookies);
+            await customer.SignUpAsync("Crash Licensing");
+            (listenerId, _) = await customer.AddListenerAsync(new Uri($"http://127.0.0.1:{listenerPort}/hook"), "entitlement.created", "entitlement.updated");
+            await customer.SetSeatsAsync("ent_c", 5);
+
+            // Stopped only once the first change is delivered on record, so nothing of it is left on the wire.
+            await Poll.UntilAsync(() => customer.DeliveriesAsync(listenerId), log => log is [(_, "succeeded")], Patience);
+            await first.StopAsync();
+        }
+
+        // The test hook kills the process during version 2's change, at crashAt.
+        await using (var crashing = await sample.StartAsync(crashAt))
+        {
+            using var customer = new PlatformClient(crashing.Address, cookies);
+            await Assert.ThrowsAsync<HttpRequestException>(() => customer.SetSeatsAsync("ent_c", 6));
+        }
+
+        await using var restarted = await sample.StartAsync();
+        using (var customer = new PlatformClient(restarted.Address, cookies))
+        {
+            var afterCrash = await customer.GetEntitlementAsync("ent_c");
+            Assert.Equal(2, afterCrash.GetProperty("version").GetInt64());
+            Assert.Equal(6, afterCrash.GetProperty("seats").GetInt32());
+            Assert.Equal(1, afterCrash.GetProperty("publishedVersion").GetInt64());
+            var checksBefore = afterCrash.GetProperty("renewalChecks").GetInt32();
+
+            // The customer retries the request that failed: the pending version is published, and no new one is made.
+            var retried = await customer.SetSeatsAsync("ent_c", 6);
+            Assert.Equal(2, retried.GetProperty("version").GetInt64());
+            Assert.Equal(2, retried.GetProperty("publishedVersion").GetInt64());
+            await customer.SetSeatsAsync("ent_c", 8);
+
+            string[] expected = ["entitlement.ent_c:v1", "entitlement.ent_c:v2", "entitlement.ent_c:v3"];
+            var log = await Poll.UntilAsync(() => customer.DeliveriesAsync(listenerId), l => l.Count == 3 && l.All(d => d.Status == "succeeded"), Patience);
+            Assert.Equal(expected, log.Select(d => d.EventId).Order(StringComparer.Ordinal));
+            Assert.All(log, d => Assert.Equal("succeeded", d.Status));
+
+            // Every delivery the dispatcher recorded has succeeded and none is pending, so none can arrive later: the
+            // listener saw each change under one webhook-id. Killed after the publish, version 2's attempt may have been on
+            // the wire; the dispatcher sends it again after the restart (at-least-once), under the same id.
+            Assert.Equal(expected, listener.Signed.Select(d => d.Id).Distinct().Order(StringComparer.Ordinal));
+            var sends = listener.Signed.CountBy(d => d.Id).ToDictionary();
+            Assert.Equal(1, sends[expected[0]]);
+            Assert.InRange(sends[expected[1]], 1, crashAt == "AfterPublish" ? 2 : 1);
+            Assert.Equal(1, sends[expected[2]]);
+            Assert.All(listener.Signed.Where(d => d.Id == expected[1]),
+                d => Assert.Equal(6, JsonDocument.Parse(d.Body).RootElement.GetProperty("payload").GetProperty("seats").GetInt32()));
+
+            // The host's own reminder came back with its grain and fires again after the crash.
+            var later = await Poll.UntilAsync(() => customer.GetEntitlementAsync("ent_c"), e => e.GetProperty("renewalChecks").GetInt32() >= checksBefore + 2, Patience);
+            Assert.True(later.GetProperty("renewalChecks").GetInt32() >= checksBefore + 2, $"the renewal check did not run again after the restart: {later}");
+            Assert.Equal(8, later.GetProperty("seats").GetInt32());
+            Assert.Equal(3, later.GetProperty("publishedVersion").GetInt64());
+        }
+    }
 }

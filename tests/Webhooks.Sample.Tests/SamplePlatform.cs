@@ -71,13 +71,16 @@ internal sealed class SamplePlatform : IDisposable
         return new SamplePlatform(mode, folder, database, settings);
     }
 
-    /// <summary>Starts the platform; with <paramref name="crashAfterStateWrite"/>, its test hook kills it after an entitlement's next state write.</summary>
-    public Task<ServerProcess> StartAsync(bool crashAfterStateWrite = false)
+    /// <summary>
+    /// Starts the platform; with <paramref name="crashAt"/> (<c>AfterStateWrite</c>, <c>AfterPublish</c>) its test hook
+    /// kills it at that point of an entitlement's next change.
+    /// </summary>
+    public Task<ServerProcess> StartAsync(string? crashAt = null)
     {
         var settings = new Dictionary<string, string>(_settings);
-        if (crashAfterStateWrite)
+        if (crashAt is not null)
         {
-            settings["Licensing__CrashAfterStateWrite"] = "true";
+            settings["Licensing__CrashAt"] = crashAt;
         }
 
         return ServerProcess.StartAsync(Host, _folder, settings);

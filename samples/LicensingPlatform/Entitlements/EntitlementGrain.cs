@@ -56,12 +56,7 @@ public sealed class EntitlementGrain(
         state.Seats = seats;
         state.Version++;
         await entitlement.WriteStateAsync();
-        if (options.Value.CrashAfterStateWrite)
-        {
-            // The test hook: the new version is stored and its webhook not yet published.
-            System.Diagnostics.Process.GetCurrentProcess().Kill();
-        }
-
+        CrashIfAt(CrashPoint.AfterStateWrite);
         await PublishPendingAsync();
         if (state.Version == 1)
         {
@@ -106,8 +101,18 @@ public sealed class EntitlementGrain(
             throw new InvalidOperationException("The entitlement's webhook was refused: " + string.Join("; ", outcome.Errors));
         }
 
+        CrashIfAt(CrashPoint.AfterPublish);
         state.PublishedVersion = state.Version;
         await entitlement.WriteStateAsync();
+    }
+
+    // The test hook (LicensingOptions.CrashAt): the process dies at once, as a silo killed with SIGKILL does.
+    private void CrashIfAt(CrashPoint point)
+    {
+        if (options.Value.CrashAt == point)
+        {
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
+        }
     }
 
     private Task EnsureRenewalCheckAsync() =>

@@ -43,9 +43,22 @@ public sealed class LicensingOptions
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
-    /// Test hook, never for production: the process kills itself (as <c>kill -9</c> would) right after an entitlement
-    /// stores a new version and before it publishes that version's webhook.
+    /// Test hook, never for production: where an entitlement's change kills the process (as <c>kill -9</c> would), to
+    /// prove that a retry after a restart still delivers the change once.
     /// </summary>
-    /// <value>The default is false.</value>
-    public bool CrashAfterStateWrite { get; set; }
+    /// <value>The default is <see cref="CrashPoint.None"/>.</value>
+    public CrashPoint CrashAt { get; set; }
+}
+
+/// <summary>Where the <see cref="LicensingOptions.CrashAt"/> test hook kills the process.</summary>
+public enum CrashPoint
+{
+    /// <summary>Nowhere: the hook is off.</summary>
+    None,
+
+    /// <summary>Right after an entitlement stored a new version, before it publishes the version's webhook.</summary>
+    AfterStateWrite,
+
+    /// <summary>Right after a webhook was accepted, before the entitlement records it as published.</summary>
+    AfterPublish,
 }
