@@ -43,7 +43,7 @@ public sealed class TenantDeletionProcessTests : IDisposable
         Assert.Contains(postgreSql ? "OrleansStorage" : "WebhooksGrainState", before.Keys, StringComparer.OrdinalIgnoreCase);
         Assert.Contains("WebhooksDeliveries", before.Keys, StringComparer.OrdinalIgnoreCase);
         Assert.Contains("WebhooksEvents", before.Keys, StringComparer.OrdinalIgnoreCase);
-        Assert.Contains("OrleansRemindersTable", before.Keys, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("WebhooksWakeUps", before.Keys, StringComparer.OrdinalIgnoreCase);
 
         using var platform = new ApiClient(server.Address, ApiClient.DevelopmentPlatformKey);
         var accepted = await platform.SendAsync(HttpMethod.Delete, $"api/v1/tenants/{leaving.TenantId}", null, HttpStatusCode.Accepted);
@@ -81,7 +81,7 @@ public sealed class TenantDeletionProcessTests : IDisposable
 
     /// <summary>
     /// A tenant with every kind of data: a second key, a listener that delivers, one that cannot be reached (pending
-    /// deliveries and a wake-up reminder), one deleted (its tombstone), and accepted events with ids of the test's own.
+    /// deliveries and a row on the wake-up list), one deleted (its tombstone), and accepted events with ids of the test's own.
     /// </summary>
     private static async Task<PopulatedTenant> PopulateAsync(Uri address, string name, string reachable, int events)
     {
@@ -108,7 +108,7 @@ public sealed class TenantDeletionProcessTests : IDisposable
         return new PopulatedTenant(tenantId, client, [tenantId, .. listeners, .. eventIds]);
     }
 
-    /// <summary>Waits until the unreachable listener has tried every event once, so its failures and wake-up reminder are stored.</summary>
+    /// <summary>Waits until the unreachable listener has tried every event once, so its failures and wake-up row are stored.</summary>
     private static async Task WaitUntilAttemptedAsync(ApiClient client, string listenerId, int events)
     {
         using var deadline = new CancellationTokenSource(Patience);

@@ -65,7 +65,7 @@ public interface IWebhookGrain : IGrainWithStringKey
     Task StopAsync();
 
     /// <summary>
-    /// For the tenant's deletion: stops, then removes the listener's stored state and wake-up reminder. Its delivery rows
+    /// For the tenant's deletion: stops, then removes the listener's stored state and its row on the wake-up list. Its delivery rows
     /// are left to the caller, which removes them in bounded batches.
     /// </summary>
     Task PurgeAsync();

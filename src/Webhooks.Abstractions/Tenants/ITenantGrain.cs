@@ -39,6 +39,9 @@ public interface ITenantGrain : IGrainWithStringKey
     /// </summary>
     Task<TenantView?> DeleteAsync();
 
+    /// <summary>Activates the tenant, which resumes a deletion under way; nothing more for a tenant that is not being deleted.</summary>
+    Task WakeAsync();
+
     /// <summary>True while the tenant is being deleted. Interleaves: the listeners that the deletion stops ask it while it runs.</summary>
     [AlwaysInterleave]
     Task<bool> IsDeletingAsync();

@@ -1,71 +1,76 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Webhooks.Hosting;
 using Webhooks.Listeners;
+using Webhooks.Tenants;
 
 namespace Webhooks.Delivery;
 
 /// <summary>
-/// Wakes the listeners with pending deliveries when this silo starts and when another silo leaves the cluster or
-/// dies, so that their deliveries go out within seconds instead of at their wake-up reminder's next tick, up to a
-/// wake interval later.
+/// Wakes the grains on the wake-up list (<see cref="IWakeUps"/>: listeners with pending deliveries, tenants being
+/// deleted) when this silo starts, when another silo leaves the cluster or dies, and every
+/// <see cref="DeliveryOptions.WakeInterval"/>, so that their work resumes within seconds of a restart, and within one
+/// interval of anything else that stopped it (a grain deactivated after a failed write, a silo that died unseen).
 /// </summary>
 /// <remarks>
 /// <para>
-/// Invariant: every listener with a pending delivery has its wake-up reminder stored (a listener answers an accepted
-/// event only once the reminder is stored, and removes it only after a tick that found nothing pending). So the
-/// reminder table's rows named <see cref="WebhookGrain.WakeReminder"/> of the listener grain type are a superset of
-/// the listeners with pending work, small, and readable by hash range without any index on the delivery log.
+/// Invariant: every listener with a pending delivery, and every tenant whose deletion is unfinished, is on the list (a
+/// listener answers an accepted event only once its row is stored, and removes it only when a wake-up finds nothing
+/// pending; a tenant's deletion is answered only once its row is stored, and the row goes with the tenant's state).
+/// So the list is a superset of the grains with work outstanding, and small: one row per grain, never per delivery.
 /// </para>
 /// <para>
-/// At start-up the silo wakes every such listener: it cannot tell whether the other members in the membership table
-/// are alive or the stale incarnations of a crashed cluster awaiting their death declaration, and waking a listener
-/// that is already active costs one message. When a member is declared dead (or leaves), the listeners it hosted
-/// are unknown, so the survivors wake them all between them: the active silos of that membership snapshot, in
-/// address order, cut the ring of grain hashes into equal shares (<see cref="HashRange.ShareOf"/>) and each wakes
-/// its own, so each listener is woken once. Survivors that act on different snapshots may wake a few listeners twice
-/// or not at all; the reminder remains the backstop for those.
+/// At start-up the silo wakes every grain on the list: it cannot tell whether the other members in the membership
+/// table are alive or the stale incarnations of a crashed cluster awaiting their death declaration, and waking a grain
+/// that is already active costs one message. When a member is declared dead (or leaves), and at every interval, the
+/// active silos of the membership snapshot, in address order, cut the ring of grain hashes into equal shares
+/// (<see cref="HashRange.ShareOf"/>) and each wakes its own, so each grain is woken once. Silos that act on different
+/// snapshots may wake a few grains twice or not at all; the next interval's pass covers those.
 /// </para>
 /// <para>
-/// At most <see cref="WakesInFlight"/> wakes are in flight at once, so a large backlog does not activate every
-/// listener at once. A pass that fails (the database not back yet, a listener failing to activate) is retried a few
-/// times with growing pauses, then left to the reminders; it never fails the silo, nor delays its start.
+/// At most <see cref="WakesInFlight"/> wakes are in flight at once, so a long list does not activate every grain at
+/// once. A pass that fails (the database not back yet, a grain failing to activate) is retried a few times with
+/// growing pauses, then left to the next interval; it never fails the silo, nor delays its start.
 /// </para>
 /// </remarks>
 internal sealed partial class PendingWakeUp(
-    IReminderTable reminders,
+    IWakeUps wakeUps,
     IClusterMembershipService membership,
     ILocalSiloDetails localSilo,
     IGrainFactory grains,
+    IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<PendingWakeUp> logger) : SiloBackgroundWork
 {
-    /// <summary>Listener activations one pass asks for at once.</summary>
+    /// <summary>Grain activations one pass asks for at once.</summary>
     private const int WakesInFlight = 8;
 
     private const int Attempts = 5;
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
 
+    private readonly GrainType _listenerType = grains.GetGrain<IWebhookGrain>("-").GetGrainId().Type;
+    private readonly GrainType _tenantType = grains.GetGrain<ITenantGrain>("-").GetGrainId().Type;
+
     protected override async Task RunAsync(CancellationToken cancellation)
+    {
+        // Taken before the start-up pass, so that a death during it is still seen as new afterwards.
+        var dead = Dead(membership.CurrentSnapshot);
+        await WakePassAsync("silo start", HashRange.Whole, cancellation);
+        await Task.WhenAll(WatchDeparturesAsync(dead, cancellation), WakeEveryIntervalAsync(cancellation));
+    }
+
+    private async Task WatchDeparturesAsync(ImmutableHashSet<SiloAddress> dead, CancellationToken cancellation)
     {
         try
         {
-            // Taken before the start-up pass, so that a death during it is still seen as new afterwards.
-            var dead = Dead(membership.CurrentSnapshot);
-            await WakePassAsync("silo start", HashRange.Whole, cancellation);
             await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellation))
             {
                 var nowDead = Dead(snapshot);
                 var departed = nowDead.Except(dead);
                 dead = nowDead;
-                if (departed.IsEmpty)
-                {
-                    continue;
-                }
-
-                var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
-                if (HashRange.ShareOf(localSilo.SiloAddress, active) is { } share)
+                if (!departed.IsEmpty && MyShare(snapshot) is { } share)
                 {
                     await WakePassAsync($"{string.Join(", ", departed)} left the cluster", share, cancellation);
                 }
@@ -80,11 +85,34 @@ internal sealed partial class PendingWakeUp(
         }
     }
 
-    /// <summary>Wakes every listener with a stored wake-up reminder in <paramref name="range"/>, retrying what failed.</summary>
+    private async Task WakeEveryIntervalAsync(CancellationToken cancellation)
+    {
+        using var timer = new PeriodicTimer(options.Value.WakeInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellation))
+            {
+                if (MyShare(membership.CurrentSnapshot) is { } share)
+                {
+                    await WakePassAsync("wake interval", share, cancellation);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+        }
+    }
+
+    private HashRange? MyShare(ClusterMembershipSnapshot snapshot) =>
+        HashRange.ShareOf(
+            localSilo.SiloAddress,
+            snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress));
+
+    /// <summary>Wakes every grain on the list in <paramref name="range"/>, retrying what failed.</summary>
     private async Task WakePassAsync(string reason, HashRange range, CancellationToken cancellation)
     {
         var started = time.GetTimestamp();
-        List<GrainId>? listeners = null;
+        List<GrainId>? listed = null;
         var woken = 0;
         var pause = FirstPause;
         for (var attempt = 1; ; attempt++)
@@ -92,19 +120,27 @@ internal sealed partial class PendingWakeUp(
             Exception error;
             try
             {
-                listeners ??= await PendingListenersAsync(range, cancellation);
-                var failed = await WakeAllAsync(listeners, cancellation);
-                woken += listeners.Count - failed.Count;
+                listed ??= [.. (await wakeUps.ReadAsync(cancellation)).Where(g => range.Contains(g.GetUniformHashCode()))];
+                var failed = await WakeAllAsync(listed, cancellation);
+                woken += listed.Count - failed.Count;
                 if (failed.IsEmpty)
                 {
-                    LogWoken(logger, woken, reason, (long)time.GetElapsedTime(started).TotalMilliseconds);
+                    if (woken > 0)
+                    {
+                        LogWoken(logger, woken, reason, (long)time.GetElapsedTime(started).TotalMilliseconds);
+                    }
+
                     return;
                 }
 
-                listeners = [.. failed.Keys];
+                listed = [.. failed.Keys];
                 error = failed.Values.First();
             }
-            catch (Exception ex) when (!cancellation.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
             {
                 error = ex;
             }
@@ -116,55 +152,56 @@ internal sealed partial class PendingWakeUp(
             }
 
             LogPassFailed(logger, error, reason, attempt, pause.TotalSeconds);
-            await Task.Delay(pause, time, cancellation);
+            try
+            {
+                await Task.Delay(pause, time, cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             pause *= 2;
         }
     }
 
-    private async Task<List<GrainId>> PendingListenersAsync(HashRange range, CancellationToken cancellation)
-    {
-        var listenerType = grains.GetGrain<IWebhookGrain>("-").GetGrainId().Type;
-        var rows = await reminders.ReadRows(range.Begin, range.End, cancellation);
-        return
-        [
-            .. rows.Reminders
-                .Where(r => r.ReminderName == WebhookGrain.WakeReminder && r.GrainId.Type == listenerType && range.Contains(r.GrainId.GetUniformHashCode()))
-                .Select(r => r.GrainId)
-                .Distinct(),
-        ];
-    }
-
-    /// <summary>Wakes <paramref name="listeners"/>, a bounded number at a time; returns those that failed, with why.</summary>
-    private async Task<ConcurrentDictionary<GrainId, Exception>> WakeAllAsync(List<GrainId> listeners, CancellationToken cancellation)
+    /// <summary>Wakes <paramref name="listed"/>, a bounded number at a time; returns those that failed, with why.</summary>
+    private async Task<ConcurrentDictionary<GrainId, Exception>> WakeAllAsync(List<GrainId> listed, CancellationToken cancellation)
     {
         var failed = new ConcurrentDictionary<GrainId, Exception>();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = WakesInFlight, CancellationToken = cancellation };
-        await Parallel.ForEachAsync(listeners, options, async (listener, _) =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = WakesInFlight, CancellationToken = cancellation };
+        await Parallel.ForEachAsync(listed, parallel, async (grain, _) =>
         {
             try
             {
-                await grains.GetGrain<IWebhookGrain>(listener).WakeAsync();
+                await WakeAsync(grain);
             }
             catch (Exception ex)
             {
-                failed[listener] = ex;
+                failed[grain] = ex;
             }
         });
         return failed;
     }
 
+    private Task WakeAsync(GrainId grain) =>
+        grain.Type == _listenerType ? grains.GetGrain<IWebhookGrain>(grain).WakeAsync()
+        : grain.Type == _tenantType ? grains.GetGrain<ITenantGrain>(grain).WakeAsync()
+        : wakeUps.RemoveAsync(grain); // of no grain type the dispatcher has now: nothing to wake
+
+
     private static ImmutableHashSet<SiloAddress> Dead(ClusterMembershipSnapshot snapshot) =>
         [.. snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress)];
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Woke {Count} listeners with pending deliveries ({Reason}) in {ElapsedMs} ms")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Woke {Count} grains with work outstanding ({Reason}) in {ElapsedMs} ms")]
     private static partial void LogWoken(ILogger logger, int count, string reason, long elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Waking the listeners with pending deliveries ({Reason}) failed on attempt {Attempt}; trying again in {PauseSeconds} s")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waking the grains with work outstanding ({Reason}) failed on attempt {Attempt}; trying again in {PauseSeconds} s")]
     private static partial void LogPassFailed(ILogger logger, Exception exception, string reason, int attempt, double pauseSeconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Waking the listeners with pending deliveries ({Reason}) failed {Attempts} times ({Woken} woken); the others wait for their wake-up reminders")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Waking the grains with work outstanding ({Reason}) failed {Attempts} times ({Woken} woken); the others wait for the next wake interval")]
     private static partial void LogGaveUp(ILogger logger, Exception exception, string reason, int attempts, int woken);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Watching the cluster for departed silos stopped; listeners they hosted wait for their wake-up reminders")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Watching the cluster for departed silos stopped; grains they hosted wait for the next wake interval")]
     private static partial void LogWatchFailed(ILogger logger, Exception exception);
 }

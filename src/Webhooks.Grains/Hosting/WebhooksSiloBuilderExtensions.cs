@@ -22,10 +22,10 @@ namespace Webhooks.Hosting;
 public static class WebhooksSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the webhook grains' storage (JSON state in the configured database, schema applied at start-up),
-    /// durable reminders in the same database, and their services to <paramref name="silo"/>. A silo has one reminder
-    /// service: when the host configured its own before this call, it is kept, and the listeners' wake-up reminders
-    /// are stored in it. On PostgreSQL the Data Protection key ring lives in the database too, unless the host
+    /// Adds the webhook grains' storage (JSON state in the configured database, schema applied at start-up) and their
+    /// services to <paramref name="silo"/>. Nothing the host owns is replaced: the dispatcher brings no reminder
+    /// service and uses none (its grains resume their work from its own wake-up list, <see cref="IWakeUps"/>), so a
+    /// host's reminders, or its having none, stay as they are. On PostgreSQL the Data Protection key ring lives in the database too, unless the host
     /// persists it elsewhere afterwards; on SQLite the host persists it (the server: a folder beside the database).
     /// Outside Development a silo whose key ring has no location refuses to start.
     /// </summary>
@@ -88,21 +88,14 @@ public static class WebhooksSiloBuilderExtensions
                 ? ActivatorUtilities.CreateInstance<SqliteAcceptedEvents>(sp)
                 : ActivatorUtilities.CreateInstance<PostgreSqlAcceptedEvents>(sp));
 
-        // Replacing a reminder table the host chose would silently move (or lose) the host's own grains' reminders;
-        // ours need only a durable table, which theirs is. Without one, reminders live in our database
-        // (OrleansRemindersTable, schema 002). The reminder table reads its queries when the reminder service starts
-        // (RuntimeGrainServices), after the installer (RuntimeInitialize).
-        if (!silo.Services.Any(d => d.ServiceType == typeof(IReminderTable)))
-        {
-            silo.UseAdoNetReminderService((OptionsBuilder<AdoNetReminderTableOptions> ado) =>
-                ado.Configure<IOptions<StorageOptions>>((ado, options) =>
-                {
-                    ado.Invariant = StorageConnections.Invariant(options.Value.Provider);
-                    ado.ConnectionString = options.Value.ConnectionString;
-                }));
-        }
+        // The dispatcher's own wake-up list stands in for reminders, so the host's reminder service (or its having
+        // none) is left alone.
+        silo.Services.TryAddSingleton<IWakeUps>(sp =>
+            IsSqlite(sp)
+                ? ActivatorUtilities.CreateInstance<SqliteWakeUps>(sp)
+                : ActivatorUtilities.CreateInstance<PostgreSqlWakeUps>(sp));
 
-        // Runs once the silo is active, so the reminder table and grain calls are ready; it does not hold up the start.
+        // Runs once the silo is active, so storage and grain calls are ready; it does not hold up the start.
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PendingWakeUp>();
 
         silo.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
@@ -114,14 +107,6 @@ public static class WebhooksSiloBuilderExtensions
         silo.Services.TryAddSingleton<RetentionSweeper>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RetentionSweeper>());
 
-        // The wake-up reminder's period is ours to choose; Orleans refuses periods below its minimum (1 minute).
-        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<DeliveryOptions>>((reminders, delivery) =>
-        {
-            if (delivery.Value.WakeInterval < reminders.MinimumReminderPeriod)
-            {
-                reminders.MinimumReminderPeriod = delivery.Value.WakeInterval;
-            }
-        });
         return silo;
     }
 

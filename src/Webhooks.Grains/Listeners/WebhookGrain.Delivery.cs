@@ -17,15 +17,15 @@ namespace Webhooks.Listeners;
 /// Invariant: a delivery leaves <see cref="DeliveryStatus.Pending"/> only after the outcome that ends it is on
 /// storage. An attempt in flight is not recorded anywhere, so a crash mid-attempt means the delivery is simply
 /// still pending — the next activation sends it again (at-least-once; listeners de-duplicate on webhook-id).
-/// What brings a listener with pending deliveries back after a restart is a reminder, registered with its first
-/// pending delivery and removed by a tick that finds none; while active, a grain timer polls for due attempts.
-/// The reminder only ticks a wake interval on, so <c>PendingWakeUp</c> reads the stored reminders when a silo starts
-/// or another one leaves and calls <see cref="WakeAsync"/> on each, which sends what is due at once.
+/// What brings a listener with pending deliveries back after a restart is its row on the wake-up list
+/// (<see cref="IWakeUps"/>), stored with its first pending delivery and removed by a wake-up that finds none; while
+/// active, a grain timer polls for due attempts. <c>PendingWakeUp</c> reads the list when a silo starts, when another
+/// one leaves and every wake interval, and calls <see cref="WakeAsync"/> on each, which sends what is due at once.
 /// </remarks>
 public sealed partial class WebhookGrain
 {
-    /// <summary>The wake-up reminder's name: a listener has it stored while it has pending deliveries.</summary>
-    internal const string WakeReminder = "deliveries";
+    /// <summary>The reminder earlier versions woke a listener with; one still stored in a host's reminder service is removed.</summary>
+    internal const string LegacyWakeReminder = "deliveries";
     public const string TestEventCode = "webhook.test";
 
     /// <summary>How many parked deliveries one write releases when the listener is enabled.</summary>
@@ -37,9 +37,9 @@ public sealed partial class WebhookGrain
     private CoalescingWriter? _writer;
     private RetryPolicy? _retries;
     private IGrainTimer? _poll;
-    private bool _reminderRegistered;
+    private bool _wakeUpListed;
     private bool _probing;
-    private Task _reminderChange = Task.CompletedTask;
+    private Task _wakeUpChange = Task.CompletedTask;
     private int _pendingReported;
     private List<byte[]>? _signingKeys;
 
@@ -64,8 +64,8 @@ public sealed partial class WebhookGrain
         var o = options.Value;
         TrimLog(); // rows trimmed before but not yet removed from storage (see DeliveryQueue.RemovalBatch)
         _retries = new RetryPolicy(o.GetRetrySchedule(), o.JitterRatio, Random.Shared.NextDouble);
-        // Registering again is an idempotent upsert: cheaper than trusting that an earlier activation's did land.
-        _reminderRegistered = false;
+        // Adding the row again is an idempotent insert: cheaper than trusting that an earlier activation's did land.
+        _wakeUpListed = false;
         Pump();
     }
 
@@ -122,7 +122,7 @@ public sealed partial class WebhookGrain
             taken.Add(true);
         }
 
-        // Accepted means durable, the wake-up included: had the silo died after answering but before the reminder
+        // Accepted means durable, the wake-up included: had the silo died after answering but before the wake-up row
         // was stored, the deliveries would sit on storage with nothing to bring this listener back. Both writes run at once.
         if (queued)
         {
@@ -136,7 +136,7 @@ public sealed partial class WebhookGrain
         }
         else if (repeated)
         {
-            await RequestWakeReminder(register: true); // a publish repeated after one whose reminder failed
+            await RequestWakeUp(listed: true); // a publish repeated after one whose wake-up row failed
         }
 
         return taken.MoveToImmutable();
@@ -261,30 +261,33 @@ public sealed partial class WebhookGrain
         return View();
     }
 
-    // Activation already pumped; for a listener that was active, one more pump costs nothing.
+    // Activation already pumped; for a listener that was active, one more pump costs nothing. The row is removed only
+    // here, by a wake-up that finds nothing pending, and not each time the queue drains: under load the pending count
+    // crosses zero constantly, and a write for each crossing would cost more than the deliveries themselves. The
+    // waker read our row, so it is removed whatever this activation believes.
     public Task WakeAsync()
     {
         Pump();
-        return Task.CompletedTask;
-    }
-
-    public Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        _reminderRegistered = true;
-        Pump();
-
-        // The reminder is removed only here, a full wake interval after the queue last drained, and not each
-        // time it drains: under load the pending count crosses zero constantly, and a reminder-table write for
-        // each crossing cost more than the deliveries themselves.
-        if (Queue.PendingCount == 0)
+        if (Queue.PendingCount == 0 && !_stopping.IsCancellationRequested)
         {
-            ForgetReminder();
+            RequestWakeUp(listed: false, force: true).Ignore(); // a failure is logged; the next wake-up tries again
         }
 
         return Task.CompletedTask;
     }
 
-    /// <summary>Starts every due attempt the concurrency bound allows, and keeps the timer and reminder in step with the queue.</summary>
+    // Only a host's reminder service still holding a reminder of an earlier version calls this: the wake-up list
+    // does its work now (the pump lists this listener when something is pending), so the reminder goes.
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        Pump();
+        if (reminderName == LegacyWakeReminder && await this.GetReminder(LegacyWakeReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>Starts every due attempt the concurrency bound allows, and keeps the timer and wake-up row in step with the queue.</summary>
     private void Pump()
     {
         var pending = State.Exists && !_stopped ? Queue.PendingCount : 0;
@@ -496,11 +499,11 @@ public sealed partial class WebhookGrain
         }
     }
 
-    /// <summary>Writes the deliveries and, at once, makes sure the wake-up reminder is stored; completes when both are.</summary>
+    /// <summary>Writes the deliveries and, at once, makes sure the wake-up row is stored; completes when both are.</summary>
     private Task WriteWithWakeUpAsync()
     {
         var write = WriteDeliveriesAsync();
-        var wakeUp = RequestWakeReminder(register: true);
+        var wakeUp = RequestWakeUp(listed: true);
         return wakeUp.IsCompletedSuccessfully ? write : Task.WhenAll(write, wakeUp);
     }
 
@@ -514,10 +517,13 @@ public sealed partial class WebhookGrain
         }
 
         KeepAwake(active: false, pending: false);
-        ForgetReminder();
+        if (_wakeUpListed && !_stopping.IsCancellationRequested)
+        {
+            RequestWakeUp(listed: false).Ignore();
+        }
     }
 
-    /// <summary>A poll timer while attempts may come due; a reminder from the first pending delivery on, so a restart wakes us.</summary>
+    /// <summary>A poll timer while attempts may come due; a wake-up row from the first pending delivery on, so a restart wakes us.</summary>
     private void KeepAwake(bool active, bool pending)
     {
         if (active && _poll is null)
@@ -532,36 +538,29 @@ public sealed partial class WebhookGrain
             _poll = null;
         }
 
-        if (pending && !_reminderRegistered && !_stopping.IsCancellationRequested)
+        if (pending && !_wakeUpListed && !_stopping.IsCancellationRequested)
         {
-            RequestWakeReminder(register: true).Ignore(); // a failure is logged, and asked again on the next change of state
-        }
-    }
-
-    private void ForgetReminder()
-    {
-        if (_reminderRegistered && !_stopping.IsCancellationRequested)
-        {
-            RequestWakeReminder(register: false).Ignore();
+            RequestWakeUp(listed: true).Ignore(); // a failure is logged, and asked again on the next change of state
         }
     }
 
     /// <summary>
-    /// Asks for the wake-up reminder to exist or not. Changes are stored one after another in the order asked, so a
-    /// removal still on its way can never undo a later registration. Completes when this state is stored.
+    /// Asks for the listener's wake-up row to exist or not (<paramref name="force"/>: even when this activation
+    /// believes it already is so). Changes are stored one after another in the order asked, so a removal still on its
+    /// way can never undo a later addition. Completes when this state is stored.
     /// </summary>
-    private Task RequestWakeReminder(bool register)
+    private Task RequestWakeUp(bool listed, bool force = false)
     {
-        if (register == _reminderRegistered && !_reminderChange.IsFaulted)
+        if (listed == _wakeUpListed && !force && !_wakeUpChange.IsFaulted)
         {
-            return _reminderChange;
+            return _wakeUpChange;
         }
 
-        _reminderRegistered = register;
-        return _reminderChange = ChangeWakeReminderAsync(_reminderChange, register);
+        _wakeUpListed = listed;
+        return _wakeUpChange = ChangeWakeUpAsync(_wakeUpChange, listed);
     }
 
-    private async Task ChangeWakeReminderAsync(Task previous, bool register)
+    private async Task ChangeWakeUpAsync(Task previous, bool listed)
     {
         try
         {
@@ -574,25 +573,17 @@ public sealed partial class WebhookGrain
 
         try
         {
-            if (register)
-            {
-                var period = options.Value.WakeInterval;
-                await this.RegisterOrUpdateReminder(WakeReminder, period, period);
-            }
-            else if (await this.GetReminder(WakeReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
+            await (listed ? wakeUps.AddAsync(this.GetGrainId()) : wakeUps.RemoveAsync(this.GetGrainId()));
         }
         catch (Exception ex)
         {
             // Try again on the next change of state, unless a later request has already changed it.
-            if (_reminderRegistered == register)
+            if (_wakeUpListed == listed)
             {
-                _reminderRegistered = !register;
+                _wakeUpListed = !listed;
             }
 
-            LogReminderFailed(logger, ex, this.GetPrimaryKeyString());
+            LogWakeUpFailed(logger, ex, this.GetPrimaryKeyString());
             throw;
         }
     }
@@ -606,6 +597,6 @@ public sealed partial class WebhookGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: {Count} pending deliveries refer to events that are no longer stored; they end as failed, with nothing to send")]
     private static partial void LogEventsGone(ILogger logger, string listenerId, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: the wake-up reminder could not be updated")]
-    private static partial void LogReminderFailed(ILogger logger, Exception exception, string listenerId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: its row on the wake-up list could not be updated")]
+    private static partial void LogWakeUpFailed(ILogger logger, Exception exception, string listenerId);
 }

@@ -4,12 +4,12 @@ using Webhooks.Tenants;
 namespace Webhooks.Listeners;
 
 /// <summary>
-/// The tenant's deletion, as a listener sees it: stopped at once, then its stored state and wake-up reminder removed.
+/// The tenant's deletion, as a listener sees it: stopped at once, then its stored state and wake-up row removed.
 /// </summary>
 /// <remarks>
 /// A stopped listener attempts nothing, queues nothing and answers its tenant's calls as if it did not exist. The stop
 /// is not stored here: the tenant's deleting state is the one record of it, and every activation of a listener reads
-/// it before anything else, so a listener woken after a restart (by its reminder, or by the silo's start-up wake-up)
+/// it before anything else, so a listener woken after a restart (by any wake-up)
 /// sends nothing for a tenant that is being deleted.
 /// </remarks>
 public sealed partial class WebhookGrain
@@ -38,19 +38,15 @@ public sealed partial class WebhookGrain
 
         try
         {
-            await _reminderChange;
+            await _wakeUpChange;
         }
         catch
         {
             // A failed change was logged; the removal below stands on its own.
         }
 
-        if (await this.GetReminder(WakeReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        _reminderRegistered = false;
+        await wakeUps.RemoveAsync(this.GetGrainId());
+        _wakeUpListed = false;
         if (listener.RecordExists)
         {
             await listener.ClearStateAsync();

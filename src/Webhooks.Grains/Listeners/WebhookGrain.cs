@@ -22,6 +22,7 @@ public sealed partial class WebhookGrain(
     IOptions<DeliveryOptions> options,
     IOptions<RetentionOptions> retention,
     IDeliveryLog log,
+    IWakeUps wakeUps,
     IAcceptedEvents events,
     IDeliverySender sender,
     SignedBodies bodies,

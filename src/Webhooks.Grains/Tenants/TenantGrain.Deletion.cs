@@ -13,20 +13,21 @@ namespace Webhooks.Tenants;
 /// <remarks>
 /// <para>
 /// Before <see cref="DeleteAsync"/> answers, three things are stored or done, in this order: the tenant's deleting
-/// state (from then on its keys verify nowhere, and every listener activation sees it), the reminder that resumes the
-/// removal after a crash, and the router's closing (no publish or change gets through, and every listener is stopped).
+/// state (from then on its keys verify nowhere, and every listener activation sees it), its row on the wake-up list
+/// (<see cref="IWakeUps"/>) that resumes the removal after a crash, and the router's closing (no publish or change gets through, and every listener is stopped).
 /// </para>
 /// <para>
-/// The removal then goes listener by listener (its grain state and wake-up reminder, then its rows of
+/// The removal then goes listener by listener (its grain state and wake-up row, then its rows of
 /// <see cref="TenantTables.ByListener"/> in batches), then the tenant's rows of <see cref="TenantTables.ByTenant"/>,
 /// then the router's state, and the tenant's own state last: whatever a crash interrupts, the tenant is still stored
-/// as deleting, its router still knows every listener, and the next run (the reminder's tick, or any call to this
+/// as deleting, its router still knows every listener, and the next run (the next wake-up, or any call to this
 /// grain) starts over. Every step is idempotent, so starting over only repeats work already done.
 /// </para>
 /// </remarks>
 public sealed partial class TenantGrain
 {
-    private const string RemovalReminder = "deletion";
+    /// <summary>The reminder earlier versions resumed a removal with; one still stored in a host's reminder service is removed.</summary>
+    private const string LegacyRemovalReminder = "deletion";
 
     // Small enough that a batch is a short transaction (and a short hold on SQLite's one writer), large enough that a
     // listener's whole log of finished deliveries goes in a few.
@@ -48,7 +49,7 @@ public sealed partial class TenantGrain
     {
         if (tenant.State.DeletingSince is not null)
         {
-            StartRemoval(); // any call after a restart resumes the removal, without waiting for the reminder
+            StartRemoval(); // any call after a restart resumes the removal, without waiting for a wake-up
         }
 
         return Task.CompletedTask;
@@ -68,9 +69,8 @@ public sealed partial class TenantGrain
             LogDeletionAccepted(logger, TenantId);
         }
 
-        // Period and due time are the listeners' wake interval: a restart resumes the removal within one.
-        var period = delivery.Value.WakeInterval;
-        await this.RegisterOrUpdateReminder(RemovalReminder, period, period);
+        // Every silo's start, and each wake interval, wakes the tenants on the list: a crash resumes the removal.
+        await wakeUps.AddAsync(this.GetGrainId());
         await CloseRouterAsync();
         StartRemoval();
         return View();
@@ -78,20 +78,27 @@ public sealed partial class TenantGrain
 
     public Task<bool> IsDeletingAsync() => Task.FromResult(tenant.State.DeletingSince is not null);
 
+    // Activation resumes a removal under way; a tenant woken with none clears a row its last removal left behind.
+    public async Task WakeAsync()
+    {
+        if (tenant.State.DeletingSince is null && !_removed)
+        {
+            await wakeUps.RemoveAsync(this.GetGrainId());
+        }
+    }
+
+    // Only a host's reminder service still holding a reminder of an earlier version calls this: its work is the
+    // wake-up list's now.
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != RemovalReminder)
-        {
-            return;
-        }
-
         if (tenant.State.DeletingSince is not null)
         {
-            StartRemoval();
+            await wakeUps.AddAsync(this.GetGrainId());
         }
-        else if (await this.GetReminder(RemovalReminder) is { } reminder)
+
+        if (reminderName == LegacyRemovalReminder && await this.GetReminder(LegacyRemovalReminder) is { } reminder)
         {
-            await this.UnregisterReminder(reminder); // left by a removal that stopped between its last two steps
+            await this.UnregisterReminder(reminder);
         }
     }
 
@@ -132,10 +139,7 @@ public sealed partial class TenantGrain
             await Router.PurgeAsync();
             await tenant.ClearStateAsync();
             _removed = true;
-            if (await this.GetReminder(RemovalReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
+            await wakeUps.RemoveAsync(this.GetGrainId());
 
             LogDeleted(logger, TenantId, listeners.Length);
             DeactivateOnIdle();
@@ -169,6 +173,6 @@ public sealed partial class TenantGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId}: deleted, with its {ListenerCount} listeners and all their data")]
     private static partial void LogDeleted(ILogger logger, string tenantId, int listenerCount);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: removing its data failed; the deletion reminder's next tick resumes it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: removing its data failed; the next wake-up resumes it")]
     private static partial void LogRemovalFailed(ILogger logger, Exception exception, string tenantId);
 }

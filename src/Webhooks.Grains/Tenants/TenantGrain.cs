@@ -17,7 +17,7 @@ public sealed partial class TenantGrain(
     TimeProvider time,
     SecretProtector protector,
     ITenantRows rows,
-    IOptions<DeliveryOptions> delivery,
+    IWakeUps wakeUps,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain, IRemindable
 {
     private const int KeyIdBytes = 6;

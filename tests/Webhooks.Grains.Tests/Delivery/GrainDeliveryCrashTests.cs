@@ -14,7 +14,7 @@ public sealed class GrainDeliveryCrashTests : GrainDeliveryTests
         Action<DeliveryOptions> options = o =>
         {
             o.Timeout = TimeSpan.FromMinutes(10);
-            o.WakeInterval = TimeSpan.FromSeconds(1); // the stored reminder is what wakes the listener after the restart (read at start-up, or its tick)
+            o.WakeInterval = TimeSpan.FromSeconds(1); // the stored wake-up row is what wakes the listener after the restart (read at start-up, or each interval)
         };
 
         string tenantId, listenerId, eventId;
@@ -25,7 +25,7 @@ public sealed class GrainDeliveryCrashTests : GrainDeliveryTests
             listenerId = ids[0];
             eventId = (await PublishAsync(crashed, tenantId)).EventId;
             await target.WhenReceived("/hang").WaitAsync(TimeSpan.FromSeconds(30));
-            await WaitUntilAsync(() => HasWakeReminder(deployment, listenerId), "the listener's wake-up reminder is stored");
+            await WaitUntilAsync(() => deployment.IsOnWakeUpList(listenerId), "the listener's wake-up row is stored");
 
             // From here on nothing the dying silo does reaches the database, as if the process were gone.
             crashed.Faults.CrashOn(_ => true);
@@ -53,18 +53,18 @@ public sealed class GrainDeliveryCrashTests : GrainDeliveryTests
         using var deployment = new TestDeployment();
         await using var target = await FaultyListener.StartAsync();
         Action<DeliveryOptions> options = o => o.WakeInterval = TimeSpan.FromSeconds(1);
-        var reminders = new ReminderFreeze();
+        var wakeUps = new WakeUpFaults();
 
         string eventId;
         Task<Publishing.PublishResult> publish;
         bool accepted;
-        var crashed = await StartClusterAsync(deployment, options, silo => silo.FreezeRemindersOn(reminders));
+        var crashed = await StartClusterAsync(deployment, options, silo => silo.WithWakeUpFaults(wakeUps));
         try
         {
             var (tenantId, _) = await TenantWithListenersAsync(crashed, target.Hang); // an attempt before the crash never ends
-            reminders.Arm();
+            wakeUps.FreezeAdds();
             publish = PublishAsync(crashed, tenantId);
-            await reminders.FrozenUpsert.WaitAsync(TimeSpan.FromSeconds(30)); // the listener asked for its wake-up, which will never be stored
+            await wakeUps.FrozenAdd.WaitAsync(TimeSpan.FromSeconds(30)); // the listener asked for its wake-up row, which will never be stored
 
             // Proving a negative takes a wait: ample time for a publish that does not wait for the wake-up to return.
             await Task.WhenAny(publish, Task.Delay(TimeSpan.FromSeconds(2)));
@@ -89,9 +89,4 @@ public sealed class GrainDeliveryCrashTests : GrainDeliveryTests
             await WaitUntilAsync(() => Received(target, eventId) > receivedBeforeRestart, "the accepted event is delivered after the restart");
         }
     }
-
-    private static int Received(FaultyListener target, string eventId) =>
-        target.Requests.Count(r => r.Headers.TryGetValue("webhook-id", out var id) && id == eventId);
-
-    private static bool HasWakeReminder(TestDeployment deployment, string listenerId) => deployment.ReadWakeReminder(listenerId).Count > 0;
 }

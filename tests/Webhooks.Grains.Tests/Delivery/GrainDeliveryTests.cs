@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Delivery.Http;
 using Webhooks.Listeners;
 using Webhooks.Publishing;
 using Webhooks.Testing;
@@ -42,6 +43,23 @@ public abstract class GrainDeliveryTests
 
         return (tenantId, [.. ids]);
     }
+
+    /// <summary>
+    /// Leaves one event pending on storage for a listener: a cluster on <paramref name="deployment"/> publishes it to
+    /// <paramref name="target"/>'s hanging endpoint, and stops while the attempt is out, so it is never recorded.
+    /// </summary>
+    internal static async Task<(string TenantId, string ListenerId, string EventId)> LeavePendingAsync(TestDeployment deployment, FaultyListener target)
+    {
+        await using var stopped = await StartClusterAsync(deployment);
+        var (tenantId, ids) = await TenantWithListenersAsync(stopped, target.Hang);
+        var eventId = (await PublishAsync(stopped, tenantId)).EventId;
+        await target.WhenReceived("/hang").WaitAsync(TimeSpan.FromSeconds(30));
+        return (tenantId, ids[0], eventId);
+    }
+
+    /// <summary>How many times <paramref name="target"/> received the event <paramref name="eventId"/>.</summary>
+    internal static int Received(FaultyListener target, string eventId) =>
+        target.Requests.Count(r => r.Headers.TryGetValue("webhook-id", out var id) && id == eventId);
 
     internal static Task<PublishResult> PublishAsync(WebhooksCluster cluster, string tenantId, TimeProvider? time = null) =>
         TestPublisher.Create(cluster.Grains, time ?? TimeProvider.System)

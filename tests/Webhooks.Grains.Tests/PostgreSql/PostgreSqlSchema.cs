@@ -18,6 +18,7 @@ internal static class PostgreSqlSchema
         (7, "007-data-protection-keys.sql"),
         (8, "008-events.sql"),
         (9, "009-retention.sql"),
+        (10, "010-wake-ups.sql"),
     ];
 
     /// <summary>The keys the 10.4.2 grain storage provider loads (DeleteStorageKey only with DeleteStateOnClear).</summary>

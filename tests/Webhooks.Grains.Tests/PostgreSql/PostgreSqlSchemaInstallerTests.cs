@@ -78,6 +78,7 @@ public sealed class PostgreSqlSchemaInstallerTests : IAsyncLifetime
             DROP TABLE WebhooksDeliveries;
             DROP TABLE WebhooksAcceptedEvents;
             DROP TABLE WebhooksEvents;
+            DROP TABLE WebhooksWakeUps;
             DELETE FROM OrleansQuery WHERE QueryKey NOT IN ({string.Join(", ", PostgreSqlSchema.PersistenceKeys.Select(k => $"'{k}'"))});
             """);
 
@@ -87,9 +88,45 @@ public sealed class PostgreSqlSchemaInstallerTests : IAsyncLifetime
         var versions = await PostgreSqlSchema.ReadVersionsAsync(database);
         Assert.Equal(PostgreSqlSchema.Scripts, versions.Select(v => (v.Version, v.Script)));
         Assert.Equal(versionOne, versions[0]);
-        Assert.Equal(["002-reminders.sql", "003-clustering.sql", "004-delivery-log.sql", "005-accepted-events.sql", "006-delivery-log-fillfactor.sql", "007-data-protection-keys.sql", "008-events.sql", "009-retention.sql"], log.Messages.Select(m => PostgreSqlSchema.Scripts.Single(s => m.Contains(s.Script, StringComparison.Ordinal)).Script));
+        Assert.Equal(["002-reminders.sql", "003-clustering.sql", "004-delivery-log.sql", "005-accepted-events.sql", "006-delivery-log-fillfactor.sql", "007-data-protection-keys.sql", "008-events.sql", "009-retention.sql", "010-wake-ups.sql"], log.Messages.Select(m => PostgreSqlSchema.Scripts.Single(s => m.Contains(s.Script, StringComparison.Ordinal)).Script));
         Assert.Equal(PostgreSqlSchema.AllKeys.Order(StringComparer.Ordinal), (await PostgreSqlSchema.ReadQueriesAsync(database)).Keys);
-        await PostgreSqlSchema.ExecuteAsync(database, "SELECT count(*) FROM OrleansRemindersTable; SELECT count(*) FROM OrleansMembershipTable; SELECT count(*) FROM WebhooksDeliveries; SELECT count(*) FROM WebhooksAcceptedEvents; SELECT count(*) FROM WebhooksEvents; SELECT count(eventseq) FROM WebhooksDeliveries;");
+        await PostgreSqlSchema.ExecuteAsync(database, "SELECT count(*) FROM OrleansRemindersTable; SELECT count(*) FROM OrleansMembershipTable; SELECT count(*) FROM WebhooksDeliveries; SELECT count(*) FROM WebhooksAcceptedEvents; SELECT count(*) FROM WebhooksEvents; SELECT count(eventseq) FROM WebhooksDeliveries; SELECT count(*) FROM WebhooksWakeUps;");
+    }
+
+    [Fact]
+    public async Task DatabaseWithWakeUpReminders_GetsThemOnTheWakeUpList_AndKeepsEveryOtherReminder()
+    {
+        var database = await _server.CreateDatabaseAsync();
+        await PostgreSqlSchemaInstaller.InstallAsync(database, new RecordingLogger(), CancellationToken.None);
+
+        // As version 9 left it: a listener's and a tenant's reminders (their wake-ups then), and a host grain's own.
+        await PostgreSqlSchema.ExecuteAsync(database, """
+            DELETE FROM webhooks_schema_version WHERE version > 9;
+            DROP TABLE WebhooksWakeUps;
+            INSERT INTO OrleansRemindersTable (ServiceId, GrainId, ReminderName, StartTime, Period, GrainHash, Version) VALUES
+                ('svc', 'webhook/wh_1', 'deliveries', now(), 60000, 1, 0),
+                ('svc', 'tenant/t_1', 'deletion', now(), 60000, 2, 0),
+                ('svc', 'licence/l_1', 'renewal', now(), 60000, 3, 0);
+            """);
+
+        await PostgreSqlSchemaInstaller.InstallAsync(database, new RecordingLogger(), CancellationToken.None);
+
+        await using var connection = await PostgreSqlSchema.OpenAsync(database);
+        Assert.Equal(["svc tenant/t_1", "svc webhook/wh_1"], await ReadAsync(connection, "SELECT ServiceId || ' ' || GrainId FROM WebhooksWakeUps ORDER BY GrainId;"));
+        Assert.Equal(["licence/l_1 renewal"], await ReadAsync(connection, "SELECT GrainId || ' ' || ReminderName FROM OrleansRemindersTable;"));
+    }
+
+    private static async Task<List<string>> ReadAsync(Npgsql.NpgsqlConnection connection, string sql)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
     }
 
     [Fact]

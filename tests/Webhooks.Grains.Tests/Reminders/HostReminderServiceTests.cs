@@ -2,20 +2,19 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Delivery;
 using Webhooks.Delivery.Http;
-using Webhooks.Listeners;
 using Webhooks.Testing;
 using static Webhooks.Delivery.GrainDeliveryTests;
 
 namespace Webhooks.Reminders;
 
 /// <summary>
-/// A platform's silo that has a reminder service of its own keeps it when the dispatcher is added: the listeners'
-/// wake-up reminders go to the host's table, and none to the dispatcher's database.
+/// The dispatcher brings no reminder service into a silo and stores nothing in one: a platform's silo keeps its own
+/// (or its having none), and the listeners' work resumes from the dispatcher's own wake-up list.
 /// </summary>
 public sealed class HostReminderServiceTests
 {
     [Fact]
-    public async Task AddWebhooks_InASiloWithItsOwnReminderService_KeepsIt_AndStoresTheWakeUpRemindersThere()
+    public async Task AddWebhooks_InASiloWithItsOwnReminderService_KeepsIt_AndStoresNothingInIt()
     {
         using var deployment = new TestDeployment();
         await using var target = await FaultyListener.StartAsync();
@@ -39,11 +38,21 @@ public sealed class HostReminderServiceTests
 
         var published = (await PublishAsync(cluster, tenantId)).EventId;
         await WaitForDeliveryAsync(cluster, tenantId, ids[0], published, d => d.Status == DeliveryStatus.Succeeded);
+        Assert.True(deployment.IsOnWakeUpList(ids[0]), "the listener's wake-up is on the dispatcher's own list");
+        Assert.NotNull((await cluster.Tenant(tenantId).DeleteAsync())?.Status);
 
-        await WaitUntilAsync(
-            () => hostTable.SingleOrDefault()?.Upserted.Contains((cluster.Listener(ids[0]).GetGrainId(), WebhookGrain.WakeReminder)) == true,
-            "the listener's wake-up reminder is stored in the host's reminder table");
-        Assert.Equal(0, deployment.ReadWakeReminder(ids[0]).Count);
+        // The host's table is the one the silo uses, and nothing of the dispatcher's went into it.
+        Assert.Empty(Assert.Single(hostTable).Upserted);
+        Assert.Equal(0, deployment.CountRows("OrleansRemindersTable"));
+    }
+
+    [Fact]
+    public async Task AddWebhooks_InASiloWithoutAReminderService_AddsNone()
+    {
+        using var deployment = new TestDeployment();
+        await using var cluster = await WebhooksCluster.StartAsync(deployment);
+
+        Assert.Null(cluster.SiloServices.GetService<IReminderTable>());
     }
 
     /// <summary>The host's reminder table, recording what is stored in it.</summary>

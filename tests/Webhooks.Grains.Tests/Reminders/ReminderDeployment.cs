@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using Webhooks.Hosting;
+using Webhooks.Storage;
 using Webhooks.Testing;
 
 namespace Webhooks.Reminders;
@@ -41,6 +42,12 @@ internal sealed class ReminderDeployment : IDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddWebhooks(o => o.ConnectionString = ConnectionString);
+            // The dispatcher uses no reminders; the schema still carries Orleans' reminder table, which a host may use.
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = StorageConnections.Invariant(StorageProvider.Sqlite);
+                o.ConnectionString = ConnectionString;
+            });
             silo.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(_folder, "keys")));
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = MinimumPeriod);
             silo.Services.AddSingleton(ticks);

@@ -21,7 +21,7 @@ public sealed class TenantDeletionTests : GrainDeliveryTests
         await using var target = await FaultyListener.StartAsync();
         var failing = target.Status(503);
 
-        // A second's reminder period: after the restart nothing calls the tenant, its reminder is what resumes the removal.
+        // A second's wake interval: after the restart nothing calls the tenant, its wake-up row is what resumes the removal.
         Action<DeliveryOptions> options = o => o.WakeInterval = TimeSpan.FromSeconds(1);
 
         string[] leavingNeedles, stayingNeedles, leavingEvents;
@@ -36,7 +36,7 @@ public sealed class TenantDeletionTests : GrainDeliveryTests
             var stayingEvent = (await PublishAsync(crashed, staying)).EventId;
             foreach (var listenerId in leavingListeners.Concat(stayingListeners))
             {
-                await WaitUntilAsync(() => deployment.ReadWakeReminder(listenerId).Count > 0, $"{listenerId} has its wake-up reminder");
+                await WaitUntilAsync(() => deployment.IsOnWakeUpList(listenerId), $"{listenerId} is on the wake-up list");
             }
 
             leavingNeedles = [leaving, .. leavingListeners, .. leavingEvents];
@@ -73,7 +73,7 @@ public sealed class TenantDeletionTests : GrainDeliveryTests
         Assert.Contains("WebhooksDeliveries", kept.Keys);
         Assert.Contains("WebhooksGrainState", kept.Keys);
 
-        // The listeners the restart woke (their reminders were still stored) sent nothing of the deleted tenant's.
+        // The listeners the restart woke (their wake-up rows were still stored) sent nothing of the deleted tenant's.
         Assert.DoesNotContain(target.Requests.Skip(requestsBefore), r => r.Headers.TryGetValue("webhook-id", out var id) && leavingEvents.Contains(id));
     }
 

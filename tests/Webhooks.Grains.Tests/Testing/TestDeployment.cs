@@ -53,17 +53,24 @@ internal sealed class TestDeployment : IDisposable
         return rows;
     }
 
-    /// <summary>The listener's stored wake-up reminders (0 or 1), and the newest one's version (null without one).</summary>
-    public (long Count, long? Version) ReadWakeReminder(string listenerId)
+    /// <summary>Whether the grain whose key is <paramref name="key"/> (a listener's or a tenant's id) is on the stored wake-up list.</summary>
+    public bool IsOnWakeUpList(string key)
     {
         using var connection = OpenDatabase();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*), MAX(Version) FROM OrleansRemindersTable WHERE ServiceId = $service AND GrainId LIKE $grain;";
+        command.CommandText = "SELECT COUNT(*) FROM WebhooksWakeUps WHERE ServiceId = $service AND GrainId LIKE $grain;";
         command.Parameters.AddWithValue("$service", ServiceId);
-        command.Parameters.AddWithValue("$grain", "%" + listenerId);
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+        command.Parameters.AddWithValue("$grain", "%/" + key);
+        return (long)command.ExecuteScalar()! > 0;
+    }
+
+    /// <summary>The number of rows in <paramref name="table"/> (a name of the schema's, never input).</summary>
+    public long CountRows(string table)
+    {
+        using var connection = OpenDatabase();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {table};";
+        return (long)command.ExecuteScalar()!;
     }
 
     public void Dispose()
