@@ -33,14 +33,14 @@ public sealed class LicensingOptions
     public TimeSpan RenewalCheckPeriod { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>The Orleans silo-to-silo port.</summary>
-    /// <value>The default is 11111.</value>
+    /// <value>The default is 11211 (the server, 11111, can run beside the sample).</value>
     [Range(1, 65535)]
-    public int SiloPort { get; set; } = 11111;
+    public int SiloPort { get; set; } = 11211;
 
     /// <summary>The Orleans client gateway port.</summary>
-    /// <value>The default is 30000.</value>
+    /// <value>The default is 30100.</value>
     [Range(1, 65535)]
-    public int GatewayPort { get; set; } = 30000;
+    public int GatewayPort { get; set; } = 30100;
 
     /// <summary>
     /// Test hook, never for production: where an entitlement's change kills the process (as <c>kill -9</c> would), to
