@@ -64,6 +64,37 @@ public sealed class EmbeddedDispatcherTests
         Assert.NotEmpty(EveryTable.RowsHolding(tables, [listenerId])); // the read did see the dispatcher's own data
     }
 
+    [Fact]
+    public async Task PlatformSession_GuardsTheHostsEndpointsAndTheMountedApi_PerCustomer()
+    {
+        using var sample = await SamplePlatform.CreateAsync(StorageMode.Sqlite);
+        await using var platform = await sample.StartAsync();
+        using var anonymous = new PlatformClient(platform.Address, new CookieContainer());
+        using var acme = new PlatformClient(platform.Address, new CookieContainer());
+        using var globex = new PlatformClient(platform.Address, new CookieContainer());
+        var acmeTenant = await acme.SignUpAsync("Acme");
+        var globexTenant = await globex.SignUpAsync("Globex");
+        Assert.NotEqual(acmeTenant, globexTenant);
+        var (acmeListener, _) = await acme.AddListenerAsync(new Uri("http://127.0.0.1:9/hook"), "entitlement.created");
+        await acme.SetSeatsAsync("ent_shared_name", 3);
+
+        // No session: the platform's cookie scheme refuses, with a status and no redirect to a login page.
+        await anonymous.SendAsync(HttpMethod.Get, "entitlements/ent_shared_name", null, HttpStatusCode.Unauthorized);
+        await anonymous.SendAsync(HttpMethod.Get, PlatformClient.WebhooksPrefix + "account/webhooks", null, HttpStatusCode.Unauthorized);
+
+        // Another customer: its own entitlement of that id does not exist, and the mounted API acts for its own tenant only.
+        await globex.SendAsync(HttpMethod.Get, "entitlements/ent_shared_name", null, HttpStatusCode.NotFound);
+        await globex.SendAsync(HttpMethod.Get, PlatformClient.WebhooksPrefix + $"account/webhooks/{acmeListener}", null, HttpStatusCode.NotFound);
+        var listed = await globex.SendAsync(HttpMethod.Get, PlatformClient.WebhooksPrefix + "account/webhooks", null, HttpStatusCode.OK);
+        Assert.Equal(0, listed.GetProperty("elementsTotal").GetInt32());
+
+        // Tenants are the platform's to create, in-process: no customer reaches the tenant endpoints, and nothing of the
+        // dispatcher's API is mapped outside the prefix.
+        await acme.SendAsync(HttpMethod.Post, PlatformClient.WebhooksPrefix + "tenants", new { name = "Mine" }, HttpStatusCode.Forbidden);
+        await acme.SendAsync(HttpMethod.Get, "api/v1/account/webhooks", null, HttpStatusCode.NotFound);
+        await acme.SendAsync(HttpMethod.Get, PlatformClient.WebhooksPrefix + $"account/webhooks/{acmeListener}", null, HttpStatusCode.OK);
+    }
+
     // AfterStateWrite: the new version is stored, its webhook not published. AfterPublish: the webhook is accepted (and
     // maybe on the wire), the entitlement has not recorded it. Either way the grain still has it pending after the restart.
     [Theory]
