@@ -3,6 +3,7 @@ using LicensingPlatform.Entitlements;
 using LicensingPlatform.Hosting;
 using LicensingPlatform.Storage;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Webhooks.Api;
@@ -47,7 +48,8 @@ if (licensing.KeyRingCertificatePath is { } certificate)
         System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(certificate, licensing.KeyRingCertificatePassword));
 }
 
-builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddValidation(); // the request records' and route values' data annotations, checked before any handler runs
 builder.Services.AddPlatformSession();
 builder.Services.AddWebhooksApi(builder.Environment, api =>
 {
@@ -58,6 +60,7 @@ builder.Services.AddHealthChecks();
 
 var app = builder.Build();
 app.UseExceptionHandler();
+app.UseStatusCodePages(); // the platform's own empty 401, 403 and 404 get problem bodies too
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

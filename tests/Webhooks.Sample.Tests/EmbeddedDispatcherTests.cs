@@ -93,6 +93,12 @@ public sealed class EmbeddedDispatcherTests
         await acme.SendAsync(HttpMethod.Post, PlatformClient.WebhooksPrefix + "tenants", new { name = "Mine" }, HttpStatusCode.Forbidden);
         await acme.SendAsync(HttpMethod.Get, "api/v1/account/webhooks", null, HttpStatusCode.NotFound);
         await acme.SendAsync(HttpMethod.Get, PlatformClient.WebhooksPrefix + $"account/webhooks/{acmeListener}", null, HttpStatusCode.OK);
+
+        // The platform's own requests are validated before its grains see them.
+        await acme.SendAsync(HttpMethod.Put, "entitlements/ent_shared_name/seats", new { seats = 0 }, HttpStatusCode.BadRequest);
+        await acme.SendAsync(HttpMethod.Put, "entitlements/not.an.id/seats", new { seats = 1 }, HttpStatusCode.BadRequest);
+        await anonymous.SendAsync(HttpMethod.Post, "customers", new { name = "Short", password = "short" }, HttpStatusCode.BadRequest);
+        Assert.Equal(3, (await acme.GetEntitlementAsync("ent_shared_name")).GetProperty("seats").GetInt32());
     }
 
     // AfterStateWrite: the new version is stored, its webhook not published. AfterPublish: the webhook is accepted (and

@@ -14,13 +14,8 @@ public static class CustomersApi
         return routes;
     }
 
-    private static async Task<Results<Created<CustomerModel>, ValidationProblem>> SignUpAsync(SignUpRequest request, IGrainFactory grains, HttpContext context)
+    private static async Task<Created<CustomerModel>> SignUpAsync(SignUpRequest request, IGrainFactory grains, HttpContext context)
     {
-        if (Invalid(request) is { } problem)
-        {
-            return problem;
-        }
-
         var id = CustomerGrain.NewId();
         var tenantId = await grains.GetGrain<ICustomerGrain>(id).CreateAsync(request.Name!, request.Password!)
             ?? throw new InvalidOperationException("A new customer id was taken.");
@@ -38,14 +33,6 @@ public static class CustomersApi
 
         await PlatformSession.SignInAsync(context, request.CustomerId, tenantId);
         return TypedResults.NoContent();
-    }
-
-    private static ValidationProblem? Invalid(SignUpRequest request)
-    {
-        var results = new List<ValidationResult>();
-        return Validator.TryValidateObject(request, new ValidationContext(request), results, validateAllProperties: true)
-            ? null
-            : TypedResults.ValidationProblem(results.ToDictionary(r => r.MemberNames.FirstOrDefault() ?? "", r => new[] { r.ErrorMessage ?? "Invalid." }));
     }
 }
 
