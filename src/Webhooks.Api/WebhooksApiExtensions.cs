@@ -63,9 +63,11 @@ public static class WebhooksApiExtensions
         // Binding failures (bad JSON, a query value of the wrong type, an oversized body) reach the exception
         // handler in every environment, so every client error has the same problem body.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        // Ours first: the service uses the first writer that accepts, and ours accepts whatever the client asked for.
+        // Ours first: the service uses the first writer that accepts, and ours accepts whatever the client asked for,
+        // for the API's requests only (WebhooksApiMounts); the host's go to the host's writers and customization.
+        services.TryAddSingleton<WebhooksApiMounts>();
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsSetup.Customize);
+        services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         // The key policies name the key scheme, so they hold whatever the host's default scheme is; the key scheme is
         // the default only when the host set none and no tenant resolver hands the tenant endpoints to the host's.
@@ -81,11 +83,8 @@ public static class WebhooksApiExtensions
             .AddPolicy(ApiClaims.PlatformPolicy, p => p.AddAuthenticationSchemes(ApiClaims.Scheme).RequireClaim(ApiClaims.Platform))
             .AddPolicy(ApiClaims.HostUserPolicy, p => p.RequireAuthenticatedUser());
         services.DecorateAuthorizationResultHandler();
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy<string, ApiKeyRateLimitPolicy>(ApiKeyRateLimitPolicy.Name);
-        });
+        // The policy answers its own rejections (429, Retry-After): the host's limiters keep their rejection status.
+        services.AddRateLimiter(o => o.AddPolicy<string, ApiKeyRateLimitPolicy>(ApiKeyRateLimitPolicy.Name));
         return services;
     }
 
@@ -93,15 +92,12 @@ public static class WebhooksApiExtensions
     /// Maps every endpoint: at <c>/api/v1/…</c>, or under <paramref name="prefix"/> (<c>"/platform/webhooks"</c> puts
     /// them at <c>/platform/webhooks/api/v1/…</c>, in the OpenAPI document too, and maps nothing outside it).
     /// </summary>
-    /// <returns>Where the endpoints were mapped: the prefix's route group, or <paramref name="routes"/> itself.</returns>
+    /// <returns>The route group the endpoints were mapped in (under the prefix, if any).</returns>
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes, string? prefix = null)
     {
-        var api = routes;
-        if (!string.IsNullOrEmpty(prefix) && prefix != "/")
-        {
-            var mount = "/" + prefix.Trim('/');
-            api = routes.MapGroup(mount).WithMetadata(new WebhooksApiMount(mount));
-        }
+        var mount = string.IsNullOrEmpty(prefix) || prefix == "/" ? "" : "/" + prefix.Trim('/');
+        var api = routes.MapGroup(mount).WithMetadata(new WebhooksApiMount(mount));
+        routes.ServiceProvider.GetRequiredService<WebhooksApiMounts>().Add(mount);
 
         api.MapWebhooks();
         api.MapTenants();

@@ -24,3 +24,43 @@ internal sealed class WebhooksApiEndpoint
 
 /// <summary>The prefix <c>MapWebhooksApi(prefix)</c> mounted the API's endpoints under, without a trailing slash.</summary>
 internal sealed record WebhooksApiMount(string Prefix);
+
+/// <summary>
+/// Where <c>MapWebhooksApi</c> mounted the API in this app, so what the API registers app-wide (its problem writer, its
+/// exception handler) acts on the API's requests only and leaves the host's own to the host.
+/// </summary>
+internal sealed class WebhooksApiMounts
+{
+    private volatile string[] _prefixes = [];
+
+    public void Add(string prefix)
+    {
+        lock (this)
+        {
+            _prefixes = [.. _prefixes, prefix];
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="context"/> is a request of the API: one of its endpoints, or, when no endpoint matched
+    /// (a 404, a 405), a path under a mount. An API mounted at the root covers every request of the app, as in the
+    /// project's own server.
+    /// </summary>
+    public bool Covers(HttpContext context)
+    {
+        if (context.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<WebhooksApiEndpoint>() is not null)
+        {
+            return true;
+        }
+
+        foreach (var prefix in _prefixes)
+        {
+            if (prefix.Length == 0 || context.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
+using Webhooks.Api.Auth;
 
 namespace Webhooks.Api.Errors;
 
@@ -12,13 +13,21 @@ namespace Webhooks.Api.Errors;
 /// 503 with <c>Retry-After</c> (<see cref="TransientFailures"/>), and anything else a generic 500 whose cause is
 /// logged, never echoed.
 /// </summary>
-internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, WebhooksApiMounts mounts, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     // Long enough for a database restart or a silo's replacement to be noticed; short enough that clients come back soon.
     private const string RetryAfterSeconds = "2";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (!mounts.Covers(httpContext))
+        {
+            // The host's own request: its own handlers, or the framework's, answer it. Except a binding failure, which
+            // throws only because the API turned ThrowOnBadRequest on app-wide: it keeps the 400 it would have had,
+            // with a body from the host's own writers.
+            return exception is BadHttpRequestException hostBadRequest && await WriteForHostAsync(httpContext, exception, hostBadRequest.StatusCode);
+        }
+
         var (status, errorCode, detail) = exception switch
         {
             ApiProblemException p => (p.StatusCode, p.ErrorCode, p.Message),
@@ -54,6 +63,13 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             Exception = exception,
             ProblemDetails = { Status = status, Detail = detail, Extensions = { ["errorCode"] = errorCode } },
         });
+    }
+
+    private async ValueTask<bool> WriteForHostAsync(HttpContext httpContext, Exception exception, int status)
+    {
+        httpContext.Response.StatusCode = status;
+        await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = { Status = status } });
+        return true; // the status stands even when no writer of the host's accepts the request
     }
 
     private static bool HasUnknownCharset(HttpRequest request)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using Webhooks.Api.Auth;
 
 namespace Webhooks.Api.Errors;
 
@@ -14,9 +15,10 @@ namespace Webhooks.Api.Errors;
 /// (<c>application/xml</c>, <c>text/html</c>), and with no writer left, every error path (an authentication
 /// challenge, a routing 404, the exception handler) failed with a 500 and no body. An API with one representation
 /// answers with it, as most JSON APIs do: an error the client can read beats a 406 it cannot. Registered before the
-/// framework's writer, so it is the one that writes.
+/// framework's writer, so it is the one that writes, for the API's requests only: the host's own problems go to the
+/// host's writers, with the host's customization, as if the API were not there.
 /// </remarks>
-internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemOptions, IOptions<JsonOptions> jsonOptions) : IProblemDetailsWriter
+internal sealed class ProblemJsonWriter(WebhooksApiMounts mounts, IOptions<JsonOptions> jsonOptions) : IProblemDetailsWriter
 {
     private const string ContentType = "application/problem+json";
 
@@ -38,7 +40,7 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
         [StatusCodes.Status503ServiceUnavailable] = (Rfc9110("15.6.4"), "Service Unavailable"),
     };
 
-    public bool CanWrite(ProblemDetailsContext context) => true;
+    public bool CanWrite(ProblemDetailsContext context) => mounts.Covers(context.HttpContext);
 
     public ValueTask WriteAsync(ProblemDetailsContext context)
     {
@@ -57,7 +59,7 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
         }
 
         problem.Extensions.TryAdd("traceId", Activity.Current?.Id ?? httpContext.TraceIdentifier);
-        problemOptions.Value.CustomizeProblemDetails?.Invoke(context);
+        ProblemDetailsSetup.Customize(context);
 
         var serializer = jsonOptions.Value.SerializerOptions;
         return new ValueTask(httpContext.Response.WriteAsJsonAsync(problem, serializer.GetTypeInfo(problem.GetType()), ContentType, httpContext.RequestAborted));

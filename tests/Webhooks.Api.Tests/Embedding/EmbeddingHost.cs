@@ -66,6 +66,7 @@ public class EmbeddingHost : IAsyncLifetime
         _app.UseAuthorization();
         _app.UseRateLimiter();
         _app.MapOpenApi("/openapi/v1.json");
+        MapHostEndpoints(_app);
         _app.MapWebhooksApi(Prefix);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
@@ -153,5 +154,10 @@ public class EmbeddingHost : IAsyncLifetime
     }
 
     /// <summary>A client that the platform endpoints admit.</summary>
+    /// <summary>The host's own endpoints, beside the API's; none by default.</summary>
+    protected virtual void MapHostEndpoints(WebApplication app)
+    {
+    }
+
     protected virtual HttpClient PlatformClient() => CreateClient(bearer: PlatformKey);
 }
