@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Webhooks.Api;
+using Webhooks.Catalog;
 using Webhooks.Hosting;
 using Webhooks.Storage;
 
@@ -59,6 +60,14 @@ builder.Services.AddWebhooksApi(builder.Environment, api =>
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
+
+// Every change would be refused if the deployment's catalog (Webhooks:EventTypes) lacked the entitlement's codes: say so now.
+var catalog = app.Services.GetRequiredService<EventCatalog>();
+if (new[] { EntitlementGrain.Created, EntitlementGrain.Updated }.FirstOrDefault(code => !catalog.IsSubscribable(code)) is { } missing)
+{
+    throw new InvalidOperationException($"Webhooks:EventTypes must include '{missing}', the code of an entitlement's webhooks.");
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages(); // the platform's own empty 401, 403 and 404 get problem bodies too
 app.UseAuthentication();

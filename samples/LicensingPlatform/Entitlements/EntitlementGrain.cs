@@ -20,6 +20,12 @@ public sealed class EntitlementGrain(
     /// <summary>The platform's grain storage, a name of its own; the dispatcher's is <c>webhooks</c>.</summary>
     public const string StorageName = "licensing";
 
+    /// <summary>The webhook of an entitlement's first version.</summary>
+    public const string Created = "entitlement.created";
+
+    /// <summary>The webhook of every later version.</summary>
+    public const string Updated = "entitlement.updated";
+
     /// <summary>The reminder that runs the renewal check.</summary>
     public const string RenewalCheck = "renewal-check";
 
@@ -95,7 +101,7 @@ public sealed class EntitlementGrain(
         // The id comes from the change, not from this attempt: publishing it again is answered from storage.
         var payload = JsonSerializer.Serialize(new { entitlementId = EntitlementId, seats = state.Seats, version = state.Version });
         var outcome = await publisher.PublishAsync(state.TenantId, new WebhookEvent(
-            state.Version == 1 ? "entitlement.created" : "entitlement.updated", EntitlementId, payload, EventId(EntitlementId, state.Version)));
+            state.Version == 1 ? Created : Updated, EntitlementId, payload, EventId(EntitlementId, state.Version)));
         if (!outcome.IsAccepted)
         {
             throw new InvalidOperationException("The entitlement's webhook was refused: " + string.Join("; ", outcome.Errors));
