@@ -132,6 +132,7 @@ public sealed class EmbeddedDispatcherTests
         {
             using var customer = new PlatformClient(crashing.Address, cookies);
             await Assert.ThrowsAsync<HttpRequestException>(() => customer.SetSeatsAsync("ent_c", 6));
+            Assert.True(await Poll.UntilAsync(() => Task.FromResult(crashing.HasExited), exited => exited, Patience), "the request failed, but the process lives");
         }
 
         await using var restarted = await sample.StartAsync();

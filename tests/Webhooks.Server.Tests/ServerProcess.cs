@@ -24,6 +24,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>Whether the process has ended, by itself or killed.</summary>
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get
