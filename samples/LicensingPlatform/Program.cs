@@ -22,7 +22,7 @@ builder.UseOrleans(silo =>
 {
     // The platform's own choices: one silo, its own grain storage, its own reminder service with its own minimum period.
     silo.UseLocalhostClustering(licensing.SiloPort, licensing.GatewayPort, serviceId: "licensing", clusterId: "licensing");
-    silo.AddFileGrainStorage(EntitlementGrain.StorageName, licensing.StateFolder);
+    silo.AddFileGrainStorage(PlatformStorage.Name, licensing.StateFolder);
     silo.UseInMemoryReminderService();
     silo.Services.AddOptions<ReminderOptions>().Configure(o =>
         o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, licensing.RenewalCheckPeriod.Ticks)));

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using LicensingPlatform.Entitlements;
+using LicensingPlatform.Storage;
 using Webhooks;
 using Webhooks.Tenants;
 
@@ -11,7 +11,7 @@ namespace LicensingPlatform.Customers;
 /// instead of leaving a tenant nobody knows.
 /// </summary>
 public sealed class CustomerGrain(
-    [PersistentState("customer", EntitlementGrain.StorageName)] IPersistentState<CustomerState> customer) : Grain, ICustomerGrain
+    [PersistentState("customer", PlatformStorage.Name)] IPersistentState<CustomerState> customer) : Grain, ICustomerGrain
 {
     private const int Iterations = 100_000;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LicensingPlatform.Hosting;
+using LicensingPlatform.Storage;
 using Microsoft.Extensions.Options;
 using Webhooks.Publishing;
 
@@ -12,14 +13,11 @@ namespace LicensingPlatform.Entitlements;
 /// pending version published before anything else happens.
 /// </summary>
 public sealed class EntitlementGrain(
-    [PersistentState("entitlement", EntitlementGrain.StorageName)] IPersistentState<EntitlementState> entitlement,
+    [PersistentState("entitlement", PlatformStorage.Name)] IPersistentState<EntitlementState> entitlement,
     IWebhookPublisher publisher,
     IOptions<LicensingOptions> options,
     TimeProvider time) : Grain, IEntitlementGrain, IRemindable
 {
-    /// <summary>The platform's grain storage, a name of its own; the dispatcher's is <c>webhooks</c>.</summary>
-    public const string StorageName = "licensing";
-
     /// <summary>The webhook of an entitlement's first version.</summary>
     public const string Created = "entitlement.created";
 

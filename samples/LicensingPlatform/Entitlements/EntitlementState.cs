@@ -1,6 +1,6 @@
 namespace LicensingPlatform.Entitlements;
 
-/// <summary>What an entitlement stores, in the platform's own storage (<see cref="EntitlementGrain.StorageName"/>).</summary>
+/// <summary>What an entitlement stores, in the platform's own storage (<see cref="Storage.PlatformStorage.Name"/>).</summary>
 [GenerateSerializer, Alias("licensing.EntitlementState")]
 public sealed class EntitlementState
 {
