@@ -2,7 +2,11 @@ using Microsoft.Extensions.Options;
 
 namespace Webhooks.Catalog;
 
-/// <summary>The event codes this deployment knows, with <c>*</c> standing for all of them.</summary>
+/// <summary>
+/// The event codes this deployment knows: its platform's (configured, or Zentitle's by default), with <c>*</c>
+/// standing for all of those, and the dispatcher's operational events (<see cref="OperationalEventTypes"/>), which a
+/// listener subscribes to by name.
+/// </summary>
 public sealed class EventCatalog
 {
     /// <summary>The subscription that matches every event.</summary>
@@ -13,7 +17,8 @@ public sealed class EventCatalog
     public EventCatalog(IOptions<EventCatalogOptions> options)
     {
         var configured = options.Value.EventTypes;
-        EventTypes = configured.Count > 0 ? [.. configured] : ZentitleEventTypes.All;
+        IReadOnlyList<EventType> platform = configured.Count > 0 ? [.. configured] : ZentitleEventTypes.All;
+        EventTypes = [.. platform, .. OperationalEventTypes.All.Where(o => !platform.Any(p => p.Code == o.Code))];
         _codes = new HashSet<string>(EventTypes.Select(e => e.Code), StringComparer.Ordinal);
     }
 

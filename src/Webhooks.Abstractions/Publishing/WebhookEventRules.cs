@@ -46,6 +46,10 @@ public sealed class WebhookEventRules(EventCatalog catalog, IOptions<PublishLimi
         {
             errors["eventCode"] = "The event code must be one of the catalog's (GET api/v1/account/webhooks/events).";
         }
+        else if (OperationalEventTypes.IsOperational(eventCode))
+        {
+            errors["eventCode"] = $"'{eventCode}' is published by the dispatcher itself, about the tenant's listeners; it cannot be published.";
+        }
 
         if (string.IsNullOrWhiteSpace(resourceId) || resourceId.Length > MaxResourceIdLength)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Webhooks.Catalog;
 using Webhooks.Delivery;
 using Webhooks.Delivery.Log;
 using Webhooks.Publishing;
@@ -241,7 +242,9 @@ public sealed partial class WebhookGrain
         if (deliveries.State.Disabled)
         {
             Queue.Enable();
+            Announce(OperationalEventTypes.Enabled, AnnouncedReasons.EnabledByUser, LastStatusCode(), LastError());
             await (Queue.PendingCount > 0 ? WriteWithWakeUpAsync() : WriteDeliveriesAsync());
+            PublishAnnouncements();
             Pump();
         }
 
@@ -255,8 +258,14 @@ public sealed partial class WebhookGrain
             return null;
         }
 
-        Queue.Disable();
+        if (!deliveries.State.Disabled)
+        {
+            Queue.Disable();
+            Announce(OperationalEventTypes.Disabled, AnnouncedReasons.DisabledByUser, LastStatusCode(), LastError());
+        }
+
         await WriteDeliveriesAsync();
+        PublishAnnouncements();
         Pump(); // stops the poll timer; attempts already out finish and are recorded
         return View();
     }
@@ -382,6 +391,13 @@ public sealed partial class WebhookGrain
         if (!wasDisabled && deliveries.State.Disabled)
         {
             metrics.ListenerDisabled();
+            Announce(OperationalEventTypes.Disabled, DisabledByOutcomeReason(), outcome.StatusCode, outcome.Error);
+        }
+
+        // Not for an operational event itself: two failing listeners subscribed to each other's would announce forever.
+        if (delivery.Status == DeliveryStatus.Failed && !delivery.IsTest && !OperationalEventTypes.IsOperational(delivery.EventCode))
+        {
+            Announce(OperationalEventTypes.DeliveryExhausted, AnnouncedReasons.RetriesExhausted, outcome.StatusCode, outcome.Error, delivery);
         }
 
         TrimLog();
@@ -396,10 +412,12 @@ public sealed partial class WebhookGrain
         }
         catch (Exception ex)
         {
+            _announcements.Clear(); // the outcome is not stored: the attempt runs again, and its outcome announces
             LogOutcomeNotStored(logger, ex, this.GetPrimaryKeyString(), delivery.EventId);
             return;
         }
 
+        PublishAnnouncements();
         Pump();
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
+using Webhooks.Catalog;
 using Webhooks.Delivery;
 using Webhooks.Listeners;
 using Webhooks.Signing;
@@ -98,7 +99,10 @@ public sealed class EventRouterGrain(
     public async Task<ImmutableArray<string>> PublishAsync(EventEnvelope envelope)
     {
         ThrowIfClosed();
-        var matching = _index.Match(envelope.EventCode);
+        // An operational event goes to the listeners that asked for it by name, never to the one it is about.
+        var matching = OperationalEventTypes.IsOperational(envelope.EventCode)
+            ? _index.MatchExactly(envelope.EventCode).RemoveAll(id => id == envelope.ResourceId)
+            : _index.Match(envelope.EventCode);
         var queued = await Task.WhenAll(matching.Select(id => Outbox(id).EnqueueAsync(envelope)));
         var taken = ImmutableArray.CreateBuilder<string>(matching.Length);
         for (var i = 0; i < matching.Length; i++)

@@ -74,6 +74,10 @@ internal sealed class RoutingIndex
         return result.ToImmutable();
     }
 
+    /// <summary>Listeners subscribed to <paramref name="eventCode"/> by name, not through <c>*</c>.</summary>
+    public ImmutableArray<string> MatchExactly(string eventCode) =>
+        _byCode.TryGetValue(eventCode, out var exact) ? [.. exact] : [];
+
     /// <summary>Listener ids in creation order, skipping <paramref name="skip"/>.</summary>
     public IEnumerable<string> InOrder(int skip, int take) => _bySequence.Values.Skip(skip).Take(take);
 }

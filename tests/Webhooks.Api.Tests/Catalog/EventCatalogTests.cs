@@ -32,8 +32,16 @@ public sealed class EventCatalogTests(ApiServer server) : ApiTest(server), IClas
         ("entitlement.group.updated", "entitlementGroup"),
     ];
 
+    // The dispatcher's own events about the tenant's listeners come after the platform's, in every catalog.
+    private static readonly (string Code, string Type)[] OperationalCatalog =
+    [
+        ("webhook.disabled", "webhook"),
+        ("webhook.enabled", "webhook"),
+        ("webhook.delivery.exhausted", "webhook"),
+    ];
+
     [Fact]
-    public async Task GetEventTypes_ByDefault_ReturnsTheZentitleCatalog()
+    public async Task GetEventTypes_ByDefault_ReturnsTheZentitleCatalog_ThenTheOperationalEvents()
     {
         var tenant = await Server.CreateTenantAsync();
 
@@ -42,11 +50,12 @@ public sealed class EventCatalogTests(ApiServer server) : ApiTest(server), IClas
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await Json.ReadObjectAsync(response);
         var items = body.GetProperty("items").EnumerateArray().ToArray();
-        Assert.Equal(20, body.Int("elementsTotal"));
-        Assert.Equal(20, items.Length);
+        Assert.Equal(23, body.Int("elementsTotal"));
+        Assert.Equal(23, items.Length);
         Assert.Equal(
             ZentitleCatalog.OrderBy(e => e.Code, StringComparer.Ordinal),
-            items.Select(i => (i.String("code"), i.String("type"))).OrderBy(e => e.Item1, StringComparer.Ordinal));
+            items.Take(20).Select(i => (i.String("code"), i.String("type"))).OrderBy(e => e.Item1, StringComparer.Ordinal));
+        Assert.Equal(OperationalCatalog, items.Skip(20).Select(i => (i.String("code"), i.String("type"))));
         Assert.All(items, item => Assert.False(string.IsNullOrWhiteSpace(item.String("description"))));
     }
 
@@ -84,5 +93,30 @@ public sealed class EventCatalogTests(ApiServer server) : ApiTest(server), IClas
         using var response = await tenant.Client.PostAsync(Route, Body("https://hooks.example.com/k", "license.created"));
 
         await Problems.AssertValidationProblemAsync(response, "subscriptions");
+    }
+
+    [Fact]
+    public async Task Create_SubscribingToTheOperationalEventsByName_IsAccepted()
+    {
+        var tenant = await Server.CreateTenantAsync();
+        var codes = OperationalCatalog.Select(e => e.Code).ToArray();
+
+        var created = await tenant.Client.CreateListenerAsync("https://hooks.example.com/operations", codes);
+
+        Assert.Equal(codes, created.GetProperty("subscriptions").Strings());
+    }
+
+    [Theory]
+    [InlineData("webhook.disabled")]
+    [InlineData("webhook.enabled")]
+    [InlineData("webhook.delivery.exhausted")]
+    public async Task Publish_OfAnOperationalEvent_Returns422_ForOnlyTheDispatcherPublishesThem(string code)
+    {
+        var tenant = await Server.CreateTenantAsync();
+
+        using var response = await tenant.Client.PostAsync(Delivery.DeliveryClient.EventsRoute, Delivery.DeliveryClient.Event(code, "wh_1", "{}"));
+
+        var body = await Problems.AssertValidationProblemAsync(response, "eventCode");
+        Assert.Contains("published by the dispatcher itself", body.ToString(), StringComparison.Ordinal);
     }
 }
