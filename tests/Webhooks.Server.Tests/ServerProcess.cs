@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace Webhooks.Server.Tests;
 
 /// <summary>
-/// The real server binary started as its own process on loopback ports, with its data in a folder the test
-/// owns. Stopping it gracefully sends SIGTERM; <see cref="Kill"/> is a SIGKILL that gives it no chance to tidy up.
+/// The real server binary (or another host built in this repository, such as the sample platform) started as its own
+/// process on loopback ports, with its data in a folder the test owns. Stopping it gracefully sends SIGTERM;
+/// <see cref="Kill"/> is a SIGKILL that gives it no chance to tidy up.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
@@ -12,14 +13,19 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly List<string> _output = [];
+    private readonly Host _host;
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, Host host)
     {
         _process = process;
         Address = address;
+        _host = host;
     }
 
     public Uri Address { get; }
+
+    /// <summary>Whether the process has ended, by itself or killed.</summary>
+    public bool HasExited => _process.HasExited;
 
     public string Output
     {
@@ -32,14 +38,18 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataFolder, IReadOnlyDictionary<string, string>? settings = null)
+    public static Task<ServerProcess> StartAsync(string dataFolder, IReadOnlyDictionary<string, string>? settings = null) =>
+        StartAsync(Host.Server, dataFolder, settings);
+
+    /// <summary>Starts <paramref name="host"/> and waits until it serves; <paramref name="settings"/> override the server's defaults.</summary>
+    public static async Task<ServerProcess> StartAsync(Host host, string dataFolder, IReadOnlyDictionary<string, string>? settings = null)
     {
         // A port found free can be taken by another test process before the server binds it; then pick new ports.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(dataFolder, settings);
+                return await StartOnceAsync(host, dataFolder, settings);
             }
             catch (PortTakenException) when (attempt < 5)
             {
@@ -53,7 +63,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public static async Task<(int? ExitCode, string Output)> RunUntilExitAsync(string dataFolder, IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
     {
-        await using var server = Launch(dataFolder, settings);
+        await using var server = Launch(Host.Server, dataFolder, settings);
         if (!await server.WaitForExitAsync(timeout))
         {
             await server.KillAsync();
@@ -63,9 +73,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         return (server._process.ExitCode, server.Output);
     }
 
-    private static async Task<ServerProcess> StartOnceAsync(string dataFolder, IReadOnlyDictionary<string, string>? settings)
+    private static async Task<ServerProcess> StartOnceAsync(Host host, string dataFolder, IReadOnlyDictionary<string, string>? settings)
     {
-        var server = Launch(dataFolder, settings);
+        var server = Launch(host, dataFolder, settings);
         try
         {
             await server.WaitUntilServingAsync();
@@ -80,11 +90,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    private static ServerProcess Launch(string dataFolder, IReadOnlyDictionary<string, string>? settings)
+    private static ServerProcess Launch(Host host, string dataFolder, IReadOnlyDictionary<string, string>? settings)
     {
-        var serverFolder = ServerBinaries();
+        var serverFolder = Binaries(host);
         var address = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(serverFolder, "Webhooks.Server.dll")])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(serverFolder, host.Assembly + ".dll")])
         {
             WorkingDirectory = serverFolder,
             RedirectStandardOutput = true,
@@ -94,8 +104,8 @@ internal sealed class ServerProcess : IAsyncDisposable
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'),
                 ["ConnectionStrings__Webhooks"] = $"Data Source={Path.Combine(dataFolder, "webhooks.db")}",
-                ["Webhooks__Cluster__SiloPort"] = FreePort.Next().ToString(),
-                ["Webhooks__Cluster__GatewayPort"] = FreePort.Next().ToString(),
+                [host.SiloPortSetting] = FreePort.Next().ToString(),
+                [host.GatewayPortSetting] = FreePort.Next().ToString(),
             },
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -104,7 +114,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
-        var server = new ServerProcess(process, address);
+        var server = new ServerProcess(process, address, host);
         process.OutputDataReceived += (_, e) => server.Record(e.Data);
         process.ErrorDataReceived += (_, e) => server.Record(e.Data);
         process.BeginOutputReadLine();
@@ -169,7 +179,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
             try
             {
-                using var response = await client.GetAsync("openapi/v1.json");
+                using var response = await client.GetAsync(_host.ReadyPath);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -222,17 +232,27 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static string ServerBinaries()
+    private static string Binaries(Host host)
     {
-        // tests/Webhooks.Server.Tests/bin/<Configuration>/<tfm>/ → src/Webhooks.Server/bin/<Configuration>/<tfm>/
+        // tests/<project>/bin/<Configuration>/<tfm>/ → <host's project folder>/bin/<Configuration>/<tfm>/
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var tfm = testOutput.Name;
         var configuration = testOutput.Parent!.Name;
         var root = testOutput.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        var folder = Path.Combine(root, "src", "Webhooks.Server", "bin", configuration, tfm);
-        return File.Exists(Path.Combine(folder, "Webhooks.Server.dll"))
+        var folder = Path.Combine(root, host.ProjectFolder, "bin", configuration, tfm);
+        return File.Exists(Path.Combine(folder, host.Assembly + ".dll"))
             ? folder
-            : throw new FileNotFoundException($"The server is not built at {folder}.");
+            : throw new FileNotFoundException($"{host.Assembly} is not built at {folder}.");
+    }
+
+    /// <summary>
+    /// A program the tests start: its project folder (from the repository root), its assembly, the settings that take
+    /// its Orleans ports, and a path that answers 2xx once it serves.
+    /// </summary>
+    public sealed record Host(string ProjectFolder, string Assembly, string SiloPortSetting, string GatewayPortSetting, string ReadyPath)
+    {
+        /// <summary>This project's server.</summary>
+        public static Host Server { get; } = new("src/Webhooks.Server", "Webhooks.Server", "Webhooks__Cluster__SiloPort", "Webhooks__Cluster__GatewayPort", "openapi/v1.json");
     }
 
     private sealed class PortTakenException : Exception;
