@@ -22,6 +22,8 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Add Webhook" }).ClickAsync();
         var uri = page.GetByLabel("URI", new() { Exact = true });
         await uri.FillAsync("ftp://example.com/hooks");
+        var rate = page.GetByLabel("Max deliveries per second (optional)");
+        await rate.FillAsync("0");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
 
         // The messages are the API's own (validationErrors[].errorMessage), each tied to its field.
@@ -30,6 +32,8 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await Expect(page.Locator("#uri-error")).ToHaveTextAsync("The uri must be an absolute http or https URI.");
         await Expect(uri).ToHaveAccessibleDescriptionAsync(new Regex("The uri must be an absolute http or https URI\\."));
         await Expect(page.Locator("#subscriptions-error")).ToContainTextAsync("Subscribe to at least one event code");
+        await Expect(rate).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator("#maxDeliveriesPerSecond-error")).ToContainTextAsync("between 0.01 and 10000");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Select events", Exact = true }))
             .ToHaveAccessibleDescriptionAsync(new Regex("Subscribe to at least one event code"));
         await browser.AssertAccessibleAsync("the form with errors");
@@ -37,6 +41,7 @@ public sealed class WebhookFormTests(WebFixture fixture)
 
         // Fixed, it saves; "All events" subscribes to "*".
         await uri.FillAsync("https://example.com/hooks");
+        await rate.FillAsync("2.5");
         await page.GetByRole(AriaRole.Button, new() { Name = "Select events", Exact = true }).ClickAsync();
         var picker = page.GetByRole(AriaRole.Dialog, new() { Name = "Select events" });
         await picker.GetByRole(AriaRole.Checkbox, new() { Name = "All events" }).CheckAsync();
@@ -46,7 +51,9 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(PageSteps.Entry(page, "https://example.com/hooks")).ToContainTextAsync("All events");
         var list = await api.SendAsync(HttpMethod.Get, "api/v1/account/webhooks", null, HttpStatusCode.OK);
-        Assert.Equal("*", Assert.Single(Assert.Single(list.GetProperty("items").EnumerateArray()).GetProperty("subscriptions").EnumerateArray()).GetString());
+        var saved = Assert.Single(list.GetProperty("items").EnumerateArray());
+        Assert.Equal("*", Assert.Single(saved.GetProperty("subscriptions").EnumerateArray()).GetString());
+        Assert.Equal(2.5, saved.GetProperty("maxDeliveriesPerSecond").GetDouble());
         await browser.ScreenshotAsync("saved-all-events");
 
         browser.AssertNoConsoleErrors(provokedStatuses: 422);
@@ -103,7 +110,7 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await add.FocusAsync();
         await keyboard.PressAsync("Enter");
 
-        // Tab order follows the seed's steps: URI, description, Select events … Save.
+        // Tab order follows the seed's steps: URI, description, Select events … (the optional rate limit) Save.
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add Webhook", Level = 1 })).ToBeFocusedAsync();
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByLabel("URI", new() { Exact = true })).ToBeFocusedAsync();
@@ -136,6 +143,9 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await Expect(picker).ToBeHiddenAsync();
         await Expect(select).ToBeFocusedAsync();
 
+        // The optional rate limit, left empty, then Save.
+        await keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Max deliveries per second (optional)")).ToBeFocusedAsync();
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true })).ToBeFocusedAsync();
         await keyboard.PressAsync("Enter");

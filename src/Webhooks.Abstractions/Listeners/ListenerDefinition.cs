@@ -2,9 +2,13 @@ using System.Collections.Immutable;
 
 namespace Webhooks.Listeners;
 
-/// <summary>What a tenant chose for a listener: where to send and which event codes (<c>*</c> for all).</summary>
+/// <summary>
+/// What a tenant chose for a listener: where to send, which event codes (<c>*</c> for all), and at most how many
+/// attempts a second it takes (null: no limit of its own).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("webhooks.ListenerDefinition")]
 public sealed record ListenerDefinition(
     [property: Id(0)] string Uri,
     [property: Id(1)] ImmutableArray<string> Subscriptions,
-    [property: Id(2)] string? Description);
+    [property: Id(2)] string? Description,
+    [property: Id(3)] double? MaxDeliveriesPerSecond = null);

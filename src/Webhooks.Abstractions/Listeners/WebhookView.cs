@@ -13,4 +13,5 @@ public sealed record WebhookView(
     [property: Id(5)] bool Enabled,
     [property: Id(6)] string? DisabledReason,
     [property: Id(7)] DateTimeOffset CreatedAt,
-    [property: Id(8)] DateTimeOffset UpdatedAt);
+    [property: Id(8)] DateTimeOffset UpdatedAt,
+    [property: Id(9)] double? MaxDeliveriesPerSecond = null);

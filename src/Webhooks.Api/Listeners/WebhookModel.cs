@@ -12,10 +12,12 @@ public record WebhookModel(
     bool Enabled,
     string? DisabledReason,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    double? MaxDeliveriesPerSecond)
 {
     public static WebhookModel From(WebhookView view) => new(
-        view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt);
+        view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt,
+        view.MaxDeliveriesPerSecond);
 }
 
 /// <summary>A listener just created, with its Standard Webhooks signing secret: shown this once.</summary>
@@ -28,7 +30,8 @@ public sealed record CreatedWebhookModel(
     string? DisabledReason,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    string Secret) : WebhookModel(Id, Uri, Subscriptions, Description, Enabled, DisabledReason, CreatedAt, UpdatedAt);
+    double? MaxDeliveriesPerSecond,
+    string Secret) : WebhookModel(Id, Uri, Subscriptions, Description, Enabled, DisabledReason, CreatedAt, UpdatedAt, MaxDeliveriesPerSecond);
 
 /// <summary>One page of a list, in the compatible API's shape.</summary>
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int PageSize, int PageNumber, int ElementsTotal);

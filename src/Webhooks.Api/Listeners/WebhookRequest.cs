@@ -4,4 +4,8 @@ namespace Webhooks.Api.Listeners;
 /// <param name="Uri">An absolute http(s) URI, at most 2048 characters.</param>
 /// <param name="Subscriptions">At least one event code from the catalog, or <c>*</c>.</param>
 /// <param name="Description">Optional free text for the tenant's own reference.</param>
-public sealed record WebhookRequest(string? Uri, string?[]? Subscriptions, string? Description = null);
+/// <param name="MaxDeliveriesPerSecond">
+/// Optional: at most this many attempts a second to the listener (0.01 to 10,000); deliveries beyond it wait. Omitted
+/// or null: no limit of the listener's own. Like every field, it is replaced by an update.
+/// </param>
+public sealed record WebhookRequest(string? Uri, string?[]? Subscriptions, string? Description = null, double? MaxDeliveriesPerSecond = null);

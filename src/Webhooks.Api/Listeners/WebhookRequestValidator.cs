@@ -10,6 +10,8 @@ public sealed class WebhookRequestValidator(EventCatalog catalog, IOptions<ApiLi
 {
     public const int MaxUriLength = 2048;
     public const int MaxDescriptionLength = 1024;
+    public const double MinDeliveriesPerSecond = 0.01;
+    public const double MaxDeliveriesPerSecond = 10_000;
 
     public IReadOnlyDictionary<string, string> Validate(WebhookRequest request)
     {
@@ -27,6 +29,12 @@ public sealed class WebhookRequestValidator(EventCatalog catalog, IOptions<ApiLi
         if (request.Description is { Length: > MaxDescriptionLength })
         {
             errors["description"] = $"The description must be at most {MaxDescriptionLength} characters.";
+        }
+
+        if (request.MaxDeliveriesPerSecond is { } rate && rate is not (>= MinDeliveriesPerSecond and <= MaxDeliveriesPerSecond))
+        {
+            errors["maxDeliveriesPerSecond"] =
+                $"The maxDeliveriesPerSecond must be between {MinDeliveriesPerSecond} and {MaxDeliveriesPerSecond:0}, or null for no limit.";
         }
 
         return errors;

@@ -69,7 +69,8 @@ public static class WebhooksApi
 
         var view = created.Listener;
         return TypedResults.Created(WebhooksApiEndpoint.Link(context, $"/api/v1/account/webhooks/{view.Id}"), new CreatedWebhookModel(
-            view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt, created.Secret));
+            view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt,
+            view.MaxDeliveriesPerSecond, created.Secret));
     }
 
     private static async Task<Results<Ok<PagedResult<WebhookModel>>, ProblemHttpResult>> ListAsync(
@@ -111,7 +112,7 @@ public static class WebhooksApi
     }
 
     private static ListenerDefinition ToDefinition(WebhookRequest body) =>
-        new(body.Uri!, [.. body.Subscriptions!.OfType<string>().Distinct(StringComparer.Ordinal)], body.Description);
+        new(body.Uri!, [.. body.Subscriptions!.OfType<string>().Distinct(StringComparer.Ordinal)], body.Description, body.MaxDeliveriesPerSecond);
 
     internal static ProblemHttpResult ListenerNotFound() => ApiProblem.NotFound("No webhook listener with this id.");
 }

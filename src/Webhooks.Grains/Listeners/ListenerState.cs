@@ -30,5 +30,8 @@ public sealed class ListenerState
 
     [Id(13)] public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
 
+    /// <summary>At most this many attempts a second to the listener (a token bucket in the grain); null: no limit.</summary>
+    [Id(14)] public double? MaxDeliveriesPerSecond { get; set; }
+
     public bool Exists => TenantId is not null && !Deleted;
 }

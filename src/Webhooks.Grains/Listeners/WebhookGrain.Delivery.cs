@@ -41,6 +41,8 @@ public sealed partial class WebhookGrain
     private bool _wakeUpListed;
     private bool _probing;
     private ConcurrencyLimit? _limit;
+    private RateBucket? _rate;
+    private IGrainTimer? _rateWait;
     private Task _wakeUpChange = Task.CompletedTask;
     private int _pendingReported;
     private List<byte[]>? _signingKeys;
@@ -333,11 +335,19 @@ public sealed partial class WebhookGrain
                     }
                 }
 
+                var rate = RateFor(State.MaxDeliveriesPerSecond);
                 foreach (var due in starting)
                 {
                     // Still due: a nested pump may have started, and a failure already rescheduled, this one.
-                    if (_inFlight.Count < limit && due.Status == DeliveryStatus.Pending && due.NextAttemptAt <= now && _inFlight.Add(due.EventId))
+                    if (_inFlight.Count < limit && due.Status == DeliveryStatus.Pending && due.NextAttemptAt <= now && !_inFlight.Contains(due.EventId))
                     {
+                        if (rate is not null && !rate.TryTake())
+                        {
+                            WaitForToken(rate);
+                            break;
+                        }
+
+                        _inFlight.Add(due.EventId);
                         _ = AttemptAsync(due);
                     }
                 }
@@ -350,6 +360,25 @@ public sealed partial class WebhookGrain
         }
 
         KeepAwake(active, pending > 0);
+    }
+
+    /// <summary>The listener's token bucket, made anew when its rate changed; null without a rate of its own.</summary>
+    private RateBucket? RateFor(double? perSecond) =>
+        perSecond is not { } rate ? _rate = null
+        : _rate is { } bucket && bucket.PerSecond == rate ? bucket
+        : _rate = new RateBucket(rate, time);
+
+    /// <summary>Pumps again when the next token is due, sooner than the poll timer would (once; the pump asks again).</summary>
+    private void WaitForToken(RateBucket rate)
+    {
+        _rateWait?.Dispose();
+        _rateWait = this.RegisterGrainTimer(static (grain, _) =>
+        {
+            grain._rateWait?.Dispose();
+            grain._rateWait = null;
+            grain.Pump();
+            return Task.CompletedTask;
+        }, this, new GrainTimerCreationOptions(rate.UntilNext(), Timeout.InfiniteTimeSpan) { Interleave = true });
     }
 
     private async Task AttemptAsync(DeliveryRecord delivery)

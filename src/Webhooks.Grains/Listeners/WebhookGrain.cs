@@ -69,6 +69,7 @@ public sealed partial class WebhookGrain(
             State.Uri = definition.Uri;
             State.Subscriptions = definition.Subscriptions;
             State.Description = definition.Description;
+            State.MaxDeliveriesPerSecond = definition.MaxDeliveriesPerSecond;
         }
         else
         {
@@ -151,6 +152,6 @@ public sealed partial class WebhookGrain(
     private WebhookView? View() => State.Exists
         ? new WebhookView(
             this.GetPrimaryKeyString(), State.TenantId!, State.Uri!, State.Subscriptions, State.Description,
-            !deliveries.State.Disabled, deliveries.State.DisabledReason, State.CreatedAt, State.UpdatedAt)
+            !deliveries.State.Disabled, deliveries.State.DisabledReason, State.CreatedAt, State.UpdatedAt, State.MaxDeliveriesPerSecond)
         : null;
 }

@@ -29,6 +29,9 @@ public sealed class WebhookValidationTests(ApiServer server) : ApiTest(server), 
         { "null code", """{"uri":"https://hooks.example.com/a","subscriptions":[null]}""", ["subscriptions"] },
         { "both fields bad", """{"uri":"ftp://x","subscriptions":[]}""", ["uri", "subscriptions"] },
         { "empty object", "{}", ["uri", "subscriptions"] },
+        { "rate of zero", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"maxDeliveriesPerSecond":0}""", ["maxDeliveriesPerSecond"] },
+        { "negative rate", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"maxDeliveriesPerSecond":-1}""", ["maxDeliveriesPerSecond"] },
+        { "rate above the maximum", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"maxDeliveriesPerSecond":10001}""", ["maxDeliveriesPerSecond"] },
     };
 
     [Theory]

@@ -1,4 +1,4 @@
-// Add Webhook and edit: URI → Select events → Save Events → Save. Edit also has the three-dots menu with "Delete webhook".
+// Add Webhook and edit: URI → Select events → Save Events → (optional rate limit) → Save. Edit also has the three-dots menu with "Delete webhook".
 import { api } from '../api.js';
 import { confirm } from '../dialogs.js';
 import { add, h, notice, replace } from '../dom.js';
@@ -6,7 +6,7 @@ import { actionsMenu } from '../menu.js';
 import { pickEvents } from './events-picker.js';
 import { eventChips } from './outcome.js';
 
-const FIELDS = ['uri', 'description', 'subscriptions'];
+const FIELDS = ['uri', 'description', 'subscriptions', 'maxDeliveriesPerSecond'];
 
 export async function renderForm(view, { id }, ctx) {
   let listener = null;
@@ -28,6 +28,10 @@ export async function renderForm(view, { id }, ctx) {
     value: listener?.uri ?? '', placeholder: 'https://example.com/webhooks', 'aria-describedby': 'uri-hint uri-error',
   });
   const description = h('input', { id: 'description', name: 'description', type: 'text', maxlength: '1024', value: listener?.description ?? '', 'aria-describedby': 'description-error' });
+  const rate = h('input', {
+    id: 'maxDeliveriesPerSecond', name: 'maxDeliveriesPerSecond', type: 'number', inputmode: 'decimal', min: '0.01', max: '10000', step: 'any',
+    value: listener?.maxDeliveriesPerSecond ?? '', 'aria-describedby': 'maxDeliveriesPerSecond-hint maxDeliveriesPerSecond-error',
+  });
   const chosen = h('div', { class: 'chosen-events', id: 'chosen-events' });
   const select = h('button', { type: 'button', class: 'button', 'aria-describedby': 'chosen-events subscriptions-error' }, 'Select events');
   const save = h('button', { type: 'submit', class: 'button primary' }, 'Save');
@@ -45,6 +49,7 @@ export async function renderForm(view, { id }, ctx) {
 
     uri.removeAttribute('aria-invalid');
     description.removeAttribute('aria-invalid');
+    rate.removeAttribute('aria-invalid');
   };
 
   select.addEventListener('click', async () => {
@@ -69,7 +74,11 @@ export async function renderForm(view, { id }, ctx) {
   const submit = async (event) => {
     event.preventDefault();
     clearErrors();
-    const body = { uri: uri.value.trim(), subscriptions, description: description.value.trim() || null };
+    // An update replaces every field: an empty rate means no limit of the listener's own.
+    const body = {
+      uri: uri.value.trim(), subscriptions, description: description.value.trim() || null,
+      maxDeliveriesPerSecond: rate.value.trim() === '' ? null : Number(rate.value),
+    };
     save.disabled = true;
     try {
       if (listener) {
@@ -91,13 +100,15 @@ export async function renderForm(view, { id }, ctx) {
   // The API's validationErrors go next to the field they name; anything else above the form.
   const showErrors = (error) => {
     const byField = error.fieldErrors ?? new Map();
-    const unplaced = [...byField].filter(([name]) => !FIELDS.includes(name)).map(([, message]) => message);
+    // fieldErrors are keyed in lower case (api.js), whatever the casing of the property's name.
+    const unplaced = [...byField].filter(([key]) => !FIELDS.some((name) => name.toLowerCase() === key)).map(([, message]) => message);
     let first = null;
     for (const name of FIELDS) {
-      if (byField.has(name)) {
-        replace(errors[name], byField.get(name));
+      const key = name.toLowerCase();
+      if (byField.has(key)) {
+        replace(errors[name], byField.get(key));
         errors[name].hidden = false;
-        const input = { uri, description, subscriptions: select }[name];
+        const input = { uri, description, maxDeliveriesPerSecond: rate, subscriptions: select }[name];
         if (input !== select) {
           input.setAttribute('aria-invalid', 'true');
         }
@@ -135,6 +146,11 @@ export async function renderForm(view, { id }, ctx) {
         chosen,
         h('div', {}, select),
         errors.subscriptions),
+      h('div', { class: 'field' },
+        h('label', { for: 'maxDeliveriesPerSecond' }, 'Max deliveries per second (optional)'),
+        h('p', { id: 'maxDeliveriesPerSecond-hint', class: 'hint' }, 'At most this many requests a second to this URL; the others wait, none fails for it. Empty: no limit.'),
+        rate,
+        errors.maxDeliveriesPerSecond),
       h('div', { class: 'actions' },
         save,
         h('a', { class: 'button', href: listener ? `#/webhooks/${listener.id}` : '#/webhooks' }, 'Cancel'))));
