@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Webhooks.Api.Listeners;
 
 /// <summary>The body of create and update: where to send, and which events (<c>*</c> for all).</summary>
 /// <param name="Uri">An absolute http(s) URI, at most 2048 characters.</param>
 /// <param name="Subscriptions">At least one event code from the catalog, or <c>*</c>.</param>
 /// <param name="Description">Optional free text for the tenant's own reference.</param>
-public sealed record WebhookRequest(string? Uri, string?[]? Subscriptions, string? Description = null);
+public sealed record WebhookRequest([property: Required] string? Uri, [property: Required] string?[]? Subscriptions, string? Description = null);
