@@ -6,7 +6,7 @@ namespace Webhooks.Api.Tests.OpenApi;
 
 /// <summary>
 /// The served document keeps the compatible API's webhook operations (compatible-webhooks-api.json): the same paths,
-/// methods, success statuses and field names, nothing required in a request that the compatible API does not require,
+/// methods, operation names, success statuses and field names, nothing required in a request that the compatible API does not require,
 /// and its errors carrying its error fields.
 /// </summary>
 public sealed class CompatibleContractTests(ApiServer server) : ApiTest(server), IClassFixture<ApiServer>
@@ -33,6 +33,7 @@ public sealed class CompatibleContractTests(ApiServer server) : ApiTest(server),
 
         Assert.True(document.GetProperty("paths").TryGetProperty(path, out var item), $"The document has no {path}.");
         Assert.True(item.TryGetProperty(method, out var operation), $"{path} has no {method}.");
+        Assert.Equal(expected.String("operationId"), operation.String("operationId"));
         var responses = operation.GetProperty("responses");
         var success = expected.Int("success").ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(responses.TryGetProperty(success, out var successResponse), $"{method} {path} does not document its {success}.");
