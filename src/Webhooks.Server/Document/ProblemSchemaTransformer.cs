@@ -99,7 +99,7 @@ internal sealed class ProblemSchemaTransformer : IOpenApiDocumentTransformer
         400 => "The request is malformed: a body that is not JSON of the documented shape, a parameter of the wrong type, or a missing or repeated N-TenantId.",
         401 => "No API key, or one that is not valid.",
         403 => "The key may not perform this operation, or names another tenant.",
-        404 => "No such resource for this tenant.",
+        404 => "No such resource (another tenant's is not found either), or no such tenant.",
         409 => "The request conflicts with the resource's state or a limit.",
         413 => "The request body is larger than this endpoint accepts.",
         415 => "The body is not sent as application/json.",
