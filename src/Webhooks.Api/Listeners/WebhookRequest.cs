@@ -6,4 +6,7 @@ namespace Webhooks.Api.Listeners;
 /// <param name="Uri">An absolute http(s) URI, at most 2048 characters.</param>
 /// <param name="Subscriptions">At least one event code from the catalog, or <c>*</c>.</param>
 /// <param name="Description">Optional free text for the tenant's own reference.</param>
-public sealed record WebhookRequest([property: Required] string? Uri, [property: Required] string?[]? Subscriptions, string? Description = null);
+public sealed record WebhookRequest(
+    [property: Required, MaxLength(WebhookRequestValidator.MaxUriLength)] string? Uri,
+    [property: Required, MinLength(1)] string?[]? Subscriptions,
+    [property: MaxLength(WebhookRequestValidator.MaxDescriptionLength)] string? Description = null);

@@ -152,12 +152,15 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
     }
 
     [Fact]
-    public async Task WebhookRequest_Subscriptions_AreStrings_NeverNull()
+    public async Task WebhookRequest_DocumentsTheCompatibleRules_AtLeastOneSubscription_NeverNull_AndAUriOfAtMost2048Characters()
     {
-        var subscriptions = Schema(await ReadDocumentAsync(), "WebhookRequest").GetProperty("properties").GetProperty("subscriptions");
+        var properties = Schema(await ReadDocumentAsync(), "WebhookRequest").GetProperty("properties");
 
+        var subscriptions = properties.GetProperty("subscriptions");
         Assert.Equal("array", subscriptions.String("type"));
+        Assert.Equal(1, subscriptions.Int("minItems"));
         Assert.Equal("string", subscriptions.GetProperty("items").String("type"));
+        Assert.Equal(2048, properties.GetProperty("uri").Int("maxLength"));
     }
 
     [Fact]
