@@ -50,7 +50,7 @@ public static class ListenerActionsApi
             .WithSummary("Issues a new signing secret; the previous one keeps signing alongside it during the overlap.");
 
         group.MapPost("{webhookListenerId}/enable", EnableAsync)
-            .AcceptsJsonBody()
+            .ProducesJsonBodyProblems()
             .WithName("EnableWebhook")
             .WithSummary("Turns a disabled listener back on; delivery resumes. The optional body {\"replayParked\": false} skips the events parked while it was disabled instead of delivering them.");
 

@@ -27,11 +27,11 @@ public static class ValidationFilter
                 var errors = context.HttpContext.RequestServices.GetRequiredService<IRequestValidator<T>>().Validate(body);
                 return errors.Count > 0 ? ApiProblem.Validation(errors) : await next(context);
             })
-            .AcceptsJsonBody()
+            .ProducesJsonBodyProblems()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
     /// <summary>Documents the answers to a JSON body that cannot be read: 400, 413 and 415.</summary>
-    public static RouteHandlerBuilder AcceptsJsonBody(this RouteHandlerBuilder builder) =>
+    public static RouteHandlerBuilder ProducesJsonBodyProblems(this RouteHandlerBuilder builder) =>
         builder
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
