@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, on a fresh machine too: installs what the tests need and the machine lacks
-# (Debian's Chromium for the web page's tests, PostgreSQL's server binaries for the cluster tests), runs every
-# test project, and ends with one line: "tests: N passed, N failed, N skipped".
+# (Debian's Chromium for the web page's tests, PostgreSQL's server binaries for the cluster tests, the pinned OpenAPI
+# linter from npm for the document's lint test), runs every test project, and ends with one line:
+# "tests: N passed, N failed, N skipped".
 # Extra arguments go to `dotnet test` (for example --filter FullyQualifiedName~ApiFuzzTests).
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -22,6 +23,12 @@ if [ ${#missing[@]} -gt 0 ]; then
         echo "Install them once (apt-get install -y ${missing[*]}) as root, or run ./test.sh as root." >&2
         exit 1
     fi
+fi
+
+# The OpenAPI lint test runs the linter pinned in tests/openapi-lint (Node.js and npm are needed); install it once.
+if [ ! -d tests/openapi-lint/node_modules ]; then
+    echo "Installing the OpenAPI linter (npm ci in tests/openapi-lint)" >&2
+    (cd tests/openapi-lint && npm ci --no-audit --no-fund) </dev/null || exit 1
 fi
 
 results=TestResults

@@ -6,6 +6,7 @@ using Webhooks.Delivery;
 using Webhooks.Hosting;
 using Webhooks.Server;
 using Webhooks.Server.Configuration;
+using Webhooks.Server.Document;
 using Webhooks.Server.KeyRing;
 using Webhooks.Server.Operations;
 
@@ -41,7 +42,13 @@ try
     builder.Services.AddWebhooksApi(builder.Environment);
     builder.Services.AddWebhooksHealth();
     builder.AddWebhooksTelemetry();
-    builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
+    builder.Services.AddOpenApi(options => options
+        .AddDocumentTransformer<BearerSecurityTransformer>()
+        .AddDocumentTransformer<ApiDocumentTransformer>()
+        .AddSchemaTransformer<WireSchemaTransformer>()
+        .AddDocumentTransformer<AnyJsonValueTransformer>()
+        .AddDocumentTransformer<ProblemSchemaTransformer>()
+        .AddDocumentTransformer<UnusedSchemaTransformer>());
 
     var app = builder.Build();
     StartupConfiguration.ValidateOptions(app.Services);

@@ -10,10 +10,15 @@ namespace Webhooks.Api.Auth;
 internal static class CallerEndpointConventions
 {
     /// <summary>A tenant key or the platform key acting for a tenant; with a tenant resolver, the host's authenticated user.</summary>
+    /// <remarks>
+    /// Resolving the tenant can answer 400 (the platform key naming no tenant, or two), 403 (a tenant key naming another
+    /// tenant) and 404 (a tenant that does not exist), whatever the endpoint.
+    /// </remarks>
     public static TBuilder RequireTenantCaller<TBuilder>(this TBuilder builder, IEndpointRouteBuilder routes) where TBuilder : IEndpointConventionBuilder
     {
         var options = routes.ServiceProvider.GetRequiredService<WebhooksApiOptions>();
-        return builder.RequireCaller(options.TenantResolver is null ? ApiClaims.AnyKeyPolicy : options.TenantPolicy);
+        return builder.RequireCaller(options.TenantResolver is null ? ApiClaims.AnyKeyPolicy : options.TenantPolicy)
+            .WithMetadata(Problem(StatusCodes.Status400BadRequest), Problem(StatusCodes.Status404NotFound));
     }
 
     /// <summary>The platform: its key, or whoever the host's <see cref="WebhooksApiOptions.PlatformPolicy"/> admits.</summary>
@@ -25,6 +30,13 @@ internal static class CallerEndpointConventions
             .RequireAuthorization(authorizationPolicy)
             .RequireRateLimiting(ApiKeyRateLimitPolicy.Name)
             .WithMetadata(WebhooksApiEndpoint.Instance)
-            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]))
-            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status429TooManyRequests, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+            // Every endpoint can refuse the caller (401, 403), limit it (429) and find its storage away (503).
+            .WithMetadata(
+                Problem(StatusCodes.Status401Unauthorized),
+                Problem(StatusCodes.Status403Forbidden),
+                Problem(StatusCodes.Status429TooManyRequests),
+                Problem(StatusCodes.Status503ServiceUnavailable));
+
+    private static ProducesResponseTypeMetadata Problem(int status) =>
+        new(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]);
 }

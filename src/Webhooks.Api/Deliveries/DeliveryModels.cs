@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.ComponentModel.DataAnnotations;
 using Webhooks.Delivery;
 
 namespace Webhooks.Api.Deliveries;
@@ -24,7 +25,7 @@ public sealed record AttemptModel(int Attempt, DateTimeOffset At, int? StatusCod
 /// The body of <c>recover</c>: re-queue failed deliveries created at or after <see cref="Since"/> and, when
 /// <see cref="Until"/> is given, before it (the end is exclusive).
 /// </summary>
-public sealed record RecoverRequest(DateTimeOffset? Since, DateTimeOffset? Until = null);
+public sealed record RecoverRequest([property: Required] DateTimeOffset? Since, DateTimeOffset? Until = null);
 
 /// <summary>The optional body of <c>enable</c>: whether the deliveries parked while the listener was disabled are delivered (the default) or skipped.</summary>
 public sealed record EnableRequest(bool? ReplayParked = null);

@@ -26,6 +26,7 @@ public static class ListenerActionsApi
             .WithSummary("Sends the test event (webhook.test, no payload, resource id = the listener's id) once; it is never retried.");
 
         group.MapGet("{webhookListenerId}/deliveries", ListDeliveriesAsync)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("ListWebhookDeliveries")
             .WithSummary("The listener's delivery log, newest first, optionally filtered by status (pending, succeeded, failed, parked, skipped).");
 
@@ -49,6 +50,7 @@ public static class ListenerActionsApi
             .WithSummary("Issues a new signing secret; the previous one keeps signing alongside it during the overlap.");
 
         group.MapPost("{webhookListenerId}/enable", EnableAsync)
+            .ProducesJsonBodyProblems()
             .WithName("EnableWebhook")
             .WithSummary("Turns a disabled listener back on; delivery resumes. The optional body {\"replayParked\": false} skips the events parked while it was disabled instead of delivering them.");
 

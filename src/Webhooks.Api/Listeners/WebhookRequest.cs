@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Webhooks.Api.Listeners;
 
 /// <summary>The body of create and update: where to send, and which events (<c>*</c> for all).</summary>
@@ -8,4 +10,8 @@ namespace Webhooks.Api.Listeners;
 /// Optional: at most this many attempts a second to the listener (0.01 to 10,000); deliveries beyond it wait. Omitted
 /// or null: no limit of the listener's own. Like every field, it is replaced by an update.
 /// </param>
-public sealed record WebhookRequest(string? Uri, string?[]? Subscriptions, string? Description = null, double? MaxDeliveriesPerSecond = null);
+public sealed record WebhookRequest(
+    [property: Required, MaxLength(WebhookRequestValidator.MaxUriLength)] string? Uri,
+    [property: Required, MinLength(1)] string?[]? Subscriptions,
+    [property: MaxLength(WebhookRequestValidator.MaxDescriptionLength)] string? Description = null,
+    [property: Range(WebhookRequestValidator.MinDeliveriesPerSecond, WebhookRequestValidator.MaxDeliveriesPerSecond)] double? MaxDeliveriesPerSecond = null);

@@ -35,6 +35,7 @@ public static class WebhooksApi
             .WithSummary("Adds a listener.");
 
         group.MapGet("", ListAsync)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("ListWebhooks")
             .WithSummary("Lists the tenant's listeners, a page at a time.");
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Webhooks.Api.Validation;
 using Webhooks.Publishing;
@@ -9,7 +10,7 @@ namespace Webhooks.Api.Publishing;
 /// <param name="EventCode">A code from the catalog.</param>
 /// <param name="ResourceId">The id of the resource the event is about.</param>
 /// <param name="Payload">Any JSON, delivered as-is.</param>
-public sealed record PublishEventRequest(string? EventId, string? EventCode, string? ResourceId, JsonElement? Payload);
+public sealed record PublishEventRequest(string? EventId, [property: Required] string? EventCode, [property: Required] string? ResourceId, JsonElement? Payload);
 
 /// <summary>What publishing came to.</summary>
 public sealed record PublishEventResponse(string EventId, int MatchedWebhooks);

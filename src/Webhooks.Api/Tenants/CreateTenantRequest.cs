@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Webhooks.Api.Validation;
 using Webhooks.Tenants;
 
@@ -5,7 +6,7 @@ namespace Webhooks.Api.Tenants;
 
 /// <summary>The body of <c>POST api/v1/tenants</c>.</summary>
 /// <param name="Name">A display name, 1 to 200 characters.</param>
-public sealed record CreateTenantRequest(string? Name);
+public sealed record CreateTenantRequest([property: Required, MinLength(1), MaxLength(CreateTenantRequestValidator.MaxNameLength)] string? Name);
 
 /// <summary>A tenant needs a name.</summary>
 public sealed class CreateTenantRequestValidator : IRequestValidator<CreateTenantRequest>

@@ -19,19 +19,21 @@ public static class TenantsApi
         var group = routes.MapGroup("api/v1/tenants")
             .RequirePlatformCaller(routes)
             .WithTags("Tenants")
-            .WithRequestSizeLimit(routes.Limits().MaxManagementBodyBytes)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithRequestSizeLimit(routes.Limits().MaxManagementBodyBytes);
 
         group.MapPost("", CreateAsync)
             .Validates<CreateTenantRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("CreateTenant")
             .WithSummary("Creates a tenant and returns its first API key (shown once).");
 
         group.MapGet("{tenantId}", GetAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetTenant")
             .WithSummary("Gets a tenant.");
 
         group.MapDelete("{tenantId}", DeleteAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteTenant")
             .WithSummary("Deletes a tenant: its keys, publishes and deliveries stop at once; its data is removed in the background (status 'deleting', then 404).");
 
