@@ -179,11 +179,11 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
             [
                 "ApiKeyCreatedModel.name", "ApiKeyModel.name",
                 "AttemptModel.error", "AttemptModel.responseBody", "AttemptModel.statusCode",
-                "CreatedWebhookModel.description", "CreatedWebhookModel.disabledReason",
+                "CreatedWebhookModel.description", "CreatedWebhookModel.disabledReason", "CreatedWebhookModel.maxDeliveriesPerSecond",
                 "DeliveryModel.nextAttemptAt",
                 "EventModel.matchedWebhooks", "EventModel.resourceId",
                 "FeedEventModel.resourceId",
-                "WebhookModel.description", "WebhookModel.disabledReason",
+                "WebhookModel.description", "WebhookModel.disabledReason", "WebhookModel.maxDeliveriesPerSecond",
             ],
             nullable);
         Assert.DoesNotContain("next", Schema(document, "EventFeedModel").GetProperty("required").Strings());
