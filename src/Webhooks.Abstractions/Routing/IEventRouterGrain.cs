@@ -26,7 +26,10 @@ public interface IEventRouterGrain : IGrainWithStringKey
     [ReadOnly]
     Task<ListenerPage> ListAsync(int pageNumber, int pageSize);
 
-    /// <summary>The ids of the listeners that want <paramref name="eventCode"/>, including those subscribed to <c>*</c>.</summary>
+    /// <summary>
+    /// The ids of the listeners that want <paramref name="eventCode"/>, including those subscribed to <c>*</c> (for an
+    /// operational event, only those subscribed to it by name).
+    /// </summary>
     [ReadOnly]
     Task<ImmutableArray<string>> MatchAsync(string eventCode);
 

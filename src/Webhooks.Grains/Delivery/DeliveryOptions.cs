@@ -27,7 +27,8 @@ public sealed class DeliveryOptions
 
     /// <summary>
     /// Attempts to one listener in flight at once when it starts (each activation): the limit then adapts to the
-    /// listener (<see cref="ConcurrencyLimit"/>), up to <see cref="MaxConcurrencyPerListener"/>.
+    /// listener (<see cref="ConcurrencyLimit"/>), up to <see cref="MaxConcurrencyPerListener"/>. Above that maximum,
+    /// the maximum is where it starts (a deployment that lowered the maximum keeps working unchanged).
     /// </summary>
     /// <value>The default is 4.</value>
     public int InitialConcurrency { get; set; } = 4;
@@ -98,7 +99,7 @@ public sealed class DeliveryOptions
         : RetrySchedule.Any(t => t < TimeSpan.Zero) ? "Webhooks:Delivery:RetrySchedule entries may not be negative."
         : JitterRatio is < 0 or >= 1 ? "Webhooks:Delivery:JitterRatio must be in [0, 1)."
         : MaxConcurrencyPerListener < 1 ? "Webhooks:Delivery:MaxConcurrencyPerListener must be at least 1."
-        : InitialConcurrency < 1 || InitialConcurrency > MaxConcurrencyPerListener ? "Webhooks:Delivery:InitialConcurrency must be between 1 and MaxConcurrencyPerListener."
+        : InitialConcurrency < 1 ? "Webhooks:Delivery:InitialConcurrency must be at least 1."
         : DisableAfter <= TimeSpan.Zero ? "Webhooks:Delivery:DisableAfter must be positive."
         : MaxResponseBodyBytes < 0 ? "Webhooks:Delivery:MaxResponseBodyBytes may not be negative."
         : CircuitBreakerFailures is < 0 or 1 ? "Webhooks:Delivery:CircuitBreakerFailures is 0 (no circuit breaker) or at least 2."

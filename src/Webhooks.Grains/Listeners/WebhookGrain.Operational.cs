@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Webhooks.Catalog;
 using Webhooks.Delivery;
 using Webhooks.Publishing;
+using Webhooks.Routing;
 
 namespace Webhooks.Listeners;
 
@@ -78,15 +79,23 @@ public sealed partial class WebhookGrain
 
     private async Task PublishAsync(EventEnvelope[] announced)
     {
+        var listenerId = this.GetPrimaryKeyString();
         foreach (var envelope in announced)
         {
             try
             {
+                // Nobody else asked for it: not stored at all, so a listener failing for days adds no event per delivery.
+                var wanting = await GrainFactory.GetGrain<IEventRouterGrain>(envelope.TenantId).MatchAsync(envelope.EventCode);
+                if (wanting.All(id => id == listenerId))
+                {
+                    continue;
+                }
+
                 await GrainFactory.GetGrain<IEventGrain>(envelope.TenantId).PublishAsync(envelope);
             }
             catch (Exception ex)
             {
-                LogAnnouncementFailed(logger, ex, this.GetPrimaryKeyString(), envelope.EventCode);
+                LogAnnouncementFailed(logger, ex, listenerId, envelope.EventCode);
             }
         }
     }

@@ -94,7 +94,8 @@ public sealed class EventRouterGrain(
         return new ListenerPage([.. views.OfType<WebhookView>()], _index.Count);
     }
 
-    public Task<ImmutableArray<string>> MatchAsync(string eventCode) => Task.FromResult(_index.Match(eventCode));
+    public Task<ImmutableArray<string>> MatchAsync(string eventCode) =>
+        Task.FromResult(OperationalEventTypes.IsOperational(eventCode) ? _index.MatchExactly(eventCode) : _index.Match(eventCode));
 
     public async Task<ImmutableArray<string>> PublishAsync(EventEnvelope envelope)
     {
