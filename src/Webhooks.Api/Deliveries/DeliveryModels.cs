@@ -36,5 +36,11 @@ public sealed record RecoverResult(int Requeued);
 /// <summary>A new signing secret, shown this once.</summary>
 public sealed record SecretModel(string Secret);
 
-/// <summary>The public half of the tenant's <c>N-Signature</c> key.</summary>
-public sealed record CredentialsModel(string PublicKeyModulus, string PublicKeyExponent);
+/// <summary>The public half of the tenant's <c>N-Signature</c> key, and its id as deliveries name it (<c>N-Signature-Key-Id</c>).</summary>
+public sealed record CredentialsModel(string PublicKeyModulus, string PublicKeyExponent, string Kid);
+
+/// <summary>A tenant's key set for verifying <c>N-Signature</c>, in the JSON Web Key Set shape (RFC 7517).</summary>
+public sealed record KeySetModel(IReadOnlyList<JsonWebKeyModel> Keys);
+
+/// <summary>One RSA public key of a key set.</summary>
+public sealed record JsonWebKeyModel(string Kty, string Kid, string Use, string Alg, string N, string E);

@@ -484,6 +484,7 @@ public sealed partial class WebhookGrain
         return
         [
             new("N-Signature", signed.Signature),
+            new("N-Signature-Key-Id", signed.KeyId),
             new("webhook-id", eventId),
             new("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture)),
             new("webhook-signature", StandardWebhookSignature.Compute(SigningKeys(), eventId, timestamp, signed.Body)),

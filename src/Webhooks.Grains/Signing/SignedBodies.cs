@@ -5,8 +5,8 @@ using Webhooks.Tenants;
 
 namespace Webhooks.Signing;
 
-/// <summary>A delivery body and its <c>N-Signature</c>.</summary>
-public sealed record SignedBody(byte[] Body, string Signature);
+/// <summary>A delivery body, its <c>N-Signature</c>, and the id of the key that made it (<c>N-Signature-Key-Id</c>).</summary>
+public sealed record SignedBody(byte[] Body, string Signature, string KeyId);
 
 /// <summary>
 /// Builds and RSA-signs each distinct body once per silo: the listeners of one event share the bytes and the
@@ -19,7 +19,7 @@ public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector
     // dropped. Memory stays bounded and a burst's bodies stay shared while its listeners are attempting.
     private const int GenerationSize = 4096;
 
-    private readonly ConcurrentDictionary<string, Task<RSA>> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<SigningKey>> _keys = new(StringComparer.Ordinal);
     private readonly object _rotate = new();
     private ConcurrentDictionary<(string, string, int), Lazy<Task<SignedBody>>> _young = new();
     private ConcurrentDictionary<(string, string, int), Lazy<Task<SignedBody>>> _old = new();
@@ -64,23 +64,26 @@ public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector
     {
         var body = DeliveryBody.Serialize(envelope, callAttempt);
         var key = await KeyAsync(envelope.TenantId);
-        return new SignedBody(body, TenantSigningKey.Sign(key, body));
+        return new SignedBody(body, TenantSigningKey.Sign(key.Rsa, body), key.Id);
     }
 
-    private Task<RSA> KeyAsync(string tenantId)
+    private Task<SigningKey> KeyAsync(string tenantId)
     {
         var key = _keys.GetOrAdd(tenantId, id => LoadAsync(id));
         if (key.IsFaulted)
         {
-            _keys.TryRemove(new KeyValuePair<string, Task<RSA>>(tenantId, key));
+            _keys.TryRemove(new KeyValuePair<string, Task<SigningKey>>(tenantId, key));
         }
 
         return key;
     }
 
-    private async Task<RSA> LoadAsync(string tenantId)
+    private async Task<SigningKey> LoadAsync(string tenantId)
     {
         var protectedKey = await grains.GetGrain<ITenantGrain>(tenantId).GetProtectedSigningKeyAsync();
-        return TenantSigningKey.Load(protector, protectedKey);
+        var rsa = TenantSigningKey.Load(protector, protectedKey);
+        return new SigningKey(rsa, TenantSigningKey.KeyId(rsa));
     }
+
+    private sealed record SigningKey(RSA Rsa, string Id);
 }

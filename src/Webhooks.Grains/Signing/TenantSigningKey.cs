@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using Webhooks.Tenants;
 
 namespace Webhooks.Signing;
 
@@ -25,6 +26,13 @@ public static class TenantSigningKey
         var rsa = RSA.Create();
         rsa.ImportPkcs8PrivateKey(protector.UnprotectPrivateKey(protectedPrivateKey), out _);
         return rsa;
+    }
+
+    /// <summary>The key's id, as deliveries name it (<c>N-Signature-Key-Id</c>) and the key set lists it: its JWK thumbprint.</summary>
+    public static string KeyId(RSA key)
+    {
+        var parameters = key.ExportParameters(includePrivateParameters: false);
+        return JwkThumbprint.OfRsa(Base64Url.EncodeToString(parameters.Modulus), Base64Url.EncodeToString(parameters.Exponent));
     }
 
     public static string Sign(RSA key, ReadOnlySpan<byte> body) =>

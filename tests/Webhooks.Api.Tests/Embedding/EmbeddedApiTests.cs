@@ -120,7 +120,9 @@ public sealed class EmbeddedApiTests(EmbeddingHost host) : IClassFixture<Embeddi
         Assert.Contains($"{Listeners}/{{webhookListenerId}}", paths);
         Assert.Contains(EmbeddingHost.Prefix + "/api/v1/events", paths);
         Assert.Contains(EmbeddingHost.Prefix + "/api/v1/tenants", paths);
-        Assert.All(paths, p => Assert.StartsWith(EmbeddingHost.Prefix + "/api/v1/", p, StringComparison.Ordinal));
+        Assert.Contains(EmbeddingHost.Prefix + "/.well-known/webhooks/{tenantId}/jwks.json", paths);
+        Assert.All(paths, p => Assert.True(
+            p.StartsWith(EmbeddingHost.Prefix + "/api/v1/", StringComparison.Ordinal) || p.StartsWith(EmbeddingHost.Prefix + "/.well-known/", StringComparison.Ordinal), p));
     }
 
     public void Dispose()

@@ -41,6 +41,7 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
         { "post /api/v1/account/webhooks/{webhookListenerId}/enable", [200, .. Body, .. TenantCaller] },
         { "post /api/v1/account/webhooks/{webhookListenerId}/disable", [200, .. TenantCaller] },
         { "get /api/v1/account/credentials", [200, .. TenantCaller] },
+        { "get /.well-known/webhooks/{tenantId}/jwks.json", [200, 304, 404, 503] },
         { "post /api/v1/events", [202, 422, .. Body, .. TenantCaller] },
         { "get /api/v1/events", [200, .. TenantCaller] },
         { "get /api/v1/events/{eventId}", [200, .. TenantCaller] },
@@ -266,7 +267,7 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
 
     private static IEnumerable<(string Name, JsonElement Operation)> Operations(JsonElement document) =>
         document.GetProperty("paths").EnumerateObject()
-            .Where(path => path.Name.StartsWith("/api/", StringComparison.Ordinal))
+            .Where(path => path.Name.StartsWith("/api/", StringComparison.Ordinal) || path.Name.StartsWith("/.well-known/", StringComparison.Ordinal))
             .SelectMany(path => path.Value.EnumerateObject().Select(op => ($"{op.Name} {path.Name}", op.Value)));
 
     private static JsonElement Operation(JsonElement document, string name)
