@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
 using Orleans;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Deliveries;
@@ -58,11 +59,11 @@ public static class CredentialsApi
         }
 
         var kid = JwkThumbprint.OfRsa(credentials.PublicKeyModulus, credentials.PublicKeyExponent);
-        var etag = $"\"{kid}\"";
-        var headers = context.Response.Headers;
-        headers.CacheControl = $"public, max-age={KeySetMaxAgeSeconds}";
-        headers.ETag = etag;
-        if (context.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() is var tag && (tag == etag || tag == "W/" + etag || tag == "*"))))
+        var etag = new EntityTagHeaderValue($"\"{kid}\"");
+        var response = context.Response.GetTypedHeaders();
+        response.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = TimeSpan.FromSeconds(KeySetMaxAgeSeconds) };
+        response.ETag = etag;
+        if (context.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: false)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
