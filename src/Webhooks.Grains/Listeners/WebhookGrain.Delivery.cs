@@ -368,10 +368,17 @@ public sealed partial class WebhookGrain
         : _rate is { } bucket && bucket.PerSecond == rate ? bucket
         : _rate = new RateBucket(rate, time);
 
-    /// <summary>Pumps again when the next token is due, sooner than the poll timer would (once; the pump asks again).</summary>
+    /// <summary>
+    /// Pumps again when the next token is due, sooner than the poll timer would. One wait at a time: the token it waits
+    /// for comes no later for the pumps that find the bucket empty meanwhile.
+    /// </summary>
     private void WaitForToken(RateBucket rate)
     {
-        _rateWait?.Dispose();
+        if (_rateWait is not null)
+        {
+            return;
+        }
+
         _rateWait = this.RegisterGrainTimer(static (grain, _) =>
         {
             grain._rateWait?.Dispose();
