@@ -7,9 +7,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Webhooks.Api;
-using Webhooks.Catalog;
-using Webhooks.Hosting;
-using Webhooks.Storage;
+using Webhooks.Abstractions.Catalog;
+using Webhooks.Grains.Hosting;
+using Webhooks.Grains.Storage;
 
 // A licensing platform with a silo of its own, into which it adds the webhook dispatcher.
 var builder = WebApplication.CreateBuilder(args);

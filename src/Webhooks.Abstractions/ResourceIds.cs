@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
-namespace Webhooks;
+namespace Webhooks.Abstractions;
 
 /// <summary>Creates and recognises the public identifiers: <c>wh_…</c> listeners and <c>t_…</c> tenants.</summary>
 public static class ResourceIds

@@ -14,7 +14,8 @@ using Webhooks.Api.Limits;
 using Webhooks.Api.Listeners;
 using Webhooks.Api.Tenants;
 using Webhooks.Api.Validation;
-using Webhooks.Publishing;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api;
 

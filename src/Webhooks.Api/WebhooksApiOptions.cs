@@ -1,4 +1,5 @@
 using Webhooks.Api.Auth;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api;
 

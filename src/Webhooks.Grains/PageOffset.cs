@@ -1,4 +1,6 @@
-namespace Webhooks;
+using Webhooks.Abstractions;
+
+namespace Webhooks.Grains;
 
 /// <summary>Where a 1-based page starts, for any page number a caller can send.</summary>
 internal static class PageOffset

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Server;
 
@@ -11,7 +13,7 @@ namespace Webhooks.Server;
 /// </summary>
 internal static class ClusterSetup
 {
-    public static void UseWebhooksClustering(this ISiloBuilder silo, ClusterOptions cluster, StorageOptions storage)
+    public static void UseWebhooksClustering(this ISiloBuilder silo, SiloClusterOptions cluster, StorageOptions storage)
     {
         if (storage.Provider == StorageProvider.Sqlite)
         {
@@ -37,7 +39,7 @@ internal static class ClusterSetup
         }
     }
 
-    private static IPAddress AdvertisedAddress(ClusterOptions cluster)
+    private static IPAddress AdvertisedAddress(SiloClusterOptions cluster)
     {
         if (!string.IsNullOrWhiteSpace(cluster.AdvertisedAddress))
         {

@@ -6,8 +6,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime;
 using Orleans.Runtime;
-using Webhooks.Listeners;
-using Webhooks.Routing;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Benchmarks;
 
@@ -379,7 +383,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
 
         // Creation takes longer than a shortened collection age, so every listener is called once more right
         // before measuring: "all active" means every one of them, not whichever survived the setup.
-        await ForEachAsync(ids.OfType<string>(), 64, id => server.Grains.GetGrain<IWebhookGrain>(id).GetAsync());
+        await ForEachAsync(ids.OfType<string>(), 64, id => server.Grains.GetGrain<IListenerGrain>(id).GetAsync());
         var setupSeconds = setup.Elapsed.TotalSeconds;
         var (activeActivations, activeListeners) = await ActivationsAsync(management);
         var (activeManaged, activeWorking) = MeasureMemory();
@@ -545,7 +549,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
     {
         var statistics = await management.GetSimpleGrainStatistics();
         return (statistics.Sum(s => (long)s.ActivationCount),
-            statistics.Where(s => s.GrainType.Contains(nameof(IWebhookGrain)[1..], StringComparison.Ordinal)).Sum(s => (long)s.ActivationCount));
+            statistics.Where(s => s.GrainType.Contains(nameof(IListenerGrain)[1..], StringComparison.Ordinal)).Sum(s => (long)s.ActivationCount));
     }
 
     /// <summary>Managed heap after full, compacting collections; and the process's working set.</summary>

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Benchmarks;
 

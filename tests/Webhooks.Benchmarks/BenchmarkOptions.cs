@@ -1,4 +1,6 @@
 using System.Globalization;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Benchmarks;
 

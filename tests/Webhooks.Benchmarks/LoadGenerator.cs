@@ -4,7 +4,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Webhooks.Publishing;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Benchmarks;
 

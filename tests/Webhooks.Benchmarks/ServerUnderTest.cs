@@ -11,8 +11,12 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Webhooks.Delivery;
-using Webhooks.Publishing;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Benchmarks;
 

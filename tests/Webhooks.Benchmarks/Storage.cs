@@ -1,5 +1,7 @@
 using Npgsql;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Benchmarks;
 

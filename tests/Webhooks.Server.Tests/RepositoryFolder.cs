@@ -1,3 +1,4 @@
+
 namespace Webhooks.Server.Tests;
 
 /// <summary>The repository's root folder, found above the test output so that tests can read its files.</summary>

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using LicensingPlatform.Storage;
-using Webhooks;
-using Webhooks.Tenants;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
 
 namespace LicensingPlatform.Customers;
 

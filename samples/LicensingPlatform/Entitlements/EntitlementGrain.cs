@@ -2,7 +2,8 @@ using System.Text.Json;
 using LicensingPlatform.Hosting;
 using LicensingPlatform.Storage;
 using Microsoft.Extensions.Options;
-using Webhooks.Publishing;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
 
 namespace LicensingPlatform.Entitlements;
 

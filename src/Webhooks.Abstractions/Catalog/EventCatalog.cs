@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Webhooks.Catalog;
+namespace Webhooks.Abstractions.Catalog;
 
 /// <summary>
 /// The event codes this deployment knows: its platform's (configured, or Zentitle's by default), with <c>*</c>

@@ -1,4 +1,5 @@
-namespace Webhooks.Catalog;
+
+namespace Webhooks.Abstractions.Catalog;
 
 /// <summary>The deployment's event catalog, configured as <c>Webhooks:EventTypes</c>.</summary>
 public sealed class EventCatalogOptions

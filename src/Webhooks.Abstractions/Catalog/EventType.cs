@@ -1,4 +1,5 @@
-namespace Webhooks.Catalog;
+
+namespace Webhooks.Abstractions.Catalog;
 
 /// <summary>An event a listener can subscribe to: its code, the resource type it concerns, and what it means.</summary>
 public sealed class EventType

@@ -1,4 +1,5 @@
-namespace Webhooks.Catalog;
+
+namespace Webhooks.Abstractions.Catalog;
 
 /// <summary>
 /// Events the dispatcher publishes about a tenant's own listeners, to the same tenant's listeners that subscribe to

@@ -1,4 +1,5 @@
-namespace Webhooks.Catalog;
+
+namespace Webhooks.Abstractions.Catalog;
 
 /// <summary>The Zentitle2 event catalog: the default, so Zentitle clients and listeners work unchanged.</summary>
 public static class ZentitleEventTypes

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Abstractions.Delivery;
 
 /// <summary>Where a delivery stands.</summary>
 public enum DeliveryStatus

@@ -1,4 +1,5 @@
-namespace Webhooks.Delivery;
+
+namespace Webhooks.Abstractions.Delivery;
 
 /// <summary>
 /// A published event as every matching listener queues it. <see cref="Payload"/> is raw JSON, sent as-is.

@@ -1,4 +1,5 @@
-namespace Webhooks.Listeners;
+
+namespace Webhooks.Abstractions.Listeners;
 
 /// <summary>
 /// One change to a listener, ordered by its tenant's router. <see cref="Definition"/> is null for a delete;
@@ -14,11 +15,11 @@ public sealed record ListenerChange(
 /// <summary>A listener just created, with its signing secret: the only time the secret is shown.</summary>
 [GenerateSerializer, Immutable, Alias("webhooks.CreatedListener")]
 public sealed record CreatedListener(
-    [property: Id(0)] WebhookView Listener,
+    [property: Id(0)] ListenerView Listener,
     [property: Id(1)] string Secret);
 
 /// <summary>Whether a router operation took effect on the listener, and what the listener holds now.</summary>
 [GenerateSerializer, Immutable, Alias("webhooks.ListenerResolution")]
 public sealed record ListenerResolution(
     [property: Id(0)] bool Applied,
-    [property: Id(1)] WebhookView? Current);
+    [property: Id(1)] ListenerView? Current);

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Webhooks.Listeners;
+namespace Webhooks.Abstractions.Listeners;
 
 /// <summary>
 /// What a tenant chose for a listener: where to send, which event codes (<c>*</c> for all), and at most how many

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Abstractions.Publishing;
 
 /// <summary>
 /// A place in a tenant's events feed, in the store's own order (never the wall clock): <see cref="Seq"/> on SQLite,

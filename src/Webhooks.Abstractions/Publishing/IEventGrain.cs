@@ -1,6 +1,6 @@
-using Webhooks.Delivery;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Abstractions.Publishing;
 
 /// <summary>
 /// Accepts a tenant's events, keyed by the tenant id, and reads them back. It remembers the outcome of each event

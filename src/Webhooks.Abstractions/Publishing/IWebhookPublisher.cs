@@ -1,4 +1,5 @@
-namespace Webhooks.Publishing;
+
+namespace Webhooks.Abstractions.Publishing;
 
 /// <summary>Publishes events for delivery; usable from any code that has the grain factory (a silo or a client).</summary>
 public interface IWebhookPublisher

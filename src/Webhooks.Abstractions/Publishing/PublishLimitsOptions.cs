@@ -1,4 +1,5 @@
-namespace Webhooks.Publishing;
+
+namespace Webhooks.Abstractions.Publishing;
 
 /// <summary>What one published event may carry, on both publishing paths; configured in <c>Webhooks:Limits</c>.</summary>
 public sealed class PublishLimitsOptions

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Abstractions.Publishing;
 
 /// <summary>
 /// What <see cref="IWebhookPublisher.PublishAsync"/> came to: the event accepted (<see cref="Result"/>), or refused

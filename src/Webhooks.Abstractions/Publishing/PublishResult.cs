@@ -1,4 +1,5 @@
-namespace Webhooks.Publishing;
+
+namespace Webhooks.Abstractions.Publishing;
 
 /// <summary>What accepting an event came to: its id and how many listeners queued it.</summary>
 [GenerateSerializer, Immutable, Alias("webhooks.PublishResult")]

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Webhooks.Catalog;
+using Webhooks.Abstractions.Catalog;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Abstractions.Publishing;
 
 /// <summary>Registers what both publishing paths share: the event catalog, the publishing rules and the in-process publisher.</summary>
 public static class PublishingServiceCollectionExtensions

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Abstractions.Publishing;
 
 /// <summary>
 /// Event ids derived from a change, so that publishing the same change again (a retry after a crash between the

@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Webhooks.Catalog;
+using Webhooks.Abstractions.Catalog;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Abstractions.Publishing;
 
 /// <summary>
 /// What an event must be to be accepted: a catalog code, a resource id, a short token as a caller-chosen id, and a

@@ -1,6 +1,6 @@
-using Webhooks.Delivery;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Abstractions.Publishing;
 
 /// <summary>The <see cref="IWebhookPublisher"/> over the grain factory: the publishing rules, then one call to the tenant's event grain.</summary>
 public sealed class WebhookPublisher(IGrainFactory grains, TimeProvider time, WebhookEventRules rules) : IWebhookPublisher

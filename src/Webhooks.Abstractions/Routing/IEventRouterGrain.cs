@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
-using Webhooks.Delivery;
-using Webhooks.Listeners;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions.Listeners;
 
-namespace Webhooks.Routing;
+namespace Webhooks.Abstractions.Routing;
 
 /// <summary>
 /// One per tenant, keyed by the tenant id: the tenant's listeners and the index from event code to listener ids.
@@ -17,7 +17,7 @@ public interface IEventRouterGrain : IGrainWithStringKey
     Task<CreatedListener?> AddAsync(ListenerDefinition definition);
 
     /// <summary>Replaces a listener's URI and subscriptions; null when the tenant has no such listener.</summary>
-    Task<WebhookView?> UpdateAsync(string listenerId, ListenerDefinition definition);
+    Task<ListenerView?> UpdateAsync(string listenerId, ListenerDefinition definition);
 
     /// <summary>Deletes a listener; false when the tenant has no such listener.</summary>
     Task<bool> RemoveAsync(string listenerId);
@@ -61,5 +61,5 @@ public interface IEventRouterGrain : IGrainWithStringKey
 /// <summary>A page of listeners and the tenant's total.</summary>
 [GenerateSerializer, Immutable, Alias("webhooks.ListenerPage")]
 public sealed record ListenerPage(
-    [property: Id(0)] ImmutableArray<WebhookView> Items,
+    [property: Id(0)] ImmutableArray<ListenerView> Items,
     [property: Id(1)] int Total);

@@ -1,4 +1,5 @@
-namespace Webhooks.Tenants;
+
+namespace Webhooks.Abstractions.Tenants;
 
 /// <summary>
 /// A tenant API key, <c>wk.{tenantId}.{keyId}.{secret}</c>. The tenant id in the key lets the server find the

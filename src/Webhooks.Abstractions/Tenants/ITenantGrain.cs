@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Webhooks.Tenants;
+namespace Webhooks.Abstractions.Tenants;
 
 /// <summary>One tenant, keyed by its <c>t_…</c> id: its name and hashed API keys.</summary>
 public interface ITenantGrain : IGrainWithStringKey

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Webhooks.Tenants;
+namespace Webhooks.Abstractions.Tenants;
 
 /// <summary>
 /// The key id of a tenant's <c>N-Signature</c> key: its RFC 7638 JWK thumbprint (SHA-256 of the canonical

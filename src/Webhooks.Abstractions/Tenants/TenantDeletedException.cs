@@ -1,4 +1,5 @@
-namespace Webhooks.Tenants;
+
+namespace Webhooks.Abstractions.Tenants;
 
 /// <summary>
 /// The tenant is being deleted: its router refuses every publish and change from the moment the deletion was accepted.

@@ -1,3 +1,5 @@
+using Webhooks.Abstractions;
+
 namespace Webhooks.Api.Auth;
 
 /// <summary>The claims and policies of an authenticated caller.</summary>

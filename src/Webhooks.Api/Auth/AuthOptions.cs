@@ -1,3 +1,5 @@
+using Webhooks.Abstractions;
+
 namespace Webhooks.Api.Auth;
 
 /// <summary>Credentials of the platform that operates the deployment.</summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Api.Limits;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Auth;
 

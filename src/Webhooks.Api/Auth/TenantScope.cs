@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Webhooks.Api.Errors;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Auth;
 

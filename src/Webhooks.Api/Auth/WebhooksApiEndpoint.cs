@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Auth;
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.ComponentModel.DataAnnotations;
-using Webhooks.Delivery;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Deliveries;
 

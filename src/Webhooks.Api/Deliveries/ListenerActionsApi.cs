@@ -7,9 +7,10 @@ using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Listeners;
 using Webhooks.Api.Validation;
-using Webhooks.Delivery;
-using Webhooks.Listeners;
-using Webhooks.Routing;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Deliveries;
 
@@ -141,8 +142,8 @@ public static class ListenerActionsApi
         return view is null ? WebhooksApi.ListenerNotFound() : TypedResults.Ok(WebhookModel.From(view));
     }
 
-    private static IWebhookGrain? Listener(IGrainFactory grains, string webhookListenerId) =>
-        ResourceIds.IsListenerId(webhookListenerId) ? grains.GetGrain<IWebhookGrain>(webhookListenerId) : null;
+    private static IListenerGrain? Listener(IGrainFactory grains, string webhookListenerId) =>
+        ResourceIds.IsListenerId(webhookListenerId) ? grains.GetGrain<IListenerGrain>(webhookListenerId) : null;
 }
 
 /// <summary>A recovery needs a point in time to start from, and an end, if given, after it.</summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 using Webhooks.Api.Auth;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Errors;
 
@@ -32,7 +33,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         {
             ApiProblemException p => (p.StatusCode, p.ErrorCode, p.Message),
             // A request that passed its tenant check just before the tenant's deletion was accepted.
-            Webhooks.Tenants.TenantDeletedException => (StatusCodes.Status404NotFound, "TenantNotFound", "The tenant does not exist."),
+            Webhooks.Abstractions.Tenants.TenantDeletedException => (StatusCodes.Status404NotFound, "TenantNotFound", "The tenant does not exist."),
             BadHttpRequestException { InnerException: JsonException json } b =>
                 (b.StatusCode, "InvalidJson", $"The body is not valid JSON of the expected shape (at {json.Path ?? "$"}, line {json.LineNumber + 1})."),
             BadHttpRequestException b => (b.StatusCode, b.StatusCode == StatusCodes.Status400BadRequest ? "BadRequest" : "RequestRejected", b.Message),

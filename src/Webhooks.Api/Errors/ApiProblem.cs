@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Errors;
 

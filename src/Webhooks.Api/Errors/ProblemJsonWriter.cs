@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Webhooks.Api.Auth;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Errors;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using Webhooks.Listeners;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Listeners;
 
@@ -15,7 +16,7 @@ public record WebhookModel(
     DateTimeOffset UpdatedAt,
     double? MaxDeliveriesPerSecond)
 {
-    public static WebhookModel From(WebhookView view) => new(
+    public static WebhookModel From(ListenerView view) => new(
         view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt,
         view.MaxDeliveriesPerSecond);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Listeners;
 

@@ -1,7 +1,8 @@
-using Webhooks.Catalog;
-using Microsoft.Extensions.Options;
+using Webhooks.Abstractions.Catalog;
 using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
+using Webhooks.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Webhooks.Api.Listeners;
 

@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Orleans;
 using Webhooks.Api.Auth;
-using Webhooks.Catalog;
+using Webhooks.Abstractions.Catalog;
 using Webhooks.Api.Deliveries;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
-using Webhooks.Listeners;
-using Webhooks.Routing;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Listeners;
 
@@ -90,7 +91,7 @@ public static class WebhooksApi
     private static async Task<Results<Ok<WebhookModel>, ProblemHttpResult>> GetAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)
     {
         var view = ResourceIds.IsListenerId(webhookListenerId)
-            ? await grains.GetGrain<IWebhookGrain>(webhookListenerId).GetAsync()
+            ? await grains.GetGrain<IListenerGrain>(webhookListenerId).GetAsync()
             : null;
         return view is not null && view.TenantId == tenant.TenantId
             ? TypedResults.Ok(WebhookModel.From(view))

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
-using Webhooks.Publishing;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Publishing;
 

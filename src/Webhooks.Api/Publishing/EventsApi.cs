@@ -10,7 +10,8 @@ using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
-using Webhooks.Publishing;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Publishing;
 

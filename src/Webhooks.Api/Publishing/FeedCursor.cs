@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using Webhooks.Publishing;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Publishing;
 

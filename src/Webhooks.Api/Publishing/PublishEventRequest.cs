@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Webhooks.Api.Validation;
-using Webhooks.Publishing;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Publishing;
 

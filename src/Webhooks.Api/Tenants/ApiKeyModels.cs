@@ -1,4 +1,5 @@
 using Webhooks.Api.Validation;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Tenants;
 

@@ -6,7 +6,8 @@ using Orleans;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Validation;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Tenants;
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Webhooks.Api.Validation;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Tenants;
 

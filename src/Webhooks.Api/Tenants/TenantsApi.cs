@@ -7,7 +7,8 @@ using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Tenants;
 

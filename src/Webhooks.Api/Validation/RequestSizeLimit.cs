@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Metadata;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Validation;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Api.Errors;
+using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Validation;
 

@@ -1,4 +1,7 @@
-namespace Webhooks.Delivery;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+
+namespace Webhooks.Grains.Delivery;
 
 /// <summary>
 /// Serializes and batches writes of one grain state: at most one write is in flight, and every change made

@@ -1,4 +1,7 @@
-namespace Webhooks.Delivery;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+
+namespace Webhooks.Grains.Delivery;
 
 /// <summary>
 /// How many attempts one listener may have in flight, adapted to what it can take (additive increase,

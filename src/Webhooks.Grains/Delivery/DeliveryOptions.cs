@@ -1,4 +1,7 @@
-namespace Webhooks.Delivery;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+
+namespace Webhooks.Grains.Delivery;
 
 /// <summary>How deliveries are made and retried; configured as <c>Webhooks:Delivery</c>.</summary>
 public sealed class DeliveryOptions

@@ -1,7 +1,9 @@
 using System.Text.Json;
-using Webhooks.Delivery.Log;
+using Webhooks.Grains.Delivery.Log;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Delivery;
 
 /// <summary>
 /// The delivery state machine of one listener: queueing, which deliveries are due, what an attempt's outcome

@@ -1,8 +1,12 @@
 using System.Text.Json.Serialization;
-using Webhooks.Listeners;
-using Webhooks.Publishing;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Delivery;
 
 /// <summary>
 /// The listener's delivery health, persisted as grain state. Kept apart from <see cref="ListenerState"/> so that

@@ -1,4 +1,7 @@
-namespace Webhooks.Delivery;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+
+namespace Webhooks.Grains.Delivery;
 
 /// <summary>
 /// A range of grain hashes on Orleans' ring, (<see cref="Begin"/>, <see cref="End"/>]: begin excluded, end included,

@@ -2,11 +2,15 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Webhooks.Hosting;
-using Webhooks.Listeners;
-using Webhooks.Tenants;
+using Webhooks.Grains.Hosting;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Delivery;
 
 /// <summary>
 /// Wakes the grains on the wake-up list (<see cref="IWakeUps"/>: listeners with pending deliveries, tenants being
@@ -50,7 +54,7 @@ internal sealed partial class PendingWakeUp(
     private const int Attempts = 5;
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
 
-    private readonly GrainType _listenerType = grains.GetGrain<IWebhookGrain>("-").GetGrainId().Type;
+    private readonly GrainType _listenerType = grains.GetGrain<IListenerGrain>("-").GetGrainId().Type;
     private readonly GrainType _tenantType = grains.GetGrain<ITenantGrain>("-").GetGrainId().Type;
 
     protected override async Task RunAsync(CancellationToken cancellation)
@@ -185,7 +189,7 @@ internal sealed partial class PendingWakeUp(
     }
 
     private Task WakeAsync(GrainId grain) =>
-        grain.Type == _listenerType ? grains.GetGrain<IWebhookGrain>(grain).WakeAsync()
+        grain.Type == _listenerType ? grains.GetGrain<IListenerGrain>(grain).WakeAsync()
         : grain.Type == _tenantType ? grains.GetGrain<ITenantGrain>(grain).WakeAsync()
         : wakeUps.RemoveAsync(grain); // of no grain type the dispatcher has now: nothing to wake
 

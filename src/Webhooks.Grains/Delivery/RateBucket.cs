@@ -1,4 +1,7 @@
-namespace Webhooks.Delivery;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+
+namespace Webhooks.Grains.Delivery;
 
 /// <summary>
 /// A listener's own rate limit (<c>maxDeliveriesPerSecond</c>): a token bucket that holds one second's worth of

@@ -1,4 +1,7 @@
-namespace Webhooks.Delivery;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+
+namespace Webhooks.Grains.Delivery;
 
 /// <summary>
 /// When the next attempt of a failed delivery is due: the configured schedule with jitter, never before a

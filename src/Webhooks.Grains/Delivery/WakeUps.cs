@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Delivery;
 
 /// <summary>
 /// The dispatcher's wake-up list (table <c>WebhooksWakeUps</c>): the grains with work that must resume after a

@@ -1,4 +1,6 @@
-namespace Webhooks.Hosting;
+using Webhooks.Abstractions;
+
+namespace Webhooks.Grains.Hosting;
 
 /// <summary>
 /// Work a silo runs in the background from the moment it is active (grain calls and storage ready) until it stops,

@@ -4,19 +4,23 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using Microsoft.AspNetCore.DataProtection;
-using Webhooks.Delivery;
-using Webhooks.Delivery.Http;
-using Webhooks.Delivery.Log;
-using Webhooks.KeyRing;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Http;
+using Webhooks.Grains.Delivery.Log;
+using Webhooks.Grains.KeyRing;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Grains.Retention;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
+using Webhooks.Grains.Signing;
+using Webhooks.Grains.Storage;
+using Webhooks.Grains.Telemetry;
+using Webhooks.Abstractions;
 using Orleans.Storage;
-using Webhooks.Publishing;
-using Webhooks.Retention;
-using Webhooks.Routing;
-using Webhooks.Signing;
-using Webhooks.Storage;
-using Webhooks.Telemetry;
 
-namespace Webhooks.Hosting;
+namespace Webhooks.Grains.Hosting;
 
 /// <summary>Registers the webhook dispatcher in a silo, the project's own or a platform's.</summary>
 public static class WebhooksSiloBuilderExtensions
@@ -52,12 +56,12 @@ public static class WebhooksSiloBuilderExtensions
         silo.Services.TryAddSingleton<SecretProtector>();
         silo.Services.TryAddSingleton<SignedBodies>();
         silo.Services.AddMetrics();
-        silo.Services.TryAddSingleton<WebhookMetrics>();
+        silo.Services.TryAddSingleton<WebhooksMetrics>();
         silo.Services.AddWebhookPublishing();
         silo.Services.AddDeliverySender();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SqliteSchemaInstaller>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgreSqlSchemaInstaller>();
-        silo.AddAdoNetGrainStorage(WebhookStorage.ProviderName, (OptionsBuilder<AdoNetGrainStorageOptions> ado) =>
+        silo.AddAdoNetGrainStorage(WebhooksStorage.ProviderName, (OptionsBuilder<AdoNetGrainStorageOptions> ado) =>
             ado.Configure<IOptions<StorageOptions>>((ado, options) =>
             {
                 ado.Invariant = StorageConnections.Invariant(options.Value.Provider);
@@ -71,7 +75,7 @@ public static class WebhooksSiloBuilderExtensions
         // registration comes last, so it is the one Orleans resolves for the "webhooks" name.
         silo.Services.TryAddSingleton<SqliteWriter>();
         silo.Services.TryAddSingleton<PostgreSqlDatabase>();
-        silo.Services.AddKeyedSingleton<IGrainStorage>(WebhookStorage.ProviderName, (sp, key) =>
+        silo.Services.AddKeyedSingleton<IGrainStorage>(WebhooksStorage.ProviderName, (sp, key) =>
             IsSqlite(sp)
                 ? ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp, new JsonGrainStateSerializer())
                 : AdoNetGrainStorageFactory.Create(sp, (string)key!));

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
 
-namespace Webhooks.KeyRing;
+namespace Webhooks.Grains.KeyRing;
 
 /// <summary>
 /// On PostgreSQL, points Data Protection's key manager at <see cref="PostgreSqlXmlRepository"/>. A host that

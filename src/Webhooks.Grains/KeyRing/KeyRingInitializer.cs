@@ -6,9 +6,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
 
-namespace Webhooks.KeyRing;
+namespace Webhooks.Grains.KeyRing;
 
 /// <summary>
 /// On PostgreSQL, makes sure the key ring holds a usable key before anything reads it, creating the first key

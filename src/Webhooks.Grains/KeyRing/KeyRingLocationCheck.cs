@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Webhooks.Abstractions;
 
-namespace Webhooks.KeyRing;
+namespace Webhooks.Grains.KeyRing;
 
 /// <summary>
 /// Outside Development, stops a silo whose Data Protection has no key ring location. Without one the framework falls

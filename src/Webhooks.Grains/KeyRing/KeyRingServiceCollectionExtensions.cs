@@ -2,9 +2,10 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
 
-namespace Webhooks.KeyRing;
+namespace Webhooks.Grains.KeyRing;
 
 /// <summary>Registers the database key ring: the repository, its configuration and the first-key step at start.</summary>
 internal static class KeyRingServiceCollectionExtensions

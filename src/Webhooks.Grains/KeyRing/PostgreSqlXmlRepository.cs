@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
 
-namespace Webhooks.KeyRing;
+namespace Webhooks.Grains.KeyRing;
 
 /// <summary>
 /// The Data Protection key ring in the server's PostgreSQL database (table <c>webhooksdataprotectionkeys</c>,

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Listeners;
 
-namespace Webhooks.Listeners;
+namespace Webhooks.Grains.Listeners;
 
 /// <summary>The persisted state of one listener. A deleted listener keeps a tombstone so late router messages stay fenced.</summary>
 [GenerateSerializer, Alias("webhooks.ListenerState")]

@@ -1,10 +1,15 @@
 using System.Collections.Immutable;
-using Webhooks.Delivery;
-using Webhooks.Listeners;
-using Webhooks.Routing;
-using Webhooks.Telemetry;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
+using Webhooks.Grains.Telemetry;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Publishing;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Grains.Publishing;
 
 /// <summary>
 /// Accepts a tenant's events and reads them back. A publish stores the event once, with no outcome; hands it to the
@@ -21,7 +26,7 @@ namespace Webhooks.Publishing;
 /// </remarks>
 [StatelessWorker]
 [Reentrant]
-public sealed class EventGrain(IAcceptedEvents accepted, TimeProvider time, WebhookMetrics metrics) : Grain, IEventGrain
+public sealed class EventGrain(IAcceptedEvents accepted, TimeProvider time, WebhooksMetrics metrics) : Grain, IEventGrain
 {
     private string TenantId => this.GetPrimaryKeyString();
 
@@ -62,7 +67,7 @@ public sealed class EventGrain(IAcceptedEvents accepted, TimeProvider time, Webh
         // Each listener that queued the event knows how its delivery stands; one deleted since, or whose log no longer
         // holds the delivery, has nothing to say.
         var deliveries = await Task.WhenAll(record.ListenerIds.Select(async id =>
-            (Id: id, Delivery: await GrainFactory.GetGrain<IWebhookGrain>(id).GetDeliveryAsync(TenantId, eventId))));
+            (Id: id, Delivery: await GrainFactory.GetGrain<IListenerGrain>(id).GetDeliveryAsync(TenantId, eventId))));
         return new EventDetails(
             record.Event,
             record.AcceptedAt,

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Publishing;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Grains.Publishing;
 
 /// <summary>
 /// How a page of the events feed is put together, the same on both stores: the tenant's rows after the cursor are

@@ -1,6 +1,9 @@
-using Webhooks.Delivery;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Publishing;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Grains.Publishing;
 
 /// <summary>
 /// The events accepted so far, each stored once (table <c>WebhooksEvents</c>): what makes publishing the same event

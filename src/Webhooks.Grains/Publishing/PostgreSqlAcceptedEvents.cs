@@ -2,10 +2,13 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Configuration;
-using Webhooks.Delivery;
-using Webhooks.Storage;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Publishing;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Grains.Publishing;
 
 /// <summary>
 /// Accepted events in PostgreSQL (table <c>webhooksevents</c>, schema 008; ids accepted before it in

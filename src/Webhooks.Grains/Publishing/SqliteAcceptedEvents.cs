@@ -3,10 +3,13 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Webhooks.Delivery;
-using Webhooks.Storage;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Publishing;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Grains.Publishing;
 
 /// <summary>
 /// Accepted events in the SQLite file (table <c>WebhooksEvents</c>, schema 005; ids accepted before it in

@@ -1,4 +1,6 @@
-namespace Webhooks.Retention;
+using Webhooks.Abstractions;
+
+namespace Webhooks.Grains.Retention;
 
 /// <summary>
 /// Removes what is past its retention, one bounded batch (one short transaction) per call. Every call is safe to

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
-using Webhooks.Delivery;
-using Webhooks.Storage;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Retention;
+namespace Webhooks.Grains.Retention;
 
 /// <summary>
 /// The retention sweeper's batches in PostgreSQL: one statement, so one short implicit transaction, each. Rows a

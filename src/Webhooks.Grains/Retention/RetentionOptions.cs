@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Retention;
+namespace Webhooks.Grains.Retention;
 
 /// <summary>How long accepted events and finished deliveries are kept; configured as <c>Webhooks:Retention</c>.</summary>
 /// <remarks>

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Webhooks.Hosting;
+using Webhooks.Grains.Hosting;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Retention;
+namespace Webhooks.Grains.Retention;
 
 /// <summary>
 /// Removes, every <see cref="RetentionOptions.SweepInterval"/>, what is past its retention (<see cref="RetentionOptions"/>):

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Webhooks.Delivery;
-using Webhooks.Storage;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Retention;
+namespace Webhooks.Grains.Retention;
 
 /// <summary>The retention sweeper's batches on the SQLite file, each one write of the silo's <see cref="SqliteWriter"/>.</summary>
 internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<ClusterOptions> cluster) : IRetentionStore

@@ -1,6 +1,8 @@
-using Webhooks.Delivery;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Retention;
+namespace Webhooks.Grains.Retention;
 
 /// <summary>The delivery statuses the retention statements name, as SQL lists; the same on SQLite and PostgreSQL.</summary>
 internal static class SweptStatuses

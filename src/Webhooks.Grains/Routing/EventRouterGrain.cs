@@ -1,13 +1,18 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
-using Webhooks.Catalog;
-using Webhooks.Delivery;
-using Webhooks.Listeners;
-using Webhooks.Signing;
-using Webhooks.Storage;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Catalog;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Grains.Signing;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Routing;
 
-namespace Webhooks.Routing;
+namespace Webhooks.Grains.Routing;
 
 /// <summary>
 /// A tenant's router: the only writer of its listeners' definitions and of the index that routes events to them.
@@ -28,7 +33,7 @@ namespace Webhooks.Routing;
 /// no routing decision is made while a change is between steps.
 /// </remarks>
 public sealed class EventRouterGrain(
-    [PersistentState("router", WebhookStorage.ProviderName)] IPersistentState<RouterState> router,
+    [PersistentState("router", WebhooksStorage.ProviderName)] IPersistentState<RouterState> router,
     IOptions<ListenerLimitsOptions> limits)
     : Grain, IEventRouterGrain
 {
@@ -69,7 +74,7 @@ public sealed class EventRouterGrain(
         return new CreatedListener(view ?? throw new InvalidOperationException("A new listener was refused by its own grain."), secret);
     }
 
-    public async Task<WebhookView?> UpdateAsync(string listenerId, ListenerDefinition definition)
+    public async Task<ListenerView?> UpdateAsync(string listenerId, ListenerDefinition definition)
     {
         ThrowIfClosed();
         return _index.Contains(listenerId) ? await ChangeAsync(listenerId, definition) : null;
@@ -90,8 +95,8 @@ public sealed class EventRouterGrain(
     public async Task<ListenerPage> ListAsync(int pageNumber, int pageSize)
     {
         var ids = _index.InOrder(PageOffset.Of(pageNumber, pageSize), pageSize).ToArray();
-        var views = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IWebhookGrain>(id).GetAsync()));
-        return new ListenerPage([.. views.OfType<WebhookView>()], _index.Count);
+        var views = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IListenerGrain>(id).GetAsync()));
+        return new ListenerPage([.. views.OfType<ListenerView>()], _index.Count);
     }
 
     public Task<ImmutableArray<string>> MatchAsync(string eventCode) =>
@@ -185,7 +190,7 @@ public sealed class EventRouterGrain(
         return outbox;
     }
 
-    private async Task<WebhookView?> ChangeAsync(string listenerId, ListenerDefinition? definition, string? secret = null)
+    private async Task<ListenerView?> ChangeAsync(string listenerId, ListenerDefinition? definition, string? secret = null)
     {
         var change = new ListenerChange(Guid.NewGuid(), TenantId, definition, secret);
         router.State.Pending = new PendingChange(change.OperationId, listenerId, definition);
@@ -275,5 +280,5 @@ public sealed class EventRouterGrain(
         }
     }
 
-    private IWebhookGrain Listener(string listenerId) => GrainFactory.GetGrain<IWebhookGrain>(listenerId);
+    private IListenerGrain Listener(string listenerId) => GrainFactory.GetGrain<IListenerGrain>(listenerId);
 }

@@ -1,4 +1,7 @@
-namespace Webhooks.Routing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Routing;
+
+namespace Webhooks.Grains.Routing;
 
 /// <summary>How many listeners one tenant may have; configured in <c>Webhooks:Limits</c>.</summary>
 public sealed class ListenerLimitsOptions

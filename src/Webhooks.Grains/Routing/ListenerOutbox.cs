@@ -1,8 +1,12 @@
 using System.Collections.Immutable;
-using Webhooks.Delivery;
-using Webhooks.Listeners;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Routing;
 
-namespace Webhooks.Routing;
+namespace Webhooks.Grains.Routing;
 
 /// <summary>
 /// The events on their way from a tenant's router to one listener. The first is sent at once; those published
@@ -11,7 +15,7 @@ namespace Webhooks.Routing;
 /// when its own event is on the listener's storage.
 /// </summary>
 /// <remarks>Used only on the router's turns (it runs one at a time), so it needs no locks.</remarks>
-internal sealed class ListenerOutbox(IWebhookGrain listener, Action onIdle)
+internal sealed class ListenerOutbox(IListenerGrain listener, Action onIdle)
 {
     private List<(EventEnvelope Event, TaskCompletionSource<bool> Taken)>? _next;
     private bool _sending;

@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
-using Webhooks.Listeners;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Routing;
 
-namespace Webhooks.Routing;
+namespace Webhooks.Grains.Routing;
 
 /// <summary>The persisted state of a tenant's router: which listeners it has, what each wants, and the one change in progress.</summary>
 [GenerateSerializer, Alias("webhooks.RouterState")]

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Routing;
 
-namespace Webhooks.Routing;
+namespace Webhooks.Grains.Routing;
 
 /// <summary>
 /// The in-memory lookup from event code to listener ids, plus creation order for listing. It is derived

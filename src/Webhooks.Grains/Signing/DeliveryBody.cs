@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
-using Webhooks.Delivery;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Signing;
+namespace Webhooks.Grains.Signing;
 
 /// <summary>The body a listener receives: <c>{eventId, eventDate, eventCode, resourceId, callAttempt, payload}</c>, payload as-is.</summary>
 public static class DeliveryBody

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Signing;
+namespace Webhooks.Grains.Signing;
 
 /// <summary>Standard Webhooks signing secrets: <c>whsec_</c> and the base64 of 32 random bytes.</summary>
 public static class ListenerSecrets

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Signing;
+namespace Webhooks.Grains.Signing;
 
 /// <summary>
 /// Protects the secrets grains keep (tenant private keys, listener signing secrets) with ASP.NET Core Data

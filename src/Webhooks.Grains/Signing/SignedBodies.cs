@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Webhooks.Delivery;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Signing;
+namespace Webhooks.Grains.Signing;
 
 /// <summary>A delivery body, its <c>N-Signature</c>, and the id of the key that made it (<c>N-Signature-Key-Id</c>).</summary>
 public sealed record SignedBody(byte[] Body, string Signature, string KeyId);

@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Signing;
+namespace Webhooks.Grains.Signing;
 
 /// <summary>
 /// The Standard Webhooks signature: <c>v1,</c> and the base64 HMAC-SHA256 of <c>{id}.{timestamp}.{body}</c>,

@@ -1,8 +1,10 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Signing;
+namespace Webhooks.Grains.Signing;
 
 /// <summary>
 /// A tenant's 2048-bit RSA key for <c>N-Signature</c>: RSA PKCS#1 v1.5 over SHA-256 of the body bytes. The

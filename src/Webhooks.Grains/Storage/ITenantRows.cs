@@ -1,4 +1,6 @@
-namespace Webhooks.Storage;
+using Webhooks.Abstractions;
+
+namespace Webhooks.Grains.Storage;
 
 /// <summary>Removes a deleted tenant's rows from one of <see cref="TenantTables"/>, one bounded batch per call.</summary>
 public interface ITenantRows

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orleans.Storage;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Storage;
 
 /// <summary>
 /// Stores grain state as plain camelCase JSON. No .NET type or assembly names are written, so renaming or

@@ -1,8 +1,9 @@
 using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Storage;
 
 /// <summary>
 /// The one Npgsql data source (and so the one connection pool) of the tables the server reads and writes itself,

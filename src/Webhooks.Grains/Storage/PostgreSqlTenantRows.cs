@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Storage;
 
 /// <summary>A deleted tenant's rows in PostgreSQL, removed on the server's own connections: one short transaction per batch.</summary>
 internal sealed class PostgreSqlTenantRows(PostgreSqlDatabase database, IOptions<ClusterOptions> cluster) : ITenantRows

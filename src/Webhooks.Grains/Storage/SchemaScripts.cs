@@ -1,6 +1,7 @@
 using System.Reflection;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Storage;
 
 /// <summary>
 /// The numbered schema scripts this assembly carries for one database engine: embedded resources named

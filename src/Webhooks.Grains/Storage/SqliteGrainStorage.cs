@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Storage;
 
 /// <summary>
 /// Grain state in the SQLite file (table <c>WebhooksGrainState</c>, schema 003), written through the silo's

@@ -2,8 +2,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Storage;
 
 /// <summary>
 /// Brings a SQLite database up to the project's schema before the storage provider first reads its queries.

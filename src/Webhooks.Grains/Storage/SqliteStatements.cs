@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Storage;
 
 /// <summary>
 /// Prepared statements on the writer's connection, inside the current batch's transaction. A statement is

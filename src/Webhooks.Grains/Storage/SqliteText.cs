@@ -1,6 +1,7 @@
 using System.Globalization;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Storage;
 
 /// <summary>How the SQLite tables hold instants: UTC text in the round-trip format, which sorts and compares as the instants do.</summary>
 internal static class SqliteText

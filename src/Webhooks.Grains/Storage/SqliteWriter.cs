@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Storage;
 
 /// <summary>
 /// The silo's one writing connection to the SQLite file, with group commit across every grain.

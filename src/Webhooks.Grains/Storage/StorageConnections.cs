@@ -1,7 +1,8 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Storage;
 
 /// <summary>Opens connections to the configured database outside Orleans (schema installation, health probes).</summary>
 public static class StorageConnections

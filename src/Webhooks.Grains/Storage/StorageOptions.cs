@@ -1,4 +1,6 @@
-namespace Webhooks.Storage;
+using Webhooks.Abstractions;
+
+namespace Webhooks.Grains.Storage;
 
 /// <summary>Where grain state lives.</summary>
 public sealed class StorageOptions

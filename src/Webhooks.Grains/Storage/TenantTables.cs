@@ -1,4 +1,6 @@
-namespace Webhooks.Storage;
+using Webhooks.Abstractions;
+
+namespace Webhooks.Grains.Storage;
 
 /// <summary>
 /// The tables the server writes itself that hold rows of a tenant, each with the column that says whose a row is: what

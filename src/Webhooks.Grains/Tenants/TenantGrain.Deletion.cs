@@ -1,10 +1,14 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
-using Webhooks.Listeners;
-using Webhooks.Routing;
-using Webhooks.Storage;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Tenants;
 
-namespace Webhooks.Tenants;
+namespace Webhooks.Grains.Tenants;
 
 /// <summary>
 /// Deleting a tenant: deactivated at once, then every row of it removed in the background, in bounded steps that
@@ -153,7 +157,7 @@ public sealed partial class TenantGrain
     private async Task RemoveListenerAsync(string listenerId)
     {
         // The grain first: once it is purged nothing writes the listener's rows any more.
-        await GrainFactory.GetGrain<IWebhookGrain>(listenerId).PurgeAsync();
+        await GrainFactory.GetGrain<IListenerGrain>(listenerId).PurgeAsync();
         foreach (var table in TenantTables.ByListener)
         {
             await RemoveRowsAsync(table, listenerId);

@@ -2,18 +2,21 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Webhooks.Delivery;
-using Webhooks.Signing;
-using Webhooks.Storage;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Signing;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Tenants;
 
-namespace Webhooks.Tenants;
+namespace Webhooks.Grains.Tenants;
 
 /// <summary>
 /// A tenant: its name and API keys. Keys are random 256-bit secrets, so an unsalted SHA-256 is a safe digest. Its
 /// deletion lives in <c>TenantGrain.Deletion.cs</c>.
 /// </summary>
 public sealed partial class TenantGrain(
-    [PersistentState("tenant", WebhookStorage.ProviderName)] IPersistentState<TenantState> tenant,
+    [PersistentState("tenant", WebhooksStorage.ProviderName)] IPersistentState<TenantState> tenant,
     TimeProvider time,
     SecretProtector protector,
     ITenantRows rows,

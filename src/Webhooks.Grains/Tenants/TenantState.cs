@@ -1,4 +1,7 @@
-namespace Webhooks.Tenants;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Tenants;
+
+namespace Webhooks.Grains.Tenants;
 
 /// <summary>The persisted state of a tenant.</summary>
 [GenerateSerializer, Alias("webhooks.TenantState")]

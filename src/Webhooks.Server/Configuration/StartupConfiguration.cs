@@ -3,7 +3,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Server.KeyRing;
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Server.Configuration;
 
@@ -17,7 +19,7 @@ internal sealed class StartupConfiguration
     private const string ProviderKey = StorageOptions.Section + ":" + nameof(StorageOptions.Provider);
     private const string ConnectionStringKey = "ConnectionStrings:Webhooks";
 
-    private StartupConfiguration(StorageOptions storage, ClusterOptions cluster, KeyRingSettings keyRing)
+    private StartupConfiguration(StorageOptions storage, SiloClusterOptions cluster, KeyRingSettings keyRing)
     {
         Storage = storage;
         Cluster = cluster;
@@ -26,7 +28,7 @@ internal sealed class StartupConfiguration
 
     public StorageOptions Storage { get; }
 
-    public ClusterOptions Cluster { get; }
+    public SiloClusterOptions Cluster { get; }
 
     public KeyRingSettings KeyRing { get; }
 
@@ -133,22 +135,22 @@ internal sealed class StartupConfiguration
         }
     }
 
-    private static ClusterOptions ReadCluster(IConfiguration configuration, List<string> problems)
+    private static SiloClusterOptions ReadCluster(IConfiguration configuration, List<string> problems)
     {
-        ClusterOptions cluster;
+        SiloClusterOptions cluster;
         try
         {
-            cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+            cluster = configuration.GetSection(SiloClusterOptions.Section).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
         }
         catch (InvalidOperationException ex)
         {
             problems.Add(ex.Message);
-            return new ClusterOptions();
+            return new SiloClusterOptions();
         }
 
         if (!string.IsNullOrWhiteSpace(cluster.AdvertisedAddress) && !IPAddress.TryParse(cluster.AdvertisedAddress, out _))
         {
-            problems.Add($"{ClusterOptions.Section}:{nameof(ClusterOptions.AdvertisedAddress)} must be an IP address, not '{cluster.AdvertisedAddress}'.");
+            problems.Add($"{SiloClusterOptions.Section}:{nameof(SiloClusterOptions.AdvertisedAddress)} must be an IP address, not '{cluster.AdvertisedAddress}'.");
         }
 
         return cluster;

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Webhooks.Api.Publishing;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Server.Document;
 

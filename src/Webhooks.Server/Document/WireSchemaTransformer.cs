@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Server.Document;
 

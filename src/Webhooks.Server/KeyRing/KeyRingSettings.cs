@@ -1,4 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Server.KeyRing;
 

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Server.KeyRing;
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Server.Operations;
 

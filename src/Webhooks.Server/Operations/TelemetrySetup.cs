@@ -1,7 +1,9 @@
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Webhooks.Telemetry;
+using Webhooks.Grains.Telemetry;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Server.Operations;
 
@@ -20,7 +22,7 @@ internal static class TelemetrySetup
             .ConfigureResource(resource => resource.AddService("webhooks-orleans"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(WebhookMetrics.MeterName, "Microsoft.Orleans")
+                metrics.AddMeter(WebhooksMetrics.MeterName, "Microsoft.Orleans")
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();

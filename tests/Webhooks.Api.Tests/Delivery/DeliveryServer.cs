@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Delivery.Http;
+using Webhooks.Grains.Delivery.Http;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Delivery;
 

@@ -1,3 +1,6 @@
+using Webhooks.Abstractions;
+using Webhooks.Grains;
+
 namespace Webhooks.Api.Tests.Delivery;
 
 /// <summary>One path of a <see cref="RawFaultyListener"/>: its fault, and every connection the dispatcher made to it.</summary>

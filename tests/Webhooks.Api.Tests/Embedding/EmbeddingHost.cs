@@ -11,8 +11,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Hosting;
-using Webhooks.Storage;
+using Webhooks.Grains.Hosting;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Embedding;
 

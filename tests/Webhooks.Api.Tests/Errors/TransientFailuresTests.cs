@@ -3,6 +3,8 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using Orleans.Runtime;
 using Webhooks.Api.Errors;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Errors;
 

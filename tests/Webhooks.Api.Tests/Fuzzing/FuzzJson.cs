@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using CsCheck;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Fuzzing;
 

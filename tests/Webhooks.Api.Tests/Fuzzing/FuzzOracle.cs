@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Fuzzing;
 

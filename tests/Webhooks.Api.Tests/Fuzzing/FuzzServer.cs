@@ -1,4 +1,6 @@
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Fuzzing;
 

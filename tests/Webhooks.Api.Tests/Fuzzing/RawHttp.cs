@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Fuzzing;
 

@@ -1,3 +1,6 @@
+using Webhooks.Abstractions;
+using Webhooks.Grains;
+
 namespace Webhooks.Api.Tests.Infrastructure;
 
 /// <summary>

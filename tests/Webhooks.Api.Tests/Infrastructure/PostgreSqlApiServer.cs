@@ -1,4 +1,6 @@
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Infrastructure;
 

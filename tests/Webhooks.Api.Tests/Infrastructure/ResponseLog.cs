@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Infrastructure;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.OpenApi;
 

@@ -3,7 +3,10 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Publishing;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Publishing;
 

@@ -6,8 +6,11 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Signing;
-using Webhooks.Tenants;
+using Webhooks.Grains.Signing;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Storage;

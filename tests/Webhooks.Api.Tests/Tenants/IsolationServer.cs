@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Tenants;
 

@@ -1,13 +1,19 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Webhooks.Delivery.Log;
-using Webhooks.PostgreSql;
-using Webhooks.Publishing;
-using Webhooks.Storage;
+using Webhooks.Grains.Delivery.Log;
+using Webhooks.Grains.Tests.PostgreSql;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Grains.Storage;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Publishing;
+using Webhooks.Grains.Tests.Storage;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>
 /// The events store on both stores: an event is stored once, with no outcome until its publish completes, and the

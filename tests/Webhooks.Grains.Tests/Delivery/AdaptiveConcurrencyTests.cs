@@ -1,7 +1,11 @@
-using Webhooks.Delivery.Http;
+using Webhooks.Grains.Delivery.Http;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>
 /// Each listener's limit of attempts in flight adapts to it: it falls when the listener pushes back (429) until the

@@ -1,7 +1,11 @@
-using Webhooks.Delivery.Http;
+using Webhooks.Grains.Delivery.Http;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>While a listener's circuit is open its queue waits: no attempts are made or recorded, and the schedule is untouched.</summary>
 public sealed class CircuitHoldTests : GrainDeliveryTests

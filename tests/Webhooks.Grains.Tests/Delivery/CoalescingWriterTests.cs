@@ -1,6 +1,8 @@
-using Webhooks.Delivery;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Delivery.Tests;
+namespace Webhooks.Grains.Tests.Delivery;
 
 public sealed class CoalescingWriterTests
 {

@@ -1,4 +1,8 @@
-namespace Webhooks.Delivery;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>The adaptive limit's rules, one outcome at a time.</summary>
 public sealed class ConcurrencyLimitTests

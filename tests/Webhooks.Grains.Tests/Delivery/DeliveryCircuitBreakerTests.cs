@@ -1,6 +1,10 @@
 using Microsoft.Extensions.Time.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Http;
 
-namespace Webhooks.Delivery.Http;
+namespace Webhooks.Grains.Tests.Delivery.Http;
 
 public sealed class DeliveryCircuitBreakerTests
 {

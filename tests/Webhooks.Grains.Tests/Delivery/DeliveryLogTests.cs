@@ -5,12 +5,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
-using Webhooks.Delivery.Log;
-using Webhooks.PostgreSql;
-using Webhooks.Storage;
+using Webhooks.Grains.Delivery.Log;
+using Webhooks.Grains.Tests.PostgreSql;
+using Webhooks.Grains.Storage;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Storage;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>The same contract on both stores: rows are replaced by Seq, removed singly or all at once, and kept per listener.</summary>
 public sealed class DeliveryLogTests : IAsyncLifetime

@@ -1,8 +1,12 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Webhooks.Delivery.Http;
+using Webhooks.Grains.Delivery.Http;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
 
-namespace Webhooks.Delivery.Tests;
+namespace Webhooks.Grains.Tests.Delivery;
 
 public sealed class DeliveryPipelinesTests
 {

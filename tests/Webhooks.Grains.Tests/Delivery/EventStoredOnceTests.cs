@@ -2,11 +2,17 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using Webhooks.Delivery.Http;
-using Webhooks.Publishing;
+using Webhooks.Grains.Delivery.Http;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Publishing;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>
 /// Each accepted event is stored once: delivery rows refer to it and carry no payload, yet every delivery is sent with

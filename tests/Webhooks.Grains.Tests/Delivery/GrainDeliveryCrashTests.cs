@@ -1,7 +1,11 @@
-using Webhooks.Delivery.Http;
+using Webhooks.Grains.Delivery.Http;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>Accepted means durable: a silo that dies while an attempt is on the wire loses nothing.</summary>
 public sealed class GrainDeliveryCrashTests : GrainDeliveryTests
@@ -56,7 +60,7 @@ public sealed class GrainDeliveryCrashTests : GrainDeliveryTests
         var wakeUps = new WakeUpFaults();
 
         string eventId;
-        Task<Publishing.PublishResult> publish;
+        Task<Webhooks.Abstractions.Publishing.PublishResult> publish;
         bool accepted;
         var crashed = await StartClusterAsync(deployment, options, silo => silo.WithWakeUpFaults(wakeUps));
         try

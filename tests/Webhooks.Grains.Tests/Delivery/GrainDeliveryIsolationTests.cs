@@ -1,7 +1,11 @@
-using Webhooks.Delivery.Http;
+using Webhooks.Grains.Delivery.Http;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>A listener that never answers holds up nobody else, not even listeners on the same host and port.</summary>
 public sealed class GrainDeliveryIsolationTests : GrainDeliveryTests

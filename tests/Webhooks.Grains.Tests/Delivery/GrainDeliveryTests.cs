@@ -1,10 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Delivery.Http;
-using Webhooks.Listeners;
-using Webhooks.Publishing;
+using Webhooks.Grains.Delivery.Http;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Listeners;
+using Webhooks.Grains.Tests.Publishing;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>
 /// Base of the delivery tests on the in-process cluster: real SQLite, real HTTP to a real listener, and
@@ -78,7 +86,7 @@ public abstract class GrainDeliveryTests
         DeliveryView? last = null;
         while (!deadline.IsCancellationRequested)
         {
-            var page = await grains.GetGrain<IWebhookGrain>(listenerId).GetDeliveriesAsync(tenantId, null, 1, 100);
+            var page = await grains.GetGrain<IListenerGrain>(listenerId).GetDeliveriesAsync(tenantId, null, 1, 100);
             last = page?.Items.SingleOrDefault(d => d.EventId == eventId);
             if (last is not null && condition(last))
             {

@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Time.Testing;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>
 /// A listener failing continuously for <see cref="DeliveryOptions.DisableAfter"/> is disabled and parks new events;

@@ -1,7 +1,11 @@
-using Webhooks.Delivery.Http;
+using Webhooks.Grains.Delivery.Http;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>
 /// Nothing is lost while a listener is disabled: matching events are parked, on storage before the publish returns,
@@ -106,7 +110,7 @@ public sealed class GrainParkedDeliveryTests : GrainDeliveryTests
     [Fact]
     public async Task Enable_WhenTheSiloDiesMidRelease_LeavesEveryParkedDeliveryReleasedOrParked_AndEnablingAgainDeliversAll()
     {
-        const int Count = WebhookGrainReleaseBatch * 2 + 40; // three release writes; the silo dies at the second
+        const int Count = ListenerGrainReleaseBatch * 2 + 40; // three release writes; the silo dies at the second
         using var deployment = new TestDeployment();
         await using var target = await FaultyListener.StartAsync();
         string tenantId, listenerId;
@@ -140,13 +144,13 @@ public sealed class GrainParkedDeliveryTests : GrainDeliveryTests
         Assert.False(view!.Enabled); // the enable never completed
         var log = await after.GetDeliveriesAsync(tenantId, null, 1, Count + 10);
         Assert.Equal(eventIds.Order(StringComparer.Ordinal), log!.Items.Select(d => d.EventId).Order(StringComparer.Ordinal));
-        Assert.Equal(WebhookGrainReleaseBatch, log.Items.Count(d => d.Status == DeliveryStatus.Pending)); // the first batch's write landed
-        Assert.Equal(Count - WebhookGrainReleaseBatch, log.Items.Count(d => d.Status == DeliveryStatus.Parked));
+        Assert.Equal(ListenerGrainReleaseBatch, log.Items.Count(d => d.Status == DeliveryStatus.Pending)); // the first batch's write landed
+        Assert.Equal(Count - ListenerGrainReleaseBatch, log.Items.Count(d => d.Status == DeliveryStatus.Parked));
         Assert.Empty(target.Requests); // still disabled: nothing attempted
 
         await after.EnableAsync(tenantId);
         await WaitUntilAsync(() => target.Succeeded.Select(r => r.Headers["webhook-id"]).Distinct().Count() == Count, "every event is delivered");
     }
 
-    private const int WebhookGrainReleaseBatch = Listeners.WebhookGrain.ReleaseBatch;
+    private const int ListenerGrainReleaseBatch = Webhooks.Grains.Listeners.ListenerGrain.ReleaseBatch;
 }

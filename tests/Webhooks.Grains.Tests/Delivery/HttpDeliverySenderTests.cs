@@ -1,7 +1,11 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Http;
 
-namespace Webhooks.Delivery.Http;
+namespace Webhooks.Grains.Tests.Delivery.Http;
 
 /// <summary>What the sender sends, and what it makes of each kind of answer.</summary>
 public sealed class HttpDeliverySenderTests

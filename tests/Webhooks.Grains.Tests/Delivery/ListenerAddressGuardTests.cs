@@ -1,6 +1,10 @@
 using System.Net;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Http;
 
-namespace Webhooks.Delivery.Http;
+namespace Webhooks.Grains.Tests.Delivery.Http;
 
 /// <summary>End to end: with private networks not allowed, every spelling of a loopback target is refused before a byte is sent.</summary>
 public sealed class ListenerAddressGuardTests

@@ -1,8 +1,14 @@
-using Webhooks.Delivery.Http;
-using Webhooks.Listeners;
+using Webhooks.Grains.Delivery.Http;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Listeners;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>
 /// A listener's own <c>maxDeliveriesPerSecond</c>: the attempts beyond it wait, none fails for it, and a listener

@@ -1,6 +1,10 @@
 using System.Net;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Http;
 
-namespace Webhooks.Delivery.Http;
+namespace Webhooks.Grains.Tests.Delivery.Http;
 
 public sealed class NetworkAddressPolicyTests
 {

@@ -1,10 +1,16 @@
 using System.Text.Json;
-using Webhooks.Catalog;
-using Webhooks.Delivery.Http;
-using Webhooks.Listeners;
+using Webhooks.Abstractions.Catalog;
+using Webhooks.Grains.Delivery.Http;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Listeners;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>
 /// What happens to a listener (disabled, enabled, a delivery that used up its retries) is published as an operational

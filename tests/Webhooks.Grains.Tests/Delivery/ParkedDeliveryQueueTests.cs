@@ -1,4 +1,8 @@
-namespace Webhooks.Delivery.Tests;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>
 /// The queue's side of a disabled listener: events are parked (kept, not attempted), survive the count cap, and

@@ -1,8 +1,12 @@
 using System.Diagnostics;
-using Webhooks.Delivery.Http;
+using Webhooks.Grains.Delivery.Http;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
 
-namespace Webhooks.Delivery;
+namespace Webhooks.Grains.Tests.Delivery;
 
 /// <summary>
 /// A restarted silo wakes the listeners with pending deliveries at once, not at the first wake interval (1 minute by

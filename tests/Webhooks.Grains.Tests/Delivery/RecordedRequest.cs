@@ -1,4 +1,9 @@
-namespace Webhooks.Delivery.Http;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Http;
+
+namespace Webhooks.Grains.Tests.Delivery.Http;
 
 /// <summary>One request as the listener received it.</summary>
 internal sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTimeOffset ReceivedAt);

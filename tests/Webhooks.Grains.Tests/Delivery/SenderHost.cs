@@ -1,7 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Http;
 
-namespace Webhooks.Delivery.Http;
+namespace Webhooks.Grains.Tests.Delivery.Http;
 
 /// <summary>The delivery sender as the silo builds it: a real container, <c>AddDeliverySender()</c>, options from configuration.</summary>
 internal sealed class SenderHost : IDisposable

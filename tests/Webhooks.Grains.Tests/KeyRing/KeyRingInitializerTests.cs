@@ -5,10 +5,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Configuration;
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.KeyRing;
+using Webhooks.Grains.Tests.Storage;
 
-namespace Webhooks.KeyRing;
+namespace Webhooks.Grains.Tests.KeyRing;
 
 /// <summary>
 /// Silos starting together against an empty database share one first key (<see cref="KeyRingInitializer"/>): each

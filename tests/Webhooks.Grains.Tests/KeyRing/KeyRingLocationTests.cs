@@ -2,10 +2,12 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.TestingHost;
-using Webhooks.Hosting;
+using Webhooks.Grains.Hosting;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.KeyRing;
 
-namespace Webhooks.KeyRing;
+namespace Webhooks.Grains.Tests.KeyRing;
 
 /// <summary>
 /// Outside Development a silo with the dispatcher starts only with somewhere to keep the Data Protection key ring (or
@@ -32,7 +34,7 @@ public sealed class KeyRingLocationTests
         await using var cluster = await StartAsync(deployment, Environments.Production,
             services => services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(deployment.KeysFolder)));
 
-        Assert.NotNull(await cluster.Client.GetGrain<Tenants.ITenantGrain>(ResourceIds.NewTenantId()).CreateAsync("Keyed Ltd"));
+        Assert.NotNull(await cluster.Client.GetGrain<Webhooks.Abstractions.Tenants.ITenantGrain>(ResourceIds.NewTenantId()).CreateAsync("Keyed Ltd"));
     }
 
     [Fact]
@@ -43,7 +45,7 @@ public sealed class KeyRingLocationTests
         await using var cluster = await StartAsync(deployment, Environments.Production,
             services => services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProviderOfTheHost()));
 
-        Assert.NotNull(await cluster.Client.GetGrain<Tenants.ITenantGrain>(ResourceIds.NewTenantId()).CreateAsync("Hosted Ltd"));
+        Assert.NotNull(await cluster.Client.GetGrain<Webhooks.Abstractions.Tenants.ITenantGrain>(ResourceIds.NewTenantId()).CreateAsync("Hosted Ltd"));
     }
 
     [Fact]
@@ -53,7 +55,7 @@ public sealed class KeyRingLocationTests
 
         await using var cluster = await StartAsync(deployment, Environments.Development);
 
-        Assert.NotNull(await cluster.Client.GetGrain<Tenants.ITenantGrain>(ResourceIds.NewTenantId()).CreateAsync("Local Ltd"));
+        Assert.NotNull(await cluster.Client.GetGrain<Webhooks.Abstractions.Tenants.ITenantGrain>(ResourceIds.NewTenantId()).CreateAsync("Local Ltd"));
     }
 
     private static Task<InProcessTestCluster> StartAsync(TestDeployment deployment, string environment, Action<IServiceCollection>? configure = null)

@@ -2,10 +2,13 @@ using System.Xml.Linq;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.KeyRing;
+using Webhooks.Grains.Tests.Storage;
 
-namespace Webhooks.KeyRing;
+namespace Webhooks.Grains.Tests.KeyRing;
 
 /// <summary><see cref="PostgreSqlXmlRepository"/> against a real PostgreSQL, each test on a database of its own.</summary>
 public sealed class PostgreSqlXmlRepositoryTests : IAsyncLifetime

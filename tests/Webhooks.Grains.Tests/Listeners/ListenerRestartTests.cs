@@ -1,7 +1,10 @@
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
 using static Webhooks.Testing.TestListeners;
 
-namespace Webhooks.Listeners;
+namespace Webhooks.Grains.Tests.Listeners;
 
 public sealed class ListenerRestartTests
 {
@@ -10,7 +13,7 @@ public sealed class ListenerRestartTests
     {
         using var deployment = new TestDeployment();
         var tenantId = ResourceIds.NewTenantId();
-        WebhookView kept, edited;
+        ListenerView kept, edited;
         string removedId;
         await using (var cluster = await deployment.StartClusterAsync())
         {

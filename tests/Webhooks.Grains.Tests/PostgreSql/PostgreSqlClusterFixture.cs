@@ -4,11 +4,13 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.TestingHost;
-using Webhooks.Reminders;
-using Webhooks.Storage;
+using Webhooks.Grains.Tests.Reminders;
+using Webhooks.Grains.Storage;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Tests.Storage;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>
 /// A two-silo in-process cluster whose grain state, reminders and membership all live in one PostgreSQL database

@@ -3,8 +3,9 @@ using Npgsql;
 using Orleans.Messaging;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Webhooks.Abstractions;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>
 /// Grain state, optimistic concurrency, membership and reminders on a two-silo cluster whose AdoNet providers run

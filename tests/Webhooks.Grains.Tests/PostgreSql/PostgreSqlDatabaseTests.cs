@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Tests.Storage;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>The server's own data source prepares its statements and skips the pool's session reset, unless the operator's connection string decides.</summary>
 public sealed class PostgreSqlDatabaseTests

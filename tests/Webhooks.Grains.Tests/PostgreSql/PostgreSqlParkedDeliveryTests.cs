@@ -1,12 +1,24 @@
-using Webhooks.Delivery;
-using Webhooks.Delivery.Http;
-using Webhooks.Listeners;
-using Webhooks.Publishing;
-using Webhooks.Routing;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Http;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Listeners;
+using Webhooks.Grains.Tests.Publishing;
+using Webhooks.Grains.Tests.Routing;
+using Webhooks.Grains.Tests.Tenants;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>
 /// Production mode: events published to a disabled listener are parked rows in PostgreSQL before the publish
@@ -20,7 +32,7 @@ public sealed class PostgreSqlParkedDeliveryTests
     [Fact]
     public async Task ParkedEvents_AreStoredRows_AndEnablingDeliversEveryOne()
     {
-        const int Events = WebhookGrain.ReleaseBatch + 20; // two release batches
+        const int Events = ListenerGrain.ReleaseBatch + 20; // two release batches
         await using var target = await FaultyListener.StartAsync();
         await using var cluster = await PostgreSqlWebhooksCluster.StartAsync(1, o =>
         {
@@ -30,7 +42,7 @@ public sealed class PostgreSqlParkedDeliveryTests
         var tenantId = ResourceIds.NewTenantId();
         Assert.NotNull(await cluster.Grains.GetGrain<ITenantGrain>(tenantId).CreateAsync("Parking Ltd"));
         var listenerId = (await cluster.Grains.GetGrain<IEventRouterGrain>(tenantId).AddAsync(new ListenerDefinition(target.Status(200).ToString(), [EventCode], null)))!.Listener.Id;
-        var listener = cluster.Grains.GetGrain<IWebhookGrain>(listenerId);
+        var listener = cluster.Grains.GetGrain<IListenerGrain>(listenerId);
         await listener.DisableAsync(tenantId);
 
         var publisher = TestPublisher.Create(cluster.Grains, TimeProvider.System);

@@ -1,7 +1,8 @@
 using Orleans.Runtime;
-using Webhooks.Reminders;
+using Webhooks.Grains.Tests.Reminders;
+using Webhooks.Abstractions;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>A test-only grain with one persisted value (in the PostgreSQL storage) and reminders on request.</summary>
 public interface IPostgreSqlProbeGrain : IGrainWithStringKey

@@ -1,9 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Retention;
-using Webhooks.Storage;
+using Webhooks.Grains.Retention;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
 using Xunit.Abstractions;
+using Webhooks.Grains.Tests.Retention;
+using Webhooks.Grains.Tests.Storage;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>
 /// Production storage stays bounded: the events and delivery tables with their indexes and TOAST, measured after each

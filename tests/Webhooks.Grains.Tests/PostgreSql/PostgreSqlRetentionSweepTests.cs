@@ -1,6 +1,8 @@
-using Webhooks.Retention;
+using Webhooks.Grains.Retention;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Tests.Retention;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>Retention in production mode: a real PostgreSQL database, the silo's own sweeper, days on a fake clock.</summary>
 public sealed class PostgreSqlRetentionSweepTests : RetentionScenario

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Webhooks.Abstractions;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>What the tests know about the PostgreSQL schema, and how they look at a database.</summary>
 internal static class PostgreSqlSchema

@@ -1,7 +1,9 @@
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Tests.Storage;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>
 /// <see cref="PostgreSqlSchemaInstaller"/> against a real PostgreSQL (the process-wide <see cref="PostgresServer"/>),

@@ -4,13 +4,17 @@ using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using Webhooks.Delivery;
-using Webhooks.Hosting;
-using Webhooks.Delivery.Log;
-using Webhooks.Storage;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Hosting;
+using Webhooks.Grains.Delivery.Log;
+using Webhooks.Grains.Storage;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Storage;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>
 /// Several in-process silos wired as production runs them: the product's own registration
@@ -102,7 +106,7 @@ internal sealed class PostgreSqlWebhooksCluster : IAsyncDisposable
 
     /// <summary>The product's grain storage, as <paramref name="silo"/> reads it from the database.</summary>
     public static IGrainStorage Storage(InProcessSiloHandle silo) =>
-        silo.ServiceProvider.GetRequiredKeyedService<IGrainStorage>(WebhookStorage.ProviderName);
+        silo.ServiceProvider.GetRequiredKeyedService<IGrainStorage>(WebhooksStorage.ProviderName);
 
     /// <summary>The delivery log as <paramref name="silo"/> reads it from the database.</summary>
     public static IDeliveryLog DeliveryLog(InProcessSiloHandle silo) => silo.ServiceProvider.GetRequiredService<IDeliveryLog>();

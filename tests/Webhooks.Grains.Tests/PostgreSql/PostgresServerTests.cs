@@ -1,7 +1,8 @@
 using Npgsql;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>The test fixture itself: a server of its own starts, serves databases, and leaves nothing behind.</summary>
 public sealed class PostgresServerTests

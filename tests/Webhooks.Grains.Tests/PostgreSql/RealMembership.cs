@@ -1,7 +1,8 @@
 using System.Reflection;
 using Orleans.TestingHost;
+using Webhooks.Abstractions;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>Lets an in-process test cluster use the membership table its silos and client are configured with.</summary>
 internal static class RealMembership

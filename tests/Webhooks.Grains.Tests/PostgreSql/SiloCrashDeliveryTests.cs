@@ -2,16 +2,28 @@ using System.Diagnostics;
 using System.Text.Json;
 using Orleans.Runtime;
 using Orleans.TestingHost;
-using Webhooks.Delivery;
-using Webhooks.Delivery.Http;
-using Webhooks.Listeners;
-using Webhooks.Publishing;
-using Webhooks.Routing;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Http;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
 using Xunit.Abstractions;
+using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Listeners;
+using Webhooks.Grains.Tests.Publishing;
+using Webhooks.Grains.Tests.Routing;
+using Webhooks.Grains.Tests.Tenants;
 
-namespace Webhooks.PostgreSql;
+namespace Webhooks.Grains.Tests.PostgreSql;
 
 /// <summary>
 /// Production mode (issue #4): three silos on PostgreSQL, and the one hosting a listener dies while that
@@ -42,7 +54,7 @@ public sealed class SiloCrashDeliveryTests(ITestOutputHelper output)
         Assert.NotNull(await cluster.Grains.GetGrain<ITenantGrain>(tenantId).CreateAsync("Crash Ltd"));
         var router = cluster.Grains.GetGrain<IEventRouterGrain>(tenantId);
         var listenerId = (await router.AddAsync(new ListenerDefinition(target.Unavailable.ToString(), [EventCode], "crash test")))!.Listener.Id;
-        var listener = cluster.Grains.GetGrain<IWebhookGrain>(listenerId);
+        var listener = cluster.Grains.GetGrain<IListenerGrain>(listenerId);
 
         // Whichever silo placement chose; its router, likely placed beside it, may well die with it.
         var host = await cluster.HostOfAsync(listener);
@@ -108,7 +120,7 @@ public sealed class SiloCrashDeliveryTests(ITestOutputHelper output)
     private static string WebhookId(RecordedRequest request) => request.Headers["webhook-id"];
 
     /// <summary>Polls the listener's deliveries as stored in the database, read through <paramref name="silo"/>'s delivery log.</summary>
-    private static async Task<StoredDeliveries> WaitForStoredAsync(InProcessSiloHandle silo, IWebhookGrain listener, Func<StoredDeliveries, bool> condition, string what)
+    private static async Task<StoredDeliveries> WaitForStoredAsync(InProcessSiloHandle silo, IListenerGrain listener, Func<StoredDeliveries, bool> condition, string what)
     {
         var log = PostgreSqlWebhooksCluster.DeliveryLog(silo);
         using var deadline = new CancellationTokenSource(Patience);

@@ -1,8 +1,12 @@
 using System.Globalization;
 using Orleans.Concurrency;
-using Webhooks.Storage;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Grains.Tests.Storage;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Grains.Tests.Publishing;
 
 /// <summary>A platform's own grain, as an embedding host writes it: it changes its state, then publishes a webhook for the change.</summary>
 public interface IEntitlementGrain : IGrainWithStringKey
@@ -27,7 +31,7 @@ public sealed class EntitlementState
 }
 
 public sealed class EntitlementGrain(
-    [PersistentState("entitlement", WebhookStorage.ProviderName)] IPersistentState<EntitlementState> entitlement,
+    [PersistentState("entitlement", WebhooksStorage.ProviderName)] IPersistentState<EntitlementState> entitlement,
     IWebhookPublisher publisher,
     EntitlementCrashPoints crashPoints) : Grain, IEntitlementGrain
 {

@@ -1,9 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Delivery;
-using Webhooks.Delivery.Http;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Http;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
 
-namespace Webhooks.Publishing;
+namespace Webhooks.Grains.Tests.Publishing;
 
 /// <summary>
 /// A platform grain that stores a change and then publishes its webhook under an id derived from the change

@@ -1,4 +1,8 @@
-namespace Webhooks.Publishing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+
+namespace Webhooks.Grains.Tests.Publishing;
 
 public sealed class WebhookEventIdsTests
 {

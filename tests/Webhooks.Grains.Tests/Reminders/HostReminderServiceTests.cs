@@ -1,11 +1,15 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Delivery;
-using Webhooks.Delivery.Http;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Http;
 using Webhooks.Testing;
-using static Webhooks.Delivery.GrainDeliveryTests;
+using Webhooks.Abstractions;
+using static Webhooks.Grains.Tests.Delivery.GrainDeliveryTests;
+using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
 
-namespace Webhooks.Reminders;
+namespace Webhooks.Grains.Tests.Reminders;
 
 /// <summary>
 /// The dispatcher brings no reminder service into a silo and stores nothing in one: a platform's silo keeps its own

@@ -3,11 +3,13 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.TestingHost;
-using Webhooks.Hosting;
-using Webhooks.Storage;
+using Webhooks.Grains.Hosting;
+using Webhooks.Grains.Storage;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Tests.Storage;
 
-namespace Webhooks.Reminders;
+namespace Webhooks.Grains.Tests.Reminders;
 
 /// <summary>
 /// A SQLite file of its own plus the service and cluster ids: every cluster started on it, including one started

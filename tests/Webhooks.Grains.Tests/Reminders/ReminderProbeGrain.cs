@@ -1,6 +1,7 @@
 using Orleans.Runtime;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Reminders;
+namespace Webhooks.Grains.Tests.Reminders;
 
 /// <summary>A test-only grain that registers reminders on request and reports every tick it receives.</summary>
 public interface IReminderProbeGrain : IGrainWithStringKey

@@ -1,6 +1,7 @@
 using Orleans.Runtime;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Reminders;
+namespace Webhooks.Grains.Tests.Reminders;
 
 /// <summary>
 /// The queries of <c>002-reminders.sql</c> against the contract of the AdoNet reminder table, called directly on

@@ -1,9 +1,10 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Orleans.Runtime;
-using Webhooks.Hosting;
+using Webhooks.Grains.Hosting;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Reminders;
+namespace Webhooks.Grains.Tests.Reminders;
 
 /// <summary>Orleans reminders through the product's silo registration, stored in the SQLite file next to the grain state.</summary>
 public sealed class SqliteRemindersTests : IDisposable

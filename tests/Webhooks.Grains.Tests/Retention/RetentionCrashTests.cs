@@ -1,12 +1,24 @@
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Delivery;
-using Webhooks.Listeners;
-using Webhooks.Publishing;
-using Webhooks.Routing;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Retention;
+using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Listeners;
+using Webhooks.Grains.Tests.Publishing;
+using Webhooks.Grains.Tests.Routing;
+using Webhooks.Grains.Tests.Tenants;
 
-namespace Webhooks.Retention;
+namespace Webhooks.Grains.Tests.Retention;
 
 /// <summary>
 /// A silo that dies in the middle of a sweep loses nothing it should keep and leaves nothing behind for good: the
@@ -66,7 +78,7 @@ public sealed class RetentionCrashTests
 
         Assert.Equal(Events, Count(deployment).Pending);
         Assert.Equal(Events, EventRows(deployment));
-        var loaded = await next.SiloServices.GetRequiredService<Delivery.Log.IDeliveryLog>().LoadAsync(pendingListener);
+        var loaded = await next.SiloServices.GetRequiredService<Webhooks.Grains.Delivery.Log.IDeliveryLog>().LoadAsync(pendingListener);
         Assert.All(loaded, row => Assert.NotNull(row.Content));
     }
 

@@ -1,14 +1,26 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Webhooks.Delivery;
-using Webhooks.Delivery.Log;
-using Webhooks.Listeners;
-using Webhooks.Publishing;
-using Webhooks.Routing;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Log;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Retention;
+using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Listeners;
+using Webhooks.Grains.Tests.Publishing;
+using Webhooks.Grains.Tests.Routing;
+using Webhooks.Grains.Tests.Tenants;
 
-namespace Webhooks.Retention;
+namespace Webhooks.Grains.Tests.Retention;
 
 /// <summary>
 /// Retention end to end on one storage engine: deliveries of each status and the events they refer to are published
@@ -73,7 +85,7 @@ public abstract class RetentionScenario
         await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, succeeding, "event_1", d => d.Status == DeliveryStatus.Succeeded);
         await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, failing, "event_1", d => d.Attempts.Length == 1);
         await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, waiting, "event_1", d => d.Attempts.Length == 1);
-        await grains.GetGrain<IWebhookGrain>(waiting).DisableAsync(tenantId);
+        await grains.GetGrain<IListenerGrain>(waiting).DisableAsync(tenantId);
 
         // An hour on, event_1's retry fails for good on the second; event_2 succeeds, fails, and is parked on the third.
         clock.Advance(Retry + TimeSpan.FromSeconds(1));
@@ -99,8 +111,8 @@ public abstract class RetentionScenario
         Assert.NotNull(await events.FindAsync(tenantId, "event_2"));
 
         // The listener's own log agrees, without waiting for a write.
-        Assert.Equal(0, (await grains.GetGrain<IWebhookGrain>(succeeding).GetDeliveriesAsync(tenantId, null, 1, 10))!.Total);
-        Assert.Equal(2, (await grains.GetGrain<IWebhookGrain>(failing).GetDeliveriesAsync(tenantId, null, 1, 10))!.Total);
+        Assert.Equal(0, (await grains.GetGrain<IListenerGrain>(succeeding).GetDeliveriesAsync(tenantId, null, 1, 10))!.Total);
+        Assert.Equal(2, (await grains.GetGrain<IListenerGrain>(failing).GetDeliveriesAsync(tenantId, null, 1, 10))!.Total);
 
         // Day 31: failures and the parked delivery are past their 30 days, and so is event_2; event_1 stays for its
         // pending delivery, which has yet to be attempted again.
@@ -117,7 +129,7 @@ public abstract class RetentionScenario
 
         // Enabled (its endpoint up now), the third listener delivers the pending event from the kept payload.
         await using var up = await AnsweringListener.StartAsync(laterPort);
-        Assert.NotNull(await grains.GetGrain<IWebhookGrain>(waiting).EnableAsync(tenantId));
+        Assert.NotNull(await grains.GetGrain<IListenerGrain>(waiting).EnableAsync(tenantId));
         await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, waiting, "event_1", d => d.Status == DeliveryStatus.Succeeded);
         Assert.Contains("event_1", up.EventIds);
 
@@ -134,5 +146,5 @@ public abstract class RetentionScenario
     private static DeliveryStatus[] Statuses(IReadOnlyList<DeliveryRow> rows) => [.. rows.Select(r => r.Status)];
 
     private static Task<DeliveryView?> DeliveryAsync(IGrainFactory grains, string tenantId, string listenerId, string eventId) =>
-        grains.GetGrain<IWebhookGrain>(listenerId).GetDeliveryAsync(tenantId, eventId);
+        grains.GetGrain<IListenerGrain>(listenerId).GetDeliveryAsync(tenantId, eventId);
 }

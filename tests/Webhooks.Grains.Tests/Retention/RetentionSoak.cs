@@ -1,14 +1,26 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Delivery;
-using Webhooks.Listeners;
-using Webhooks.Publishing;
-using Webhooks.Routing;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Retention;
 using Xunit.Abstractions;
+using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Listeners;
+using Webhooks.Grains.Tests.Publishing;
+using Webhooks.Grains.Tests.Routing;
+using Webhooks.Grains.Tests.Tenants;
 
-namespace Webhooks.Retention;
+namespace Webhooks.Grains.Tests.Retention;
 
 /// <summary>
 /// Storage stays bounded: with every retention period at one second and the silo's own sweeper running on its own

@@ -1,7 +1,9 @@
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Retention;
 using Xunit.Abstractions;
 
-namespace Webhooks.Retention;
+namespace Webhooks.Grains.Tests.Retention;
 
 /// <summary>The embedded store stays bounded: the SQLite file and its write-ahead log, measured after each round's sweep.</summary>
 public sealed class RetentionSoakTests(ITestOutputHelper output) : RetentionSoak(output)

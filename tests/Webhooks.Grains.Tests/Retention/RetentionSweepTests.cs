@@ -1,8 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Delivery;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Retention;
+using Webhooks.Grains.Tests.Delivery;
 
-namespace Webhooks.Retention;
+namespace Webhooks.Grains.Tests.Retention;
 
 /// <summary>Retention on the embedded store: a real SQLite file, the silo's own sweeper, days on a fake clock.</summary>
 public sealed class RetentionSweepTests : RetentionScenario

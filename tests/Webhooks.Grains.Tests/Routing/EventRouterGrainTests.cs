@@ -1,7 +1,10 @@
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
 using static Webhooks.Testing.TestListeners;
 
-namespace Webhooks.Routing;
+namespace Webhooks.Grains.Tests.Routing;
 
 public sealed class EventRouterGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {

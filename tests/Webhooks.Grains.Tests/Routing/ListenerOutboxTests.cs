@@ -1,9 +1,16 @@
 using System.Collections.Immutable;
 using System.Reflection;
-using Webhooks.Delivery;
-using Webhooks.Listeners;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
+using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Listeners;
 
-namespace Webhooks.Routing;
+namespace Webhooks.Grains.Tests.Routing;
 
 public sealed class ListenerOutboxTests
 {
@@ -53,7 +60,7 @@ public sealed class ListenerOutboxTests
         Assert.True(await next);
     }
 
-    private static HeldListener Proxy(IWebhookGrain listener) => (HeldListener)(object)listener;
+    private static HeldListener Proxy(IListenerGrain listener) => (HeldListener)(object)listener;
 
     private static EventEnvelope Event(string id) => new("t_x", id, "order.created", "order_1", T0, "{}");
 
@@ -62,11 +69,11 @@ public sealed class ListenerOutboxTests
     {
         public List<(ImmutableArray<EventEnvelope> Events, TaskCompletionSource<ImmutableArray<bool>> Answer)> Calls { get; } = [];
 
-        public static IWebhookGrain Create() => Create<IWebhookGrain, HeldListener>();
+        public static IListenerGrain Create() => Create<IListenerGrain, HeldListener>();
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
-            if (targetMethod?.Name != nameof(IWebhookGrain.EnqueueAsync))
+            if (targetMethod?.Name != nameof(IListenerGrain.EnqueueAsync))
             {
                 throw new NotSupportedException(targetMethod?.Name);
             }

@@ -1,9 +1,14 @@
 using System.Text.Json;
-using Webhooks.Listeners;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
 using static Webhooks.Testing.TestListeners;
+using Webhooks.Grains.Tests.Listeners;
 
-namespace Webhooks.Routing;
+namespace Webhooks.Grains.Tests.Routing;
 
 /// <summary>
 /// A listener is never left half-registered. Each test interrupts a change at one of the two writes that follow

@@ -5,10 +5,13 @@ using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using StandardWebhooks;
-using Webhooks.Delivery;
-using Webhooks.Signing;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Signing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Tests.Delivery;
 
-namespace Webhooks.Signing.Tests;
+namespace Webhooks.Grains.Tests.Signing;
 
 public sealed class SigningTests
 {

@@ -4,8 +4,10 @@ using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Storage;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Storage;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Tests.Storage;
 
 public sealed class SqliteGrainStorageTests : IDisposable
 {

@@ -1,11 +1,17 @@
 using System.Text;
 using System.Text.Json;
-using Webhooks.Listeners;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Storage;
 using static Webhooks.Testing.TestListeners;
+using Webhooks.Grains.Tests.Listeners;
+using Webhooks.Grains.Tests.Tenants;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Tests.Storage;
 
 public sealed class SqliteStorageTests : IDisposable
 {
@@ -68,7 +74,7 @@ public sealed class SqliteStorageTests : IDisposable
     public async Task Schema_IsAppliedOnceAndASecondClusterOnTheSameFileLeavesItAlone()
     {
         var tenantId = ResourceIds.NewTenantId();
-        WebhookView listener;
+        ListenerView listener;
         await using (var cluster = await _deployment.StartClusterAsync())
         {
             listener = await cluster.Router(tenantId).AddListenerAsync(Definition("order.created"));

@@ -2,8 +2,10 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains.Storage;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Grains.Tests.Storage;
 
 public sealed class SqliteWriterTests : IDisposable
 {

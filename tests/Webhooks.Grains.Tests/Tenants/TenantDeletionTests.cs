@@ -1,9 +1,17 @@
-using Webhooks.Delivery;
-using Webhooks.Delivery.Http;
-using Webhooks.Listeners;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Http;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
+using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Listeners;
 
-namespace Webhooks.Tenants;
+namespace Webhooks.Grains.Tests.Tenants;
 
 /// <summary>
 /// A tenant's deletion on the in-process cluster with real SQLite: it survives a crash in the middle and then removes

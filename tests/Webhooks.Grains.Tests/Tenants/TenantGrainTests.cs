@@ -1,6 +1,9 @@
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
 
-namespace Webhooks.Tenants;
+namespace Webhooks.Grains.Tests.Tenants;
 
 public sealed class TenantGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Testing;
 

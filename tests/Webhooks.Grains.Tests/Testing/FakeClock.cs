@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Testing;
 

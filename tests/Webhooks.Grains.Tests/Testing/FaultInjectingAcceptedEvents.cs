@@ -1,6 +1,12 @@
 using Orleans.Runtime;
-using Webhooks.Delivery;
-using Webhooks.Publishing;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
+using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Publishing;
 
 namespace Webhooks.Testing;
 

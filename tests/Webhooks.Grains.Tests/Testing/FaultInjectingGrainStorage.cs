@@ -1,9 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.Storage;
-using Webhooks.Delivery.Log;
-using Webhooks.Publishing;
-using Webhooks.Storage;
+using Webhooks.Grains.Delivery.Log;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
+using Webhooks.Grains.Tests.Publishing;
+using Webhooks.Grains.Tests.Storage;
 
 namespace Webhooks.Testing;
 
@@ -91,12 +96,12 @@ internal static class FaultInjectionSiloBuilderExtensions
         services.Remove(events);
         services.AddSingleton<IAcceptedEvents>(sp => new FaultInjectingAcceptedEvents((IAcceptedEvents)createEvents(sp), faults));
 
-        var provider = services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, WebhookStorage.ProviderName));
+        var provider = services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, WebhooksStorage.ProviderName));
         var createProvider = provider.KeyedImplementationFactory
             ?? throw new InvalidOperationException("The webhooks grain storage is no longer registered through a factory.");
         services.Remove(provider);
         services.AddKeyedSingleton<IGrainStorage>(
-            WebhookStorage.ProviderName,
+            WebhooksStorage.ProviderName,
             (sp, key) => new FaultInjectingGrainStorage((IGrainStorage)createProvider(sp, key), faults));
         return silo;
     }

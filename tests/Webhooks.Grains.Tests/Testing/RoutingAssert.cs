@@ -1,4 +1,8 @@
-using Webhooks.Listeners;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
+using Webhooks.Grains.Tests.Listeners;
 
 namespace Webhooks.Testing;
 
@@ -12,7 +16,7 @@ internal static class RoutingAssert
     /// subscribes to: for each of <paramref name="eventCodes"/> (and a code nobody subscribes to),
     /// <c>MatchAsync</c> returns exactly the listed listeners that want it. Returns the listeners.
     /// </summary>
-    public static async Task<IReadOnlyList<WebhookView>> IndexAgreesWithListenersAsync(
+    public static async Task<IReadOnlyList<ListenerView>> IndexAgreesWithListenersAsync(
         WebhooksCluster cluster, string tenantId, IEnumerable<string> eventCodes)
     {
         var router = cluster.Router(tenantId);

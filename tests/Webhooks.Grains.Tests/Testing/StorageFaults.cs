@@ -1,4 +1,6 @@
 using Orleans.Runtime;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Testing;
 

@@ -1,4 +1,6 @@
 using Orleans.TestingHost;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Testing;
 

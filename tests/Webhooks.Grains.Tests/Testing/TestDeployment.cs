@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Orleans.TestingHost;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
 
 namespace Webhooks.Testing;
 

@@ -1,5 +1,9 @@
 using System.Collections.Immutable;
-using Webhooks.Listeners;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
+using Webhooks.Grains.Tests.Listeners;
 
 namespace Webhooks.Testing;
 
@@ -7,14 +11,14 @@ namespace Webhooks.Testing;
 internal static class TestListeners
 {
     /// <summary>Adds a listener and returns it without its one-time secret.</summary>
-    public static async Task<WebhookView> AddListenerAsync(this Webhooks.Routing.IEventRouterGrain router, ListenerDefinition definition) =>
+    public static async Task<ListenerView> AddListenerAsync(this Webhooks.Abstractions.Routing.IEventRouterGrain router, ListenerDefinition definition) =>
         (await router.AddAsync(definition))!.Listener;
 
     public static ListenerDefinition Definition(params string[] subscriptions) =>
         new($"https://hooks.example.com/{Guid.NewGuid():N}", [.. subscriptions], "test listener");
 
     /// <summary>Field by field: <see cref="ImmutableArray{T}"/> compares by reference, so record equality would not do.</summary>
-    public static void AssertSameView(WebhookView expected, WebhookView? actual)
+    public static void AssertSameView(ListenerView expected, ListenerView? actual)
     {
         Assert.NotNull(actual);
         Assert.Equal(expected.Id, actual.Id);

@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Delivery;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
+using Webhooks.Grains.Tests.Delivery;
 
 namespace Webhooks.Testing;
 

@@ -1,10 +1,18 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using Webhooks.Hosting;
-using Webhooks.Listeners;
-using Webhooks.Routing;
-using Webhooks.Tenants;
+using Webhooks.Grains.Hosting;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
+using Webhooks.Abstractions;
+using Webhooks.Grains;
+using Webhooks.Grains.Tests.Listeners;
+using Webhooks.Grains.Tests.Routing;
+using Webhooks.Grains.Tests.Tenants;
 
 namespace Webhooks.Testing;
 
@@ -33,7 +41,7 @@ internal sealed class WebhooksCluster : IAsyncDisposable
 
     public IEventRouterGrain Router(string tenantId) => Grains.GetGrain<IEventRouterGrain>(tenantId);
 
-    public IWebhookGrain Listener(string listenerId) => Grains.GetGrain<IWebhookGrain>(listenerId);
+    public IListenerGrain Listener(string listenerId) => Grains.GetGrain<IListenerGrain>(listenerId);
 
     public ITenantGrain Tenant(string tenantId) => Grains.GetGrain<ITenantGrain>(tenantId);
 

@@ -3,8 +3,10 @@ using System.Net.Http;
 using System.Net.Sockets;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery.Http;
+namespace Webhooks.Grains.Delivery.Http;
 
 /// <summary>
 /// The <see cref="AttemptOutcome.Error"/> text for an attempt that got no answer: short, stable, and about the

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery.Http;
+namespace Webhooks.Grains.Delivery.Http;
 
 /// <summary>Registers the HTTP delivery sender.</summary>
 public static class DeliverySenderServiceCollectionExtensions

@@ -4,8 +4,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Polly;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery.Http;
+namespace Webhooks.Grains.Delivery.Http;
 
 /// <summary>
 /// One delivery attempt over HTTP: POSTs the exact body bytes through the <c>webhooks-delivery</c> client,

@@ -1,6 +1,8 @@
 using System.Net;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery.Http;
+namespace Webhooks.Grains.Delivery.Http;
 
 /// <summary>
 /// Turns a listener's host name into the addresses a delivery may connect to. The default asks DNS; a deployment

@@ -1,6 +1,8 @@
 using System.Net;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery.Http;
+namespace Webhooks.Grains.Delivery.Http;
 
 /// <summary>Thrown while connecting when a listener's host resolves to an address <see cref="NetworkAddressPolicy"/> refuses.</summary>
 internal sealed class ListenerAddressRefusedException : Exception

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery.Http;
+namespace Webhooks.Grains.Delivery.Http;
 
 /// <summary>
 /// The delivery handler's <see cref="SocketsHttpHandler.ConnectCallback"/>: resolves the listener's host itself and

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery.Http;
+namespace Webhooks.Grains.Delivery.Http;
 
 /// <summary>
 /// Which addresses a listener may be on: public unicast only. Everything that reaches back into the deployment

@@ -2,8 +2,10 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery.Log;
+namespace Webhooks.Grains.Delivery.Log;
 
 /// <summary>
 /// The JSON of a delivery row: camelCase, nulls left out, as grain state is stored; the serializer is generated

@@ -1,7 +1,9 @@
-using Webhooks.Delivery;
-using Webhooks.Publishing;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Delivery.Log;
+namespace Webhooks.Grains.Delivery.Log;
 
 /// <summary>
 /// Where a listener's deliveries are kept: one row per delivery, so a write carries only the deliveries that

@@ -4,10 +4,13 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Configuration;
-using Webhooks.Publishing;
-using Webhooks.Storage;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery.Log;
+namespace Webhooks.Grains.Delivery.Log;
 
 /// <summary>
 /// The delivery log in PostgreSQL (table <c>webhooksdeliveries</c>, schema 004), with group commit: the saves of

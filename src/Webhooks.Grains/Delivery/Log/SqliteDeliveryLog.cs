@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Webhooks.Publishing;
-using Webhooks.Storage;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Grains.Storage;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Delivery.Log;
+namespace Webhooks.Grains.Delivery.Log;
 
 /// <summary>The delivery log in the SQLite file (table <c>WebhooksDeliveries</c>), written through the silo's <see cref="SqliteWriter"/>.</summary>
 internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOptions> cluster) : IDeliveryLog

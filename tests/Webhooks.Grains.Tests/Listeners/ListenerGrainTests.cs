@@ -1,9 +1,12 @@
 using Webhooks.Testing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Listeners;
 using static Webhooks.Testing.TestListeners;
 
-namespace Webhooks.Listeners;
+namespace Webhooks.Grains.Tests.Listeners;
 
-public sealed class WebhookGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+public sealed class ListenerGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private static readonly string[] Codes = ["order.created", "order.paid", "invoice.sent"];
 

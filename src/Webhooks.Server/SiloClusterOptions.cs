@@ -1,7 +1,10 @@
+using Webhooks.Abstractions;
+using Webhooks.Grains;
+
 namespace Webhooks.Server;
 
 /// <summary>How this process joins its cluster; configured as <c>Webhooks:Cluster</c>.</summary>
-public sealed class ClusterOptions
+public sealed class SiloClusterOptions
 {
     public const string Section = "Webhooks:Cluster";
 

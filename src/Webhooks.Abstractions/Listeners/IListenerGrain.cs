@@ -1,14 +1,14 @@
 using System.Collections.Immutable;
-using Webhooks.Delivery;
+using Webhooks.Abstractions.Delivery;
 
-namespace Webhooks.Listeners;
+namespace Webhooks.Abstractions.Listeners;
 
 /// <summary>One webhook listener, keyed by its <c>wh_…</c> id: its URI, event filter and delivery state.</summary>
-public interface IWebhookGrain : IGrainWithStringKey
+public interface IListenerGrain : IGrainWithStringKey
 {
     /// <summary>The listener, or null when it does not exist (never created, or deleted).</summary>
     [ReadOnly]
-    Task<WebhookView?> GetAsync();
+    Task<ListenerView?> GetAsync();
 
     /// <summary>Applies a change issued by the tenant's router; not applied when the router already fenced it off.</summary>
     Task<ListenerResolution> ApplyAsync(ListenerChange change);
@@ -52,10 +52,10 @@ public interface IWebhookGrain : IGrainWithStringKey
     /// Turns a disabled listener back on; delivery resumes. Its parked deliveries become pending, in order of
     /// acceptance (<paramref name="replayParked"/>), or skipped. Null when there is no such listener.
     /// </summary>
-    Task<WebhookView?> EnableAsync(string tenantId, bool replayParked = true);
+    Task<ListenerView?> EnableAsync(string tenantId, bool replayParked = true);
 
     /// <summary>Disables the listener by hand: no attempts, new events parked, until it is enabled. Null when there is no such listener.</summary>
-    Task<WebhookView?> DisableAsync(string tenantId);
+    Task<ListenerView?> DisableAsync(string tenantId);
 
     /// <summary>Activates the listener, which starts whatever attempts are due; nothing more when it is already active.</summary>
     [AlwaysInterleave]

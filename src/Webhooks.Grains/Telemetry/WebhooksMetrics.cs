@@ -1,14 +1,16 @@
 using System.Diagnostics.Metrics;
-using Webhooks.Delivery;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions;
 
-namespace Webhooks.Telemetry;
+namespace Webhooks.Grains.Telemetry;
 
 /// <summary>
 /// The dispatcher's own instruments, on the meter <c>Webhooks.Orleans</c>: events published, deliveries by
 /// outcome, attempt latency, queue depth (pending deliveries of the listeners active in this silo) and
 /// listeners disabled by the health rule.
 /// </summary>
-public sealed class WebhookMetrics : IDisposable
+public sealed class WebhooksMetrics : IDisposable
 {
     public const string MeterName = "Webhooks.Orleans";
 
@@ -20,7 +22,7 @@ public sealed class WebhookMetrics : IDisposable
     private readonly UpDownCounter<long> _queueDepth;
     private readonly Counter<long> _disabled;
 
-    public WebhookMetrics(IMeterFactory meters)
+    public WebhooksMetrics(IMeterFactory meters)
     {
         _meter = meters.Create(MeterName);
         _published = _meter.CreateCounter<long>("webhooks.events.published", "{event}", "Events accepted for delivery (first publish of an event id).");

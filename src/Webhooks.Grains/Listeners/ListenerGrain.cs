@@ -1,23 +1,29 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Webhooks.Delivery;
-using Webhooks.Delivery.Log;
-using Webhooks.Publishing;
-using Webhooks.Retention;
-using Webhooks.Signing;
-using Webhooks.Storage;
-using Webhooks.Telemetry;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Log;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Grains.Retention;
+using Webhooks.Grains.Signing;
+using Webhooks.Grains.Storage;
+using Webhooks.Grains.Telemetry;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Listeners;
 
-namespace Webhooks.Listeners;
+namespace Webhooks.Grains.Listeners;
 
 /// <summary>
 /// One listener: its definition, signing secrets and delivery queue. The definition only ever changes through
 /// <see cref="ApplyAsync"/>, called by the tenant's router, which keeps the routing index in step (see
-/// <c>EventRouterGrain</c> for the protocol). Delivery lives in <c>WebhookGrain.Delivery.cs</c>.
+/// <c>EventRouterGrain</c> for the protocol). Delivery lives in <c>ListenerGrain.Delivery.cs</c>.
 /// </summary>
-public sealed partial class WebhookGrain(
-    [PersistentState("listener", WebhookStorage.ProviderName)] IPersistentState<ListenerState> listener,
-    [PersistentState("deliveries", WebhookStorage.ProviderName)] IPersistentState<DeliveryState> deliveries,
+/// <remarks>The grain type stays <c>webhook</c>, the name stored in every listener's grain id since the first schema.</remarks>
+[GrainType("webhook")]
+public sealed partial class ListenerGrain(
+    [PersistentState("listener", WebhooksStorage.ProviderName)] IPersistentState<ListenerState> listener,
+    [PersistentState("deliveries", WebhooksStorage.ProviderName)] IPersistentState<DeliveryState> deliveries,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     IOptions<RetentionOptions> retention,
@@ -27,15 +33,15 @@ public sealed partial class WebhookGrain(
     IDeliverySender sender,
     SignedBodies bodies,
     SecretProtector protector,
-    WebhookMetrics metrics,
-    ILogger<WebhookGrain> logger) : Grain, IWebhookGrain, IRemindable
+    WebhooksMetrics metrics,
+    ILogger<ListenerGrain> logger) : Grain, IListenerGrain, IRemindable
 {
     // Enough to cover every operation a crashed router could still have in flight.
     private const int FencesKept = 16;
 
     private ListenerState State => listener.State;
 
-    public Task<WebhookView?> GetAsync() => Task.FromResult(View());
+    public Task<ListenerView?> GetAsync() => Task.FromResult(View());
 
     public async Task<ListenerResolution> ApplyAsync(ListenerChange change)
     {
@@ -149,8 +155,8 @@ public sealed partial class WebhookGrain(
 
     private bool IsOwnedBy(string tenantId) => State.Exists && !_stopped && State.TenantId == tenantId;
 
-    private WebhookView? View() => State.Exists
-        ? new WebhookView(
+    private ListenerView? View() => State.Exists
+        ? new ListenerView(
             this.GetPrimaryKeyString(), State.TenantId!, State.Uri!, State.Subscriptions, State.Description,
             !deliveries.State.Disabled, deliveries.State.DisabledReason, State.CreatedAt, State.UpdatedAt, State.MaxDeliveriesPerSecond)
         : null;

@@ -1,14 +1,18 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Webhooks.Catalog;
-using Webhooks.Delivery;
-using Webhooks.Delivery.Log;
-using Webhooks.Publishing;
-using Webhooks.Signing;
-using Webhooks.Telemetry;
+using Webhooks.Abstractions.Catalog;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Delivery.Log;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Grains.Signing;
+using Webhooks.Grains.Telemetry;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Listeners;
 
-namespace Webhooks.Listeners;
+namespace Webhooks.Grains.Listeners;
 
 /// <summary>
 /// Delivery: the queue is the listener's rows in the delivery log (<see cref="IDeliveryLog"/>) plus its health
@@ -23,7 +27,7 @@ namespace Webhooks.Listeners;
 /// active, a grain timer polls for due attempts. <c>PendingWakeUp</c> reads the list when a silo starts, when another
 /// one leaves and every wake interval, and calls <see cref="WakeAsync"/> on each, which sends what is due at once.
 /// </remarks>
-public sealed partial class WebhookGrain
+public sealed partial class ListenerGrain
 {
     /// <summary>The reminder earlier versions woke a listener with; one still stored in a host's reminder service is removed.</summary>
     internal const string LegacyWakeReminder = "deliveries";
@@ -211,7 +215,7 @@ public sealed partial class WebhookGrain
         return requeued;
     }
 
-    public async Task<WebhookView?> EnableAsync(string tenantId, bool replayParked)
+    public async Task<ListenerView?> EnableAsync(string tenantId, bool replayParked)
     {
         if (!IsOwnedBy(tenantId))
         {
@@ -255,7 +259,7 @@ public sealed partial class WebhookGrain
         return View();
     }
 
-    public async Task<WebhookView?> DisableAsync(string tenantId)
+    public async Task<ListenerView?> DisableAsync(string tenantId)
     {
         if (!IsOwnedBy(tenantId))
         {

@@ -1,12 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
-using Webhooks.Catalog;
-using Webhooks.Delivery;
-using Webhooks.Publishing;
-using Webhooks.Routing;
+using Webhooks.Abstractions.Catalog;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Publishing;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Routing;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Listeners;
 
-namespace Webhooks.Listeners;
+namespace Webhooks.Grains.Listeners;
 
 /// <summary>
 /// Operational events (<see cref="OperationalEventTypes"/>): what happened to this listener, published to the tenant's
@@ -18,7 +23,7 @@ namespace Webhooks.Listeners;
 /// one another) and is not retried: a silo that dies between the write and the publish loses that announcement.
 /// The event id is derived from the change, so a publish that did reach storage is not repeated by anything else.
 /// </remarks>
-public sealed partial class WebhookGrain
+public sealed partial class ListenerGrain
 {
     private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
     {

@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
 
-namespace Webhooks.Listeners;
+namespace Webhooks.Abstractions.Listeners;
 
 /// <summary>A listener as its tenant sees it.</summary>
-[GenerateSerializer, Immutable, Alias("webhooks.WebhookView")]
-public sealed record WebhookView(
+[GenerateSerializer, Immutable, Alias("webhooks.ListenerView")]
+public sealed record ListenerView(
     [property: Id(0)] string Id,
     [property: Id(1)] string TenantId,
     [property: Id(2)] string Uri,

@@ -1,7 +1,11 @@
-using Webhooks.Delivery;
-using Webhooks.Tenants;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Tenants;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Listeners;
 
-namespace Webhooks.Listeners;
+namespace Webhooks.Grains.Listeners;
 
 /// <summary>
 /// The tenant's deletion, as a listener sees it: stopped at once, then its stored state and wake-up row removed.
@@ -12,7 +16,7 @@ namespace Webhooks.Listeners;
 /// it before anything else, so a listener woken after a restart (by any wake-up)
 /// sends nothing for a tenant that is being deleted.
 /// </remarks>
-public sealed partial class WebhookGrain
+public sealed partial class ListenerGrain
 {
     private bool _stopped;
 
