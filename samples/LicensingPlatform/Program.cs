@@ -4,10 +4,8 @@ using LicensingPlatform.Hosting;
 using LicensingPlatform.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using Orleans.Hosting;
-using Webhooks.Api;
 using Webhooks.Abstractions.Catalog;
+using Webhooks.Api;
 using Webhooks.Grains.Hosting;
 using Webhooks.Grains.Storage;
 

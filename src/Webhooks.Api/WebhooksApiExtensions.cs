@@ -5,17 +5,15 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
+using Webhooks.Abstractions.Publishing;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Deliveries;
-using Webhooks.Api.Publishing;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Limits;
 using Webhooks.Api.Listeners;
+using Webhooks.Api.Publishing;
 using Webhooks.Api.Tenants;
 using Webhooks.Api.Validation;
-using Webhooks.Abstractions.Publishing;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api;
 

@@ -1,5 +1,4 @@
 using Webhooks.Api.Auth;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api;
 

@@ -1,5 +1,3 @@
-using Webhooks.Abstractions;
-
 namespace Webhooks.Grains;
 
 /// <summary>Where a 1-based page starts, for any page number a caller can send.</summary>

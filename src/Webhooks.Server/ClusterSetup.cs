@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Server;
 

@@ -2,7 +2,6 @@ using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using Webhooks.Api;
 using Webhooks.Api.Auth;
-using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Hosting;
 using Webhooks.Server;

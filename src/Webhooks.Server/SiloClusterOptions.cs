@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-
 namespace Webhooks.Server;
 
 /// <summary>How this process joins its cluster; configured as <c>Webhooks:Cluster</c>.</summary>

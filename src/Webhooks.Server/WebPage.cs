@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-
 namespace Webhooks.Server;
 
 /// <summary>The Webhooks page: static files from <c>wwwroot</c>, served at <c>/</c> to anyone; its data needs a tenant key.</summary>

@@ -5,13 +5,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime;
-using Orleans.Runtime;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
 using Webhooks.Abstractions.Routing;
-using Webhooks.Grains.Routing;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Benchmarks;
 

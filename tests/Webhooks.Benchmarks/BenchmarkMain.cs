@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Benchmarks;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Benchmarks;
 

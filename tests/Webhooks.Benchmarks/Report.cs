@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Benchmarks;
 

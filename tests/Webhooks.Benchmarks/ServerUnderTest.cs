@@ -11,12 +11,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
+using Webhooks.Grains.Delivery;
 
 namespace Webhooks.Benchmarks;
 
@@ -54,6 +50,9 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
     public DeliveryOptions DeliveryOptions => Services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
 
+    /// <param name="options">The benchmark's options.</param>
+    /// <param name="storage">The store the server runs on.</param>
+    /// <param name="name">Names the server's data folder.</param>
     /// <param name="collectionAge">When set, Orleans' idle-grain collection age (and a quantum to match) for this server.</param>
     public static Task<ServerUnderTest> StartAsync(BenchmarkOptions options, Storage storage, string name, TimeSpan? collectionAge = null) =>
         Task.Run(async () =>

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Benchmarks;
 

@@ -1,7 +1,5 @@
 using Npgsql;
 using Webhooks.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Benchmarks;
 

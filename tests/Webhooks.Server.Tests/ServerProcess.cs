@@ -5,7 +5,7 @@ namespace Webhooks.Server.Tests;
 /// <summary>
 /// The real server binary (or another host built in this repository, such as the sample platform) started as its own
 /// process on loopback ports, with its data in a folder the test owns. Stopping it gracefully sends SIGTERM;
-/// <see cref="Kill"/> is a SIGKILL that gives it no chance to tidy up.
+/// <see cref="KillAsync"/> is a SIGKILL that gives it no chance to tidy up.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {

@@ -129,6 +129,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
     /// <summary>Creates an empty database named <paramref name="name"/> and returns its connection string.</summary>
     /// <param name="name">Lower-case letters, digits and underscores, starting with a letter or underscore; at most 63 characters.</param>
+    /// <param name="cancellationToken">Stops waiting for the server.</param>
     public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
     {
         if (!DatabaseName().IsMatch(name))

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using LicensingPlatform.Storage;
 using Webhooks.Abstractions;
-using Webhooks.Grains;
 using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
 
 namespace LicensingPlatform.Customers;
 

@@ -3,7 +3,6 @@ using LicensingPlatform.Hosting;
 using LicensingPlatform.Storage;
 using Microsoft.Extensions.Options;
 using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
 
 namespace LicensingPlatform.Entitlements;
 

@@ -1,5 +1,3 @@
-using Webhooks.Abstractions;
-
 namespace Webhooks.Api.Auth;
 
 /// <summary>The claims and policies of an authenticated caller.</summary>

@@ -6,9 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans;
 using Webhooks.Abstractions.Tenants;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Auth;
 

@@ -1,5 +1,3 @@
-using Webhooks.Abstractions;
-
 namespace Webhooks.Api.Auth;
 
 /// <summary>Credentials of the platform that operates the deployment.</summary>

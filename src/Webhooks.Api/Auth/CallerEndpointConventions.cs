@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Api.Limits;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Auth;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Auth;
 

@@ -1,10 +1,9 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans;
-using Webhooks.Api.Errors;
-using Webhooks.Abstractions.Tenants;
 using Webhooks.Abstractions;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Api.Errors;
 
 namespace Webhooks.Api.Auth;
 

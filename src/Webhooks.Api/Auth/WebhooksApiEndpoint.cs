@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Http;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Auth;
 
 /// <summary>
 /// Marks the API's endpoints, so what the API adds to the host's pipeline (problem bodies for refused requests)
-/// touches only them; <see cref="Prefix"/> is where <c>MapWebhooksApi</c> mounted them, for the links they answer with.
+/// touches only them; <see cref="WebhooksApiMount.Prefix"/> is where <c>MapWebhooksApi</c> mounted them, for the links they answer with.
 /// </summary>
 internal sealed class WebhooksApiEndpoint
 {

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.ComponentModel.DataAnnotations;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Deliveries;
 

@@ -2,15 +2,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Orleans;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Abstractions.Routing;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Listeners;
 using Webhooks.Api.Validation;
-using Webhooks.Abstractions.Delivery;
-using Webhooks.Abstractions.Listeners;
-using Webhooks.Abstractions.Routing;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Deliveries;
 

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 using Webhooks.Api.Auth;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Errors;
 

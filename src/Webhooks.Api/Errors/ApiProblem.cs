@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Errors;
 

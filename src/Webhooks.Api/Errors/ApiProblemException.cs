@@ -1,5 +1,3 @@
-using Webhooks.Abstractions;
-
 namespace Webhooks.Api.Errors;
 
 /// <summary>Stops a request with a client error from code that cannot return a result, such as parameter binding.</summary>

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Errors;
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Webhooks.Api.Auth;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Errors;
 

@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Net.Sockets;
-using Orleans.Runtime;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Errors;
 

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Webhooks.Api.Auth;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Limits;
 

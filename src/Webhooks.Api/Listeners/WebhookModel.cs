@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Listeners;
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Listeners;
 

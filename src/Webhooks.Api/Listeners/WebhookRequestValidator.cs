@@ -1,8 +1,7 @@
+using Microsoft.Extensions.Options;
 using Webhooks.Abstractions.Catalog;
 using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
-using Webhooks.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Webhooks.Api.Listeners;
 

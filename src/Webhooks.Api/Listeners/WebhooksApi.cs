@@ -2,16 +2,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Orleans;
-using Webhooks.Api.Auth;
+using Webhooks.Abstractions;
 using Webhooks.Abstractions.Catalog;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Api.Auth;
 using Webhooks.Api.Deliveries;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
-using Webhooks.Abstractions.Listeners;
-using Webhooks.Abstractions.Routing;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Listeners;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Webhooks.Abstractions.Publishing;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Publishing;
 

@@ -5,13 +5,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Orleans;
+using Webhooks.Abstractions.Publishing;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
-using Webhooks.Abstractions.Publishing;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Publishing;
 

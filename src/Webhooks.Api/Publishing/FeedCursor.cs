@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using Webhooks.Abstractions.Publishing;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Publishing;
 

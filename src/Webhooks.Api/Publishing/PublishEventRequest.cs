@@ -1,8 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
-using Webhooks.Api.Validation;
 using Webhooks.Abstractions.Publishing;
-using Webhooks.Abstractions;
+using Webhooks.Api.Validation;
 
 namespace Webhooks.Api.Publishing;
 

@@ -1,5 +1,4 @@
 using Webhooks.Api.Validation;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Tenants;
 

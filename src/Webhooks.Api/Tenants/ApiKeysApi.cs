@@ -2,12 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Orleans;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Tenants;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Validation;
-using Webhooks.Abstractions.Tenants;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Tenants;
 

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Webhooks.Api.Validation;
 using Webhooks.Abstractions.Tenants;
-using Webhooks.Abstractions;
+using Webhooks.Api.Validation;
 
 namespace Webhooks.Api.Tenants;
 
@@ -24,6 +23,9 @@ public sealed class CreateTenantRequestValidator : IRequestValidator<CreateTenan
 public sealed record TenantCreatedModel(string Id, string Name, DateTimeOffset CreatedAt, string ApiKey);
 
 /// <summary>A tenant.</summary>
+/// <param name="Id">The tenant's id (<c>tn_…</c>).</param>
+/// <param name="Name">Its display name.</param>
+/// <param name="CreatedAt">When it was created.</param>
 /// <param name="Status"><c>active</c>, or <c>deleting</c> from a <c>DELETE</c> until the tenant's data is gone (then it is a 404).</param>
 public sealed record TenantModel(string Id, string Name, DateTimeOffset CreatedAt, string Status)
 {

@@ -3,13 +3,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
-using Orleans;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Tenants;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Deliveries;
 using Webhooks.Api.Errors;
-using Webhooks.Api.Limits;
-using Webhooks.Abstractions.Tenants;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Tenants;
 

@@ -2,13 +2,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Orleans;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Tenants;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
-using Webhooks.Abstractions.Tenants;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Tenants;
 

@@ -1,5 +1,3 @@
-using Webhooks.Abstractions;
-
 namespace Webhooks.Api.Validation;
 
 /// <summary>Checks one kind of request body; an empty result means valid.</summary>

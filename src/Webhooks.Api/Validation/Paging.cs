@@ -1,5 +1,3 @@
-using Webhooks.Abstractions;
-
 namespace Webhooks.Api.Validation;
 
 /// <summary>The <c>pageNumber</c>/<c>pageSize</c> query of every list endpoint: 1-based pages of 1 to 100 items.</summary>

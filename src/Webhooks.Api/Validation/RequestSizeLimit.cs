@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Metadata;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Validation;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Api.Errors;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Api.Validation;
 

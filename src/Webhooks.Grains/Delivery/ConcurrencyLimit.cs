@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
-
 namespace Webhooks.Grains.Delivery;
 
 /// <summary>

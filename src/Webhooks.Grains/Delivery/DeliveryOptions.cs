@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
-
 namespace Webhooks.Grains.Delivery;
 
 /// <summary>How deliveries are made and retried; configured as <c>Webhooks:Delivery</c>.</summary>

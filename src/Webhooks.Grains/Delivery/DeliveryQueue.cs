@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Webhooks.Grains.Delivery.Log;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery.Log;
 
 namespace Webhooks.Grains.Delivery;
 
@@ -237,6 +236,9 @@ public sealed class DeliveryQueue
         _healthChanged = true;
     }
 
+    /// <summary>The parked deliveries <see cref="ReleaseParked"/> releases next, oldest first.</summary>
+    public IReadOnlyList<DeliveryRecord> NextParked(int max) => [.. _parked.Take(max)];
+
     /// <summary>
     /// Releases up to <paramref name="max"/> parked deliveries, oldest first: as pending ones due at once, in order of
     /// acceptance (<paramref name="replay"/>), or as skipped ones that are never attempted. Returns how many.
@@ -245,9 +247,6 @@ public sealed class DeliveryQueue
     /// Replayed deliveries are due from their acceptance time, so they sort ahead of anything queued after them and
     /// among themselves in the order they were accepted; the retry schedule starts from there as for any delivery.
     /// </remarks>
-    /// <summary>The parked deliveries <see cref="ReleaseParked"/> releases next, oldest first.</summary>
-    public IReadOnlyList<DeliveryRecord> NextParked(int max) => [.. _parked.Take(max)];
-
     public int ReleaseParked(bool replay, int max, DateTimeOffset now)
     {
         var released = _parked.Take(max).ToList();

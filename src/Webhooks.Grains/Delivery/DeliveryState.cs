@@ -1,10 +1,7 @@
 using System.Text.Json.Serialization;
-using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Listeners;
+using Webhooks.Grains.Publishing;
 
 namespace Webhooks.Grains.Delivery;
 

@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
-
 namespace Webhooks.Grains.Delivery;
 
 /// <summary>Makes one delivery attempt: one HTTP POST, bounded in time and in what it reads back.</summary>

@@ -2,13 +2,9 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Webhooks.Grains.Hosting;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
 using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Hosting;
 
 namespace Webhooks.Grains.Delivery;
 

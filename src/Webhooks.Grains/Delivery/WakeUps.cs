@@ -2,8 +2,6 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
 
 namespace Webhooks.Grains.Delivery;
 

@@ -2,23 +2,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Runtime;
-using Microsoft.AspNetCore.DataProtection;
-using Webhooks.Abstractions.Delivery;
+using Orleans.Storage;
+using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Delivery.Http;
 using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.KeyRing;
-using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Retention;
-using Webhooks.Abstractions.Routing;
 using Webhooks.Grains.Routing;
 using Webhooks.Grains.Signing;
 using Webhooks.Grains.Storage;
 using Webhooks.Grains.Telemetry;
-using Webhooks.Abstractions;
-using Orleans.Storage;
 
 namespace Webhooks.Grains.Hosting;
 

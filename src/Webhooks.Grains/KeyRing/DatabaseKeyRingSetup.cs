@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.KeyRing;
 

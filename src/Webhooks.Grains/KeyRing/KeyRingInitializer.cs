@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.KeyRing;
 

@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.KeyRing;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.KeyRing;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.KeyRing;
 

@@ -1,16 +1,14 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Webhooks.Abstractions;
 using Webhooks.Abstractions.Catalog;
 using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Delivery.Log;
-using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Signing;
-using Webhooks.Grains.Telemetry;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Listeners;
 
 namespace Webhooks.Grains.Listeners;
 

@@ -1,9 +1,5 @@
-using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Delivery;
 
 namespace Webhooks.Grains.Listeners;
 

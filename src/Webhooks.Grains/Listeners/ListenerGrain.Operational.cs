@@ -3,13 +3,9 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Webhooks.Abstractions.Catalog;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
 using Webhooks.Abstractions.Routing;
-using Webhooks.Grains.Routing;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Listeners;
+using Webhooks.Grains.Delivery;
 
 namespace Webhooks.Grains.Listeners;
 

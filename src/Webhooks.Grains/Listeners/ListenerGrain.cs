@@ -1,16 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions.Listeners;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Delivery.Log;
-using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Retention;
 using Webhooks.Grains.Signing;
 using Webhooks.Grains.Storage;
 using Webhooks.Grains.Telemetry;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Listeners;
 
 namespace Webhooks.Grains.Listeners;
 

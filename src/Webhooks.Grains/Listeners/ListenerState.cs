@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Listeners;
 
 namespace Webhooks.Grains.Listeners;
 

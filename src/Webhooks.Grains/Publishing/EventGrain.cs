@@ -1,13 +1,8 @@
-using System.Collections.Immutable;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Abstractions.Routing;
-using Webhooks.Grains.Routing;
-using Webhooks.Grains.Telemetry;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Publishing;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Grains.Telemetry;
 
 namespace Webhooks.Grains.Publishing;
 

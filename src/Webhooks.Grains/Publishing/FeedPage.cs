@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Publishing;
 
 namespace Webhooks.Grains.Publishing;

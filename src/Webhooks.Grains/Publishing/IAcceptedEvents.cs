@@ -1,6 +1,4 @@
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Publishing;
 
 namespace Webhooks.Grains.Publishing;

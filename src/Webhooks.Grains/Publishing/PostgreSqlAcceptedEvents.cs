@@ -3,10 +3,8 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Configuration;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Storage;
 
 namespace Webhooks.Grains.Publishing;
 

@@ -4,10 +4,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Publishing;
+using Webhooks.Grains.Storage;
 
 namespace Webhooks.Grains.Publishing;
 

@@ -1,5 +1,3 @@
-using Webhooks.Abstractions;
-
 namespace Webhooks.Grains.Retention;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Retention;
 
@@ -45,7 +44,7 @@ public sealed class RetentionOptions
         : SweepBatch is < 1 or > 100_000 ? "Webhooks:Retention:SweepBatch must be between 1 and 100000."
         : null;
 
-    /// <summary>Fails the silo's start with <see cref="Validate()"/>'s message.</summary>
+    /// <summary>Fails the silo's start with <see cref="RetentionOptions.Validate()"/>'s message.</summary>
     internal sealed class Validator : IValidateOptions<RetentionOptions>
     {
         public ValidateOptionsResult Validate(string? name, RetentionOptions options) =>

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Webhooks.Grains.Hosting;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Retention;
 

@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Retention;
 

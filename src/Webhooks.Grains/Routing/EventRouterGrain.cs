@@ -1,16 +1,13 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
+using Webhooks.Abstractions;
 using Webhooks.Abstractions.Catalog;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Abstractions.Tenants;
 using Webhooks.Grains.Signing;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Routing;
 
 namespace Webhooks.Grains.Routing;
 

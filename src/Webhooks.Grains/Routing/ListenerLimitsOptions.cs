@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Routing;
-
 namespace Webhooks.Grains.Routing;
 
 /// <summary>How many listeners one tenant may have; configured in <c>Webhooks:Limits</c>.</summary>

@@ -1,10 +1,5 @@
-using System.Collections.Immutable;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Routing;
 
 namespace Webhooks.Grains.Routing;
 

@@ -1,8 +1,5 @@
 using System.Collections.Immutable;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Routing;
 
 namespace Webhooks.Grains.Routing;
 

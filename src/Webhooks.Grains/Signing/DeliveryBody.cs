@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Signing;
 

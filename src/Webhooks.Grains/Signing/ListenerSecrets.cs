@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Signing;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Signing;
 

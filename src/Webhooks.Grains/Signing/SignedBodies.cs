@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Signing;
 

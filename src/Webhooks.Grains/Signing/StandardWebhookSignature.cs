@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Signing;
 

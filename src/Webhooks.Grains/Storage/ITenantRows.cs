@@ -1,5 +1,3 @@
-using Webhooks.Abstractions;
-
 namespace Webhooks.Grains.Storage;
 
 /// <summary>Removes a deleted tenant's rows from one of <see cref="TenantTables"/>, one bounded batch per call.</summary>

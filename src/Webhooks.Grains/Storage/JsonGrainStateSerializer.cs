@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orleans.Storage;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Storage;
 

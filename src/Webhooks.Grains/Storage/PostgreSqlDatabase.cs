@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Storage;
 

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Orleans.Runtime;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Storage;
 

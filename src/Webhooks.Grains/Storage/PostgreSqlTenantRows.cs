@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Storage;
 

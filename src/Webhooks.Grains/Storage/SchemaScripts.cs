@@ -1,5 +1,4 @@
 using System.Reflection;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Storage;
 

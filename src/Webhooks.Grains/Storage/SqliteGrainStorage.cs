@@ -1,9 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Runtime;
 using Orleans.Storage;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Storage;
 

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Storage;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Storage;
 

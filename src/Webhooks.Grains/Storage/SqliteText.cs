@@ -1,5 +1,4 @@
 using System.Globalization;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Storage;
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Storage;
 

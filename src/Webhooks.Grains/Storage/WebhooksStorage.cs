@@ -1,5 +1,3 @@
-using Webhooks.Abstractions;
-
 namespace Webhooks.Grains.Storage;
 
 /// <summary>Names shared by the grains and the storage registration.</summary>

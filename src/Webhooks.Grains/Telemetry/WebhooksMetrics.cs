@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Telemetry;
 

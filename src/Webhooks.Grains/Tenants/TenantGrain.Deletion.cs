@@ -1,12 +1,9 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
 using Webhooks.Abstractions.Routing;
-using Webhooks.Grains.Routing;
-using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Storage;
 
 namespace Webhooks.Grains.Tenants;
 
@@ -18,7 +15,7 @@ namespace Webhooks.Grains.Tenants;
 /// <para>
 /// Before <see cref="DeleteAsync"/> answers, three things are stored or done, in this order: the tenant's deleting
 /// state (from then on its keys verify nowhere, and every listener activation sees it), its row on the wake-up list
-/// (<see cref="IWakeUps"/>) that resumes the removal after a crash, and the router's closing (no publish or change gets through, and every listener is stopped).
+/// (<see cref="Webhooks.Grains.Delivery.IWakeUps"/>) that resumes the removal after a crash, and the router's closing (no publish or change gets through, and every listener is stopped).
 /// </para>
 /// <para>
 /// The removal then goes listener by listener (its grain state and wake-up row, then its rows of

@@ -1,13 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions;
+using Webhooks.Abstractions.Tenants;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Signing;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Tenants;
 
 namespace Webhooks.Grains.Tenants;
 

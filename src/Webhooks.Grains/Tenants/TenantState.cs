@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Tenants;
-
 namespace Webhooks.Grains.Tenants;
 
 /// <summary>The persisted state of a tenant.</summary>

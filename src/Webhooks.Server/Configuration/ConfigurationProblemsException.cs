@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-
 namespace Webhooks.Server.Configuration;
 
 /// <summary>Configuration that cannot work: each problem is one line naming the setting to fix.</summary>

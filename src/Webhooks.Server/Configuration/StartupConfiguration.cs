@@ -2,10 +2,8 @@ using System.Net;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Webhooks.Server.KeyRing;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
+using Webhooks.Server.KeyRing;
 
 namespace Webhooks.Server.Configuration;
 

@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-
 namespace Webhooks.Server.Configuration;
 
 /// <summary>How a configuration that cannot work ends the process: one line per problem on stderr, and exit code 1.</summary>

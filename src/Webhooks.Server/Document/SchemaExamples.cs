@@ -3,8 +3,6 @@ using Webhooks.Api.Deliveries;
 using Webhooks.Api.Listeners;
 using Webhooks.Api.Publishing;
 using Webhooks.Api.Tenants;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Server.Document;
 

@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-
 namespace Webhooks.Server.KeyRing;
 
 /// <summary>A certificate with its private key, in a PKCS#12 (PFX) file.</summary>

@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Data.Sqlite;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Server.KeyRing;
 

@@ -1,6 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Server.KeyRing;
 

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Server.KeyRing;
 

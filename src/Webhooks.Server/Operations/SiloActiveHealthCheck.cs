@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Orleans.Runtime;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Server.Operations;
 

@@ -2,8 +2,6 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Webhooks.Grains.Telemetry;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Server.Operations;
 

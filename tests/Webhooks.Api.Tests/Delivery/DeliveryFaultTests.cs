@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Delivery;
 

@@ -1,9 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Grains.Delivery.Http;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
+using Webhooks.Grains.Delivery.Http;
 
 namespace Webhooks.Api.Tests.Delivery;
 

@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-
 namespace Webhooks.Api.Tests.Delivery;
 
 /// <summary>

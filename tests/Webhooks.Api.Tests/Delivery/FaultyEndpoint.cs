@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-
 namespace Webhooks.Api.Tests.Delivery;
 
 /// <summary>One path of a <see cref="RawFaultyListener"/>: its fault, and every connection the dispatcher made to it.</summary>
@@ -111,4 +108,7 @@ internal sealed class FaultyConnection(string head, DateTimeOffset arrivedAt)
 
 /// <summary>How a connection to a faulty endpoint ended.</summary>
 /// <param name="ClosedByDispatcher">The dispatcher closed it (within 30 s of the listener finishing or failing to write).</param>
+/// <param name="At">When it ended.</param>
+/// <param name="BytesWritten">How many bytes the endpoint wrote before it ended.</param>
+/// <param name="WroteEverything">The endpoint wrote its whole answer.</param>
 internal sealed record ConnectionEnd(bool ClosedByDispatcher, DateTimeOffset At, long BytesWritten, bool WroteEverything);

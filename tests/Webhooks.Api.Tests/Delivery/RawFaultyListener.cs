@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Delivery;
 

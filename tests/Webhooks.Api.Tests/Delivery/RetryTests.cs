@@ -1,7 +1,5 @@
 using System.Net;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Delivery;

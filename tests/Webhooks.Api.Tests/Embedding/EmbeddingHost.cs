@@ -13,8 +13,6 @@ using Microsoft.Extensions.Hosting;
 using Webhooks.Api.Tests.Infrastructure;
 using Webhooks.Grains.Hosting;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Embedding;
 

@@ -6,8 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Webhooks.Api.Auth;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Embedding;
 

@@ -5,8 +5,6 @@ using System.Net;
 using CsCheck;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 using Xunit.Abstractions;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 

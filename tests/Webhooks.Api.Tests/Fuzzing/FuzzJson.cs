@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using CsCheck;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Fuzzing;
 

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Fuzzing;
 

@@ -1,6 +1,4 @@
 using System.Text;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Fuzzing;
 
@@ -8,6 +6,10 @@ namespace Webhooks.Api.Tests.Fuzzing;
 /// One generated request, as bytes on the wire would have it: the method, the request target exactly as written
 /// (percent-encoding and all), the headers in order (duplicates allowed), and the body.
 /// </summary>
+/// <param name="Method">The request method.</param>
+/// <param name="Target">The request target, exactly as sent.</param>
+/// <param name="Headers">The headers in order, duplicates allowed.</param>
+/// <param name="Body">The body, if any.</param>
 /// <param name="Raw">Sent over a raw socket, for what HttpClient refuses or rewrites: duplicate headers, dot segments, raw bytes.</param>
 public sealed record FuzzRequest(string Method, string Target, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[]? Body, bool Raw = false)
 {

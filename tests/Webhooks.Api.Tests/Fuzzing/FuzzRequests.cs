@@ -1,8 +1,6 @@
 using System.Text;
 using CsCheck;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Fuzzing;
 

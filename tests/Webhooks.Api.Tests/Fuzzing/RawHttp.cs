@@ -1,7 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Fuzzing;
 

@@ -1,6 +1,4 @@
 using Webhooks.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Infrastructure;
 

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Infrastructure;
 

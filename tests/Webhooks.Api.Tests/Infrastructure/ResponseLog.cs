@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Infrastructure;
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Limits;

@@ -1,11 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Abstractions.Publishing;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Publishing;
 

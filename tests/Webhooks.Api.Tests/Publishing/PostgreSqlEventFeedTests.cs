@@ -3,8 +3,6 @@ using System.Text.Json;
 using Npgsql;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Publishing;
 

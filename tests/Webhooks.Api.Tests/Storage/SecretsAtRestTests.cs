@@ -4,13 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans;
+using Webhooks.Abstractions.Tenants;
 using Webhooks.Api.Tests.Infrastructure;
 using Webhooks.Grains.Signing;
-using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Storage;

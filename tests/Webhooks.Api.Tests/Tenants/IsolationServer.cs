@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Api.Tests.Tenants;
 

@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 using static Webhooks.Api.Tests.Infrastructure.Problems;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 

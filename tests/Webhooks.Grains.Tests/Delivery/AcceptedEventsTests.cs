@@ -1,17 +1,12 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery.Log;
-using Webhooks.Grains.Tests.PostgreSql;
-using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Tests.PostgreSql;
 using Webhooks.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Tests.Publishing;
-using Webhooks.Grains.Tests.Storage;
 
 namespace Webhooks.Grains.Tests.Delivery;
 

@@ -1,5 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
 
 namespace Webhooks.Grains.Tests.Delivery;

@@ -5,14 +5,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
-using Webhooks.Grains.Delivery.Log;
-using Webhooks.Grains.Tests.PostgreSql;
-using Webhooks.Grains.Storage;
-using Webhooks.Testing;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Tests.Storage;
+using Webhooks.Grains.Delivery.Log;
+using Webhooks.Grains.Storage;
+using Webhooks.Grains.Tests.PostgreSql;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
 

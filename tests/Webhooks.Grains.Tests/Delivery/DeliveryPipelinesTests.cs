@@ -1,10 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Webhooks.Grains.Delivery.Http;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Delivery.Http;
 
 namespace Webhooks.Grains.Tests.Delivery;
 

@@ -2,15 +2,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using Webhooks.Grains.Delivery.Http;
-using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
-using Webhooks.Testing;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Tests.Delivery.Http;
-using Webhooks.Grains.Tests.Publishing;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
 

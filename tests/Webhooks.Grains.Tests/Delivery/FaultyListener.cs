@@ -6,10 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Delivery.Http;
 
 namespace Webhooks.Grains.Tests.Delivery.Http;
 
@@ -71,7 +67,7 @@ internal sealed class FaultyListener : IAsyncDisposable
 
     /// <summary>
     /// Takes at most <paramref name="capacity"/> requests at once, each for <paramref name="delayMs"/>: one more in flight
-    /// is answered 429 at once. <see cref="PeakAccepted"/> and <see cref="PeakInFlight"/> say what it saw.
+    /// is answered 429 at once. <see cref="PeakInFlight"/> says what it saw.
     /// </summary>
     public Uri Capacity(int capacity, int delayMs) => Url($"/capacity/{capacity}?delay={delayMs}");
 

@@ -1,16 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Grains.Delivery.Http;
-using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
-using Webhooks.Testing;
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Tests.Delivery.Http;
-using Webhooks.Grains.Tests.Listeners;
-using Webhooks.Grains.Tests.Publishing;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
 

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using Webhooks.Testing;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
 

@@ -1,9 +1,6 @@
-using Webhooks.Grains.Delivery.Http;
-using Webhooks.Testing;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
 

@@ -1,7 +1,5 @@
 using System.Net;
-using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Tests.Delivery;
 

@@ -1,8 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Delivery.Http;
-
 namespace Webhooks.Grains.Tests.Delivery.Http;
 
 /// <summary>Listeners that hang, hang up, or never stop talking: every one ends in an outcome, bounded in time and memory.</summary>

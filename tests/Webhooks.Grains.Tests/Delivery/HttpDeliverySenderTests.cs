@@ -1,9 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Delivery.Http;
 
 namespace Webhooks.Grains.Tests.Delivery.Http;
 

@@ -1,7 +1,4 @@
 using System.Net;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Delivery.Http;
 
 namespace Webhooks.Grains.Tests.Delivery.Http;

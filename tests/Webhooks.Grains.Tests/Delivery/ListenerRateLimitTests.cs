@@ -1,12 +1,8 @@
-using Webhooks.Grains.Delivery.Http;
-using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Testing;
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
+using Webhooks.Abstractions.Listeners;
 using Webhooks.Grains.Tests.Delivery.Http;
-using Webhooks.Grains.Tests.Listeners;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
 

@@ -1,4 +1,3 @@
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
 

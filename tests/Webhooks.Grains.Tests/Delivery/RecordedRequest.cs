@@ -1,8 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Delivery.Http;
-
 namespace Webhooks.Grains.Tests.Delivery.Http;
 
 /// <summary>One request as the listener received it.</summary>

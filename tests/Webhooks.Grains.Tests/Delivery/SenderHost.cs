@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Delivery.Http;
 

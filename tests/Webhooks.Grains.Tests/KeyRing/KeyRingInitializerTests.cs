@@ -5,11 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Configuration;
+using Webhooks.Grains.KeyRing;
 using Webhooks.Grains.Storage;
 using Webhooks.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Grains.KeyRing;
-using Webhooks.Grains.Tests.Storage;
 
 namespace Webhooks.Grains.Tests.KeyRing;
 

@@ -2,10 +2,10 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.TestingHost;
-using Webhooks.Grains.Hosting;
-using Webhooks.Testing;
 using Webhooks.Abstractions;
+using Webhooks.Grains.Hosting;
 using Webhooks.Grains.KeyRing;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.KeyRing;
 

@@ -2,11 +2,9 @@ using System.Xml.Linq;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Webhooks.Grains.KeyRing;
 using Webhooks.Grains.Storage;
 using Webhooks.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Grains.KeyRing;
-using Webhooks.Grains.Tests.Storage;
 
 namespace Webhooks.Grains.Tests.KeyRing;
 

@@ -1,7 +1,6 @@
-using Webhooks.Testing;
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
+using Webhooks.Testing;
 using static Webhooks.Testing.TestListeners;
 
 namespace Webhooks.Grains.Tests.Listeners;

@@ -1,14 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Orleans.Configuration;
-using Orleans.Hosting;
-using Orleans.Runtime;
 using Orleans.TestingHost;
-using Webhooks.Grains.Tests.Reminders;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Tests.Reminders;
 using Webhooks.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Grains.Tests.Storage;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
 

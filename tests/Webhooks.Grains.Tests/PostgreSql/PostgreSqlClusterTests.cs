@@ -1,9 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Messaging;
-using Orleans.Runtime;
 using Orleans.Storage;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
 

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
-using Webhooks.Grains.Tests.Storage;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
 

@@ -1,6 +1,4 @@
-using Orleans.Runtime;
 using Webhooks.Grains.Tests.Reminders;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
 

@@ -1,10 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Grains.Retention;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
-using Xunit.Abstractions;
 using Webhooks.Grains.Tests.Retention;
-using Webhooks.Grains.Tests.Storage;
+using Xunit.Abstractions;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
 

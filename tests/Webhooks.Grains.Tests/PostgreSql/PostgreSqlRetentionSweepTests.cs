@@ -1,5 +1,3 @@
-using Webhooks.Grains.Retention;
-using Webhooks.Abstractions;
 using Webhooks.Grains.Tests.Retention;
 
 namespace Webhooks.Grains.Tests.PostgreSql;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
 

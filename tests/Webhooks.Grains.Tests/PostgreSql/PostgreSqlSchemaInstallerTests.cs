@@ -1,7 +1,5 @@
 using Webhooks.Grains.Storage;
 using Webhooks.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Grains.Tests.Storage;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
 

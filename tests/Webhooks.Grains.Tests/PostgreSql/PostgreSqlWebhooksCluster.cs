@@ -1,18 +1,13 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
-using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Hosting;
 using Webhooks.Grains.Delivery.Log;
+using Webhooks.Grains.Hosting;
 using Webhooks.Grains.Storage;
 using Webhooks.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Grains.Tests.Delivery;
-using Webhooks.Grains.Tests.Storage;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
 

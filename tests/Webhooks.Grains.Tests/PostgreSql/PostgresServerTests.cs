@@ -1,6 +1,5 @@
 using Npgsql;
 using Webhooks.Testing;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
 

@@ -1,6 +1,5 @@
 using System.Reflection;
 using Orleans.TestingHost;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
 

@@ -1,27 +1,16 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Orleans.Runtime;
 using Orleans.TestingHost;
-using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Delivery.Http;
-using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
-using Webhooks.Abstractions.Routing;
-using Webhooks.Grains.Routing;
-using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
-using Webhooks.Testing;
 using Webhooks.Abstractions;
-using Xunit.Abstractions;
-using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Tests.Delivery.Http;
-using Webhooks.Grains.Tests.Listeners;
-using Webhooks.Grains.Tests.Publishing;
-using Webhooks.Grains.Tests.Routing;
-using Webhooks.Grains.Tests.Tenants;
+using Webhooks.Testing;
+using Xunit.Abstractions;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
 

@@ -1,7 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
-
 namespace Webhooks.Grains.Tests.Publishing;
 
 public enum CrashPoint

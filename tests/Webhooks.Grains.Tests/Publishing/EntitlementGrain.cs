@@ -1,10 +1,7 @@
 using System.Globalization;
 using Orleans.Concurrency;
-using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
-using Webhooks.Grains.Tests.Storage;
+using Webhooks.Grains.Storage;
 
 namespace Webhooks.Grains.Tests.Publishing;
 

@@ -1,13 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Delivery.Http;
-using Webhooks.Testing;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Tests.Delivery;
 using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Publishing;
 

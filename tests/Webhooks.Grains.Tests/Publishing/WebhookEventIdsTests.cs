@@ -1,6 +1,4 @@
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
 
 namespace Webhooks.Grains.Tests.Publishing;
 

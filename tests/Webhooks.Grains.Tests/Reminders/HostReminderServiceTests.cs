@@ -2,12 +2,9 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Delivery.Http;
-using Webhooks.Testing;
-using Webhooks.Abstractions;
-using static Webhooks.Grains.Tests.Delivery.GrainDeliveryTests;
-using Webhooks.Grains.Tests.Delivery;
 using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Testing;
+using static Webhooks.Grains.Tests.Delivery.GrainDeliveryTests;
 
 namespace Webhooks.Grains.Tests.Reminders;
 

@@ -1,13 +1,10 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Hosting;
 using Orleans.TestingHost;
 using Webhooks.Grains.Hosting;
 using Webhooks.Grains.Storage;
 using Webhooks.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Grains.Tests.Storage;
 
 namespace Webhooks.Grains.Tests.Reminders;
 

@@ -1,6 +1,3 @@
-using Orleans.Runtime;
-using Webhooks.Abstractions;
-
 namespace Webhooks.Grains.Tests.Reminders;
 
 /// <summary>A test-only grain that registers reminders on request and reports every tick it receives.</summary>

@@ -1,6 +1,3 @@
-using Orleans.Runtime;
-using Webhooks.Abstractions;
-
 namespace Webhooks.Grains.Tests.Reminders;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Orleans.Runtime;
 using Webhooks.Grains.Hosting;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Tests.Reminders;
 

@@ -1,24 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Webhooks.Abstractions;
 using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Abstractions.Tenants;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Delivery.Log;
-using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Publishing;
-using Webhooks.Abstractions.Routing;
-using Webhooks.Grains.Routing;
-using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
-using Webhooks.Testing;
-using Webhooks.Abstractions;
 using Webhooks.Grains.Retention;
 using Webhooks.Grains.Tests.Delivery;
-using Webhooks.Grains.Tests.Listeners;
-using Webhooks.Grains.Tests.Publishing;
-using Webhooks.Grains.Tests.Routing;
-using Webhooks.Grains.Tests.Tenants;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Retention;
 

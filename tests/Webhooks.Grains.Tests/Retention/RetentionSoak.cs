@@ -1,24 +1,15 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
-using Webhooks.Abstractions.Routing;
-using Webhooks.Grains.Routing;
-using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
-using Webhooks.Testing;
 using Webhooks.Abstractions;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Abstractions.Publishing;
+using Webhooks.Abstractions.Routing;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Retention;
-using Xunit.Abstractions;
 using Webhooks.Grains.Tests.Delivery;
-using Webhooks.Grains.Tests.Listeners;
-using Webhooks.Grains.Tests.Publishing;
-using Webhooks.Grains.Tests.Routing;
-using Webhooks.Grains.Tests.Tenants;
+using Webhooks.Testing;
+using Xunit.Abstractions;
 
 namespace Webhooks.Grains.Tests.Retention;
 

@@ -1,6 +1,4 @@
 using Webhooks.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Grains.Retention;
 using Xunit.Abstractions;
 
 namespace Webhooks.Grains.Tests.Retention;

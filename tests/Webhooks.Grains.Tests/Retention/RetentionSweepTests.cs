@@ -1,10 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
 using Webhooks.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Grains.Retention;
-using Webhooks.Grains.Tests.Delivery;
 
 namespace Webhooks.Grains.Tests.Retention;
 

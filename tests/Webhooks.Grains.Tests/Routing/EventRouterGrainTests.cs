@@ -1,7 +1,6 @@
-using Webhooks.Testing;
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Routing;
-using Webhooks.Grains.Routing;
+using Webhooks.Testing;
 using static Webhooks.Testing.TestListeners;
 
 namespace Webhooks.Grains.Tests.Routing;

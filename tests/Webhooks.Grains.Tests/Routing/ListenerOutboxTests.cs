@@ -1,14 +1,8 @@
 using System.Collections.Immutable;
 using System.Reflection;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Routing;
 using Webhooks.Grains.Routing;
-using Webhooks.Grains.Tests.Delivery;
-using Webhooks.Grains.Tests.Listeners;
 
 namespace Webhooks.Grains.Tests.Routing;
 

@@ -1,12 +1,10 @@
 using System.Text.Json;
+using Webhooks.Abstractions;
 using Webhooks.Abstractions.Listeners;
 using Webhooks.Grains.Listeners;
-using Webhooks.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Routing;
 using Webhooks.Grains.Routing;
+using Webhooks.Testing;
 using static Webhooks.Testing.TestListeners;
-using Webhooks.Grains.Tests.Listeners;
 
 namespace Webhooks.Grains.Tests.Routing;
 

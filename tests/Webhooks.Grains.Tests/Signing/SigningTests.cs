@@ -6,10 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using StandardWebhooks;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Signing;
-using Webhooks.Abstractions;
-using Webhooks.Grains.Tests.Delivery;
 
 namespace Webhooks.Grains.Tests.Signing;
 

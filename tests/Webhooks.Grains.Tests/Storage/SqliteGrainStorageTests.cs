@@ -1,11 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Runtime;
 using Orleans.Storage;
-using Webhooks.Testing;
-using Webhooks.Abstractions;
 using Webhooks.Grains.Storage;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Storage;
 

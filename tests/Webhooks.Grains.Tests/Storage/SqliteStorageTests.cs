@@ -1,15 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
-using Webhooks.Testing;
 using Webhooks.Abstractions;
-using Webhooks.Grains.Storage;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Abstractions.Tenants;
+using Webhooks.Testing;
 using static Webhooks.Testing.TestListeners;
-using Webhooks.Grains.Tests.Listeners;
-using Webhooks.Grains.Tests.Tenants;
 
 namespace Webhooks.Grains.Tests.Storage;
 

@@ -1,9 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Webhooks.Testing;
-using Webhooks.Abstractions;
 using Webhooks.Grains.Storage;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Storage;
 

@@ -1,15 +1,10 @@
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Delivery.Http;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Testing;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
+using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Tests.Delivery;
 using Webhooks.Grains.Tests.Delivery.Http;
-using Webhooks.Grains.Tests.Listeners;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Tenants;
 

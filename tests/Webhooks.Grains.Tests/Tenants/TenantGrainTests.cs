@@ -1,7 +1,6 @@
-using Webhooks.Testing;
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Tenants;
 

@@ -3,10 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Testing;
 

@@ -1,6 +1,3 @@
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-
 namespace Webhooks.Testing;
 
 /// <summary>One cluster shared by a test class whose tests each use their own tenant.</summary>

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Testing;
 

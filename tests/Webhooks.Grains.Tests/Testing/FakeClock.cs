@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Testing;
 

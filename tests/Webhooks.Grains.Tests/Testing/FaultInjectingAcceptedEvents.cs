@@ -1,12 +1,6 @@
-using Orleans.Runtime;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Delivery;
 using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Publishing;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-using Webhooks.Grains.Tests.Delivery;
-using Webhooks.Grains.Tests.Publishing;
 
 namespace Webhooks.Testing;
 

@@ -1,14 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
 using Orleans.Storage;
 using Webhooks.Grains.Delivery.Log;
-using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-using Webhooks.Grains.Tests.Publishing;
-using Webhooks.Grains.Tests.Storage;
 
 namespace Webhooks.Testing;
 

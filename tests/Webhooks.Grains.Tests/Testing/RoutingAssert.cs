@@ -1,8 +1,4 @@
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-using Webhooks.Grains.Tests.Listeners;
 
 namespace Webhooks.Testing;
 

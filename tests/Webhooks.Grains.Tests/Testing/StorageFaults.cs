@@ -1,7 +1,3 @@
-using Orleans.Runtime;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-
 namespace Webhooks.Testing;
 
 /// <summary>

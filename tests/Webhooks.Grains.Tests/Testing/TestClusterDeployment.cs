@@ -1,6 +1,4 @@
 using Orleans.TestingHost;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Testing;
 

@@ -1,7 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Orleans.TestingHost;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
 
 namespace Webhooks.Testing;
 

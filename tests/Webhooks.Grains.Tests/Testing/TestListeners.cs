@@ -1,9 +1,5 @@
 using System.Collections.Immutable;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-using Webhooks.Grains.Tests.Listeners;
 
 namespace Webhooks.Testing;
 

@@ -1,10 +1,6 @@
 using Microsoft.Extensions.Options;
 using Webhooks.Abstractions.Catalog;
 using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Publishing;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-using Webhooks.Grains.Tests.Publishing;
 
 namespace Webhooks.Testing;
 

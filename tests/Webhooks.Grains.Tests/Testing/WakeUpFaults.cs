@@ -1,9 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-using Webhooks.Grains.Tests.Delivery;
 
 namespace Webhooks.Testing;
 

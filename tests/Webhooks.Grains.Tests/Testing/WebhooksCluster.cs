@@ -1,18 +1,10 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using Webhooks.Grains.Hosting;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Listeners;
 using Webhooks.Abstractions.Routing;
-using Webhooks.Grains.Routing;
 using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Tenants;
-using Webhooks.Abstractions;
-using Webhooks.Grains;
-using Webhooks.Grains.Tests.Listeners;
-using Webhooks.Grains.Tests.Routing;
-using Webhooks.Grains.Tests.Tenants;
+using Webhooks.Grains.Hosting;
 
 namespace Webhooks.Testing;
 

@@ -1,10 +1,7 @@
 using System.Globalization;
-using System.Net.Http;
 using System.Net.Sockets;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
 
 namespace Webhooks.Grains.Delivery.Http;
 

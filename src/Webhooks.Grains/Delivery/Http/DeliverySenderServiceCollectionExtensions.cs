@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
 
 namespace Webhooks.Grains.Delivery.Http;
 

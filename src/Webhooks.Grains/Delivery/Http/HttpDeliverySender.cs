@@ -4,8 +4,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Polly;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
 
 namespace Webhooks.Grains.Delivery.Http;
 

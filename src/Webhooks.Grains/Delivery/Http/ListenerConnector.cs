@@ -1,8 +1,5 @@
 using System.Net;
-using System.Net.Http;
 using System.Net.Sockets;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
 
 namespace Webhooks.Grains.Delivery.Http;
 

@@ -1,7 +1,5 @@
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Publishing;
-using Webhooks.Abstractions;
 
 namespace Webhooks.Grains.Delivery.Log;
 

@@ -4,11 +4,9 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Configuration;
-using Webhooks.Abstractions.Publishing;
+using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
 
 namespace Webhooks.Grains.Delivery.Log;
 

@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Webhooks.Abstractions.Publishing;
+using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Storage;
-using Webhooks.Abstractions;
-using Webhooks.Abstractions.Delivery;
 
 namespace Webhooks.Grains.Delivery.Log;
 
