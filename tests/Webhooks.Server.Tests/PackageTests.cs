@@ -75,6 +75,7 @@ public sealed class PackageTests : IDisposable
         Assert.Equal("README.md", Field("readme"));
         Entry(package, "README.md");
         Entry(package, $"lib/net10.0/{assemblyName}.dll");
+        Entry(package, $"lib/net10.0/{assemblyName}.xml"); // its documentation, for the consumer's editor
 
         // A sibling is a package dependency at exactly the shared version, never a copy of its assembly.
         var siblings = meta.Descendants(ns + "dependency")
@@ -83,7 +84,7 @@ public sealed class PackageTests : IDisposable
         Assert.Equal(dependsOn.Order(StringComparer.Ordinal), siblings.Keys.Order(StringComparer.Ordinal));
         Assert.All(siblings.Values, v => Assert.Equal(version, v));
         Assert.DoesNotContain(package.Entries, e => e.FullName.StartsWith("lib/", StringComparison.Ordinal)
-            && e.Name.StartsWith("Webhooks.", StringComparison.Ordinal) && e.Name != $"{assemblyName}.dll");
+            && e.Name.StartsWith("Webhooks.", StringComparison.Ordinal) && e.Name != $"{assemblyName}.dll" && e.Name != $"{assemblyName}.xml");
     }
 
     private static ZipArchiveEntry Entry(ZipArchive package, string path) =>
