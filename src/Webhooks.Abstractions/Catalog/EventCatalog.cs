@@ -12,6 +12,9 @@ public sealed class EventCatalog
     /// <summary>The subscription that matches every event.</summary>
     public const string AllEvents = "*";
 
+    /// <summary>The code of the event a listener's Test button sends: no payload, the listener's id as resource id, never retried.</summary>
+    public const string TestEventCode = "webhook.test";
+
     private readonly HashSet<string> _codes;
 
     public EventCatalog(IOptions<EventCatalogOptions> options)

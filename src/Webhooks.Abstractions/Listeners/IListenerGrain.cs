@@ -10,7 +10,10 @@ public interface IListenerGrain : IGrainWithStringKey
     [ReadOnly]
     Task<ListenerView?> GetAsync();
 
-    /// <summary>Applies a change issued by the tenant's router; not applied when the router already fenced it off.</summary>
+    /// <summary>
+    /// Applies a change issued by the tenant's router; not applied when the router already fenced it off. The change
+    /// that creates the listener also makes its signing secret, returned once in the resolution.
+    /// </summary>
     Task<ListenerResolution> ApplyAsync(ListenerChange change);
 
     /// <summary>Reports whether <paramref name="operationId"/> took effect and, when it did not, fences it so it never will.</summary>

@@ -1,14 +1,9 @@
-using System.Collections.Immutable;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Catalog;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Abstractions.Listeners;
-using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Delivery.Log;
-using Webhooks.Grains.Signing;
+using Webhooks.Grains.Storage;
 
 namespace Webhooks.Grains.Listeners;
 
@@ -29,27 +24,24 @@ public sealed partial class ListenerGrain
 {
     /// <summary>The reminder earlier versions woke a listener with; one still stored in a host's reminder service is removed.</summary>
     internal const string LegacyWakeReminder = "deliveries";
-    public const string TestEventCode = "webhook.test";
 
     /// <summary>How many parked deliveries one write releases when the listener is enabled.</summary>
     internal const int ReleaseBatch = 256;
 
-    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private DeliveryQueue? _queue;
     private CoalescingWriter? _writer;
     private RetryPolicy? _retries;
-    private IGrainTimer? _poll;
-    private bool _wakeUpListed;
-    private bool _probing;
-    private ConcurrencyLimit? _limit;
-    private RateBucket? _rate;
+    private DeliveryPump? _pump;
+    private WakeUp? _wakeUp;
     private IGrainTimer? _rateWait;
-    private Task _wakeUpChange = Task.CompletedTask;
     private int _pendingReported;
-    private List<byte[]>? _signingKeys;
 
     private DeliveryQueue Queue => _queue!;
+
+    private WakeUp WakeUps => _wakeUp ??= new WakeUp(wakeUps, this.GetGrainId(), logger, () =>
+        this.RegisterGrainTimer(static (grain, _) => { grain.Pump(); return Task.CompletedTask; }, this,
+            new GrainTimerCreationOptions(options.Value.PollInterval, options.Value.PollInterval) { Interleave = true, KeepAlive = true }));
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -70,9 +62,9 @@ public sealed partial class ListenerGrain
         var o = options.Value;
         TrimLog(); // rows trimmed before but not yet removed from storage (see DeliveryQueue.RemovalBatch)
         _retries = new RetryPolicy(o.GetRetrySchedule(), o.JitterRatio, Random.Shared.NextDouble);
-        _limit = new ConcurrencyLimit(o.InitialConcurrency, o.MaxConcurrencyPerListener);
-        // Adding the row again is an idempotent insert: cheaper than trusting that an earlier activation's did land.
-        _wakeUpListed = false;
+        _pump = new DeliveryPump(new ConcurrencyLimit(o.InitialConcurrency, o.MaxConcurrencyPerListener), time);
+        // The wake-up row starts unlisted: adding it again is an idempotent insert, cheaper than trusting that an
+        // earlier activation's did land.
         Pump();
     }
 
@@ -80,7 +72,7 @@ public sealed partial class ListenerGrain
     {
         // Attempts still in flight are abandoned unrecorded; their deliveries stay pending for the next activation.
         _stopping.Cancel();
-        _poll?.Dispose();
+        _wakeUp?.StopPolling();
         metrics.PendingChanged(-_pendingReported);
         _pendingReported = 0;
 
@@ -99,193 +91,15 @@ public sealed partial class ListenerGrain
         }
     }
 
-    public async Task<ImmutableArray<bool>> EnqueueAsync(ImmutableArray<EventEnvelope> envelopes)
-    {
-        var taken = ImmutableArray.CreateBuilder<bool>(envelopes.Length);
-        var queued = false;
-        var parked = false;
-        var repeated = false;
-        var now = time.GetUtcNow();
-        foreach (var envelope in envelopes)
-        {
-            if (!State.Exists || State.TenantId != envelope.TenantId || _stopped)
-            {
-                taken.Add(false);
-                continue;
-            }
-
-            // A disabled listener parks the event (DeliveryQueue.Enqueue): it is taken, and stored like any other.
-            if (Queue.Enqueue(envelope, isTest: false, now))
-            {
-                var status = Queue.Find(envelope.EventId)!.Status;
-                queued |= status == DeliveryStatus.Pending;
-                parked |= status == DeliveryStatus.Parked;
-            }
-            else
-            {
-                repeated |= Queue.Find(envelope.EventId) is { Status: DeliveryStatus.Pending };
-            }
-
-            taken.Add(true);
-        }
-
-        // Accepted means durable, the wake-up included: had the silo died after answering but before the wake-up row
-        // was stored, the deliveries would sit on storage with nothing to bring this listener back. Both writes run at once.
-        if (queued)
-        {
-            await WriteWithWakeUpAsync();
-            Pump();
-        }
-        else if (parked)
-        {
-            TrimLog(); // a disabled listener has no outcomes to trim after: parked ones past their retention leave here
-            await WriteDeliveriesAsync(); // nothing to wake up for: parked deliveries wait for the listener to be enabled
-        }
-        else if (repeated)
-        {
-            await RequestWakeUp(listed: true); // a publish repeated after one whose wake-up row failed
-        }
-
-        return taken.MoveToImmutable();
-    }
-
-    public async Task<string?> TestAsync(string tenantId)
-    {
-        if (!IsOwnedBy(tenantId))
-        {
-            return null;
-        }
-
-        var now = time.GetUtcNow();
-        var eventId = WebhookPublisher.EventIdPrefix + ResourceIds.NewRandomToken(16);
-        Queue.Enqueue(new EventEnvelope(tenantId, eventId, TestEventCode, this.GetPrimaryKeyString(), now, null), isTest: true, now);
-        await WriteDeliveriesAsync();
-        Pump();
-        return eventId;
-    }
-
-    // Reads trim the log first, so a quiet listener does not show deliveries past their retention. Safe in a read:
-    // it only changes memory, without awaiting, and the removals go with the next write.
-    public Task<DeliveryPage?> GetDeliveriesAsync(string tenantId, DeliveryStatus? status, int pageNumber, int pageSize) =>
-        Task.FromResult(IsOwnedBy(tenantId) ? TrimmedLog().Page(status, pageNumber, pageSize) : null);
-
-    public Task<DeliveryView?> GetDeliveryAsync(string tenantId, string eventId) =>
-        Task.FromResult(IsOwnedBy(tenantId) && TrimmedLog().Find(eventId) is { } delivery ? DeliveryQueue.View(delivery) : null);
-
-    public async Task<bool?> RedeliverAsync(string tenantId, string eventId)
-    {
-        if (!IsOwnedBy(tenantId))
-        {
-            return null;
-        }
-
-        if (TrimmedLog().Find(eventId) is { Status: not DeliveryStatus.Pending } finished)
-        {
-            await ReadContentAsync([finished]);
-        }
-
-        if (!Queue.Redeliver(eventId, time.GetUtcNow()))
-        {
-            return false;
-        }
-
-        // Like an enqueue, a redelivery is answered only once its wake-up is stored too.
-        await WriteWithWakeUpAsync();
-        Pump();
-        return true;
-    }
-
-    public async Task<int?> RecoverAsync(string tenantId, DateTimeOffset since, DateTimeOffset? until)
-    {
-        if (!IsOwnedBy(tenantId))
-        {
-            return null;
-        }
-
-        await ReadContentAsync([.. TrimmedLog().Deliveries.Where(d => DeliveryQueue.IsRecoverable(d, since, until))]);
-        var requeued = Queue.Recover(since, until, time.GetUtcNow());
-        if (requeued > 0)
-        {
-            await WriteWithWakeUpAsync();
-            Pump();
-        }
-
-        return requeued;
-    }
-
-    public async Task<ListenerView?> EnableAsync(string tenantId, bool replayParked)
-    {
-        if (!IsOwnedBy(tenantId))
-        {
-            return null;
-        }
-
-        TrimLog(); // parked ones past their retention are not released: their events may be gone
-        // Parked deliveries are released a batch at a time, each batch on storage before the next, while the
-        // listener is still disabled: a crash part-way leaves every one either released (pending, which resumes on
-        // enable like any delivery that was pending when the listener was disabled, or skipped) or still parked,
-        // and the listener disabled, so enabling again finishes the job. Events parked meanwhile (enqueues
-        // interleave) are released by the same loop; the last look and the enable share one turn.
-        var now = time.GetUtcNow();
-        // A parked delivery keeps no payload in memory: each batch to replay reads its events first, and one whose
-        // event is no longer stored ends as failed instead of being attempted with nothing to send.
-        while (Queue.NextParked(ReleaseBatch) is { Count: > 0 } batch)
-        {
-            if (replayParked)
-            {
-                await ReadContentAsync(batch);
-            }
-
-            Queue.ReleaseParked(replayParked, batch.Count, now);
-            if (Queue.AbandonWithoutContent(now) is > 0 and var abandoned)
-            {
-                LogEventsGone(logger, this.GetPrimaryKeyString(), abandoned);
-            }
-
-            await WriteDeliveriesAsync();
-        }
-
-        if (deliveries.State.Disabled)
-        {
-            Queue.Enable();
-            Announce(OperationalEventTypes.Enabled, AnnouncedReasons.EnabledByUser, LastStatusCode(), LastError());
-            await (Queue.PendingCount > 0 ? WriteWithWakeUpAsync() : WriteDeliveriesAsync());
-            PublishAnnouncements();
-            Pump();
-        }
-
-        return View();
-    }
-
-    public async Task<ListenerView?> DisableAsync(string tenantId)
-    {
-        if (!IsOwnedBy(tenantId))
-        {
-            return null;
-        }
-
-        if (!deliveries.State.Disabled)
-        {
-            Queue.Disable();
-            Announce(OperationalEventTypes.Disabled, AnnouncedReasons.DisabledByUser, LastStatusCode(), LastError());
-        }
-
-        await WriteDeliveriesAsync();
-        PublishAnnouncements();
-        Pump(); // stops the poll timer; attempts already out finish and are recorded
-        return View();
-    }
-
     // Activation already pumped; for a listener that was active, one more pump costs nothing. The row is removed only
-    // here, by a wake-up that finds nothing pending, and not each time the queue drains: under load the pending count
-    // crosses zero constantly, and a write for each crossing would cost more than the deliveries themselves. The
-    // waker read our row, so it is removed whatever this activation believes.
+    // here, by a wake-up that finds nothing pending (see WakeUp). The waker read our row, so it is removed whatever
+    // this activation believes.
     public Task WakeAsync()
     {
         Pump();
         if (Queue.PendingCount == 0 && !_stopping.IsCancellationRequested)
         {
-            RequestWakeUp(listed: false, force: true).Ignore(); // a failure is logged; the next wake-up tries again
+            WakeUps.Request(listed: false, force: true).Ignore(); // a failure is logged; the next wake-up tries again
         }
 
         return Task.CompletedTask;
@@ -310,71 +124,32 @@ public sealed partial class ListenerGrain
         _pendingReported = pending;
         var active = pending > 0 && !deliveries.State.Disabled && !_stopping.IsCancellationRequested;
 
-        // While the listener's circuit is open, attempts would only fail at once and use up the schedule: the
-        // queue waits, and the poll timer looks again until the break is over. Then one attempt goes alone, as the
-        // circuit's trial (it admits no other), until one succeeds.
-        var held = active && sender.IsHeld(this.GetPrimaryKeyString());
-        _probing |= held;
-        if (active && !held)
+        if (active)
         {
-            var limit = _probing ? 1 : _limit!.Current;
-            var now = time.GetUtcNow();
-            if (_inFlight.Count < limit && Queue.AnyDue(now))
+            // While the listener's circuit is open, attempts would only fail at once and use up the schedule: the
+            // queue waits, and the poll timer looks again until the break is over (see DeliveryPump.TakeDue).
+            var starting = _pump!.TakeDue(Queue, sender.IsHeld(this.GetPrimaryKeyString()), State.MaxDeliveriesPerSecond, out var tokenWait);
+            // All counted in flight first: an attempt that fails before its first await records its outcome (and
+            // pumps again) at once, and that pump must not start these a second time.
+            foreach (var due in starting)
             {
-                // Collected first: an attempt that fails before its first await records its outcome (re-sorting the
-                // queue, and pumping again) at once. Deliveries in flight are still pending, hence the look past them.
-                var starting = new List<DeliveryRecord>(limit - _inFlight.Count);
-                foreach (var due in Queue.Due(now))
-                {
-                    if (_inFlight.Count + starting.Count >= limit)
-                    {
-                        break;
-                    }
-
-                    if (!_inFlight.Contains(due.EventId))
-                    {
-                        starting.Add(due);
-                    }
-                }
-
-                var rate = RateFor(State.MaxDeliveriesPerSecond);
-                foreach (var due in starting)
-                {
-                    // Still due: a nested pump may have started, and a failure already rescheduled, this one.
-                    if (_inFlight.Count < limit && due.Status == DeliveryStatus.Pending && due.NextAttemptAt <= now && !_inFlight.Contains(due.EventId))
-                    {
-                        if (rate is not null && !rate.TryTake())
-                        {
-                            WaitForToken(rate);
-                            break;
-                        }
-
-                        _inFlight.Add(due.EventId);
-                        _ = AttemptAsync(due);
-                    }
-                }
+                _ = AttemptAsync(due);
             }
 
-            if (!_probing)
+            if (tokenWait is { } wait)
             {
-                _limit!.NoteInFlight(_inFlight.Count);
+                WaitForToken(wait);
             }
         }
 
-        KeepAwake(active, pending > 0);
+        WakeUps.KeepAwake(active, pending > 0 && !_stopping.IsCancellationRequested);
     }
-
-    /// <summary>The listener's token bucket, made anew when its rate changed; null without a rate of its own.</summary>
-    private RateBucket? RateFor(double? perSecond) =>
-        perSecond is not { } rate ? _rate = null
-        : _rate is { } bucket && bucket.PerSecond == rate ? bucket
-        : _rate = new RateBucket(rate, time);
 
     /// <summary>
     /// Pumps again when the next token is due, sooner than the poll timer would. One wait at a time: the token it waits
     /// for comes no later for the pumps that find the bucket empty meanwhile.
     /// </summary>
-    private void WaitForToken(RateBucket rate)
+    private void WaitForToken(TimeSpan wait)
     {
         if (_rateWait is not null)
         {
@@ -387,25 +162,18 @@ public sealed partial class ListenerGrain
             grain._rateWait = null;
             grain.Pump();
             return Task.CompletedTask;
-        }, this, new GrainTimerCreationOptions(rate.UntilNext(), Timeout.InfiniteTimeSpan) { Interleave = true });
+        }, this, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { Interleave = true });
     }
 
     private async Task AttemptAsync(DeliveryRecord delivery)
     {
         var attempt = delivery.Attempts.Count + 1;
-        var epoch = _limit!.Epoch;
+        var epoch = _pump!.Epoch;
         var startedAt = time.GetUtcNow();
         AttemptOutcome outcome;
         try
         {
-            if (!delivery.HasContent)
-            {
-                throw new InvalidOperationException("The delivery's event is not in memory.");
-            }
-
-            var envelope = new EventEnvelope(State.TenantId!, delivery.EventId, delivery.EventCode, delivery.ResourceId, delivery.EventDate, delivery.Payload, delivery.EventSeq);
-            var signed = await bodies.GetAsync(envelope, attempt);
-            var request = new DeliveryRequest(this.GetPrimaryKeyString(), new Uri(State.Uri!), signed.Body, Headers(delivery.EventId, signed));
+            var request = await Signer.SignAsync(this.GetPrimaryKeyString(), State.TenantId!, new Uri(State.Uri!), Keys(), delivery, attempt);
             // Started on this turn, but the exchange itself runs on the thread pool once it first waits for the
             // network: the grain keeps serving (other attempts, enqueues, edits) while a listener takes its time.
             outcome = await sender.SendAsync(request, _stopping.Token);
@@ -421,7 +189,7 @@ public sealed partial class ListenerGrain
         }
         finally
         {
-            _inFlight.Remove(delivery.EventId);
+            _pump.Finished(delivery.EventId);
         }
 
         if (_stopped || !ReferenceEquals(Queue.Find(delivery.EventId), delivery) || delivery.Status != DeliveryStatus.Pending)
@@ -430,14 +198,13 @@ public sealed partial class ListenerGrain
         }
 
         var o = options.Value;
-        if (!_probing && _limit!.Record(epoch, outcome, o.Timeout))
+        if (_pump.Record(epoch, outcome, o.Timeout))
         {
-            metrics.ConcurrencyLimitChanged(_limit.Current);
+            metrics.ConcurrencyLimitChanged(_pump.Limit);
         }
 
         var wasDisabled = deliveries.State.Disabled;
         Queue.Record(delivery, attempt, startedAt, outcome, time.GetUtcNow(), _retries!, o.DisableAfter);
-        _probing &= !outcome.Succeeded;
         metrics.AttemptRecorded(delivery.Status, outcome);
         if (!wasDisabled && deliveries.State.Disabled)
         {
@@ -472,72 +239,6 @@ public sealed partial class ListenerGrain
         Pump();
     }
 
-    // The count cap, then the ages (RetentionOptions): what the log shows and holds in memory; their rows follow.
-    private void TrimLog()
-    {
-        var now = time.GetUtcNow();
-        var r = retention.Value;
-        Queue.Trim(options.Value.LogRetention, options.Value.FailedLogRetention);
-        Queue.Expire(now - r.SucceededDeliveries, now - r.FailedDeliveries);
-    }
-
-    private DeliveryQueue TrimmedLog()
-    {
-        TrimLog();
-        return Queue;
-    }
-
-    private List<KeyValuePair<string, string>> Headers(string eventId, SignedBody signed)
-    {
-        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
-        return
-        [
-            new("N-Signature", signed.Signature),
-            new("N-Signature-Key-Id", signed.KeyId),
-            new("webhook-id", eventId),
-            new("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture)),
-            new("webhook-signature", StandardWebhookSignature.Compute(SigningKeys(), eventId, timestamp, signed.Body)),
-        ];
-    }
-
-    /// <summary>The HMAC keys that sign now: the current secret, and the previous one during a rotation's overlap.</summary>
-    private List<byte[]> SigningKeys()
-    {
-        var previousLive = State.PreviousProtectedSecret is not null && State.PreviousSecretExpiresAt > time.GetUtcNow();
-        if (_signingKeys is null || (_signingKeys.Count > 1 && !previousLive))
-        {
-            _signingKeys = [ListenerSecrets.KeyBytes(protector.UnprotectListenerSecret(State.ProtectedSecret!))];
-            if (previousLive)
-            {
-                _signingKeys.Add(ListenerSecrets.KeyBytes(protector.UnprotectListenerSecret(State.PreviousProtectedSecret!)));
-            }
-        }
-
-        return _signingKeys;
-    }
-
-    /// <summary>
-    /// Reads back the stored events of finished deliveries about to be attempted again: a finished delivery does not
-    /// keep its payload in memory. One whose event is no longer stored stays without, and is not attempted again.
-    /// </summary>
-    private async Task ReadContentAsync(IReadOnlyCollection<DeliveryRecord> deliveries)
-    {
-        var missing = deliveries.Where(d => !d.HasContent && d.EventSeq is not null).ToList();
-        if (missing.Count == 0)
-        {
-            return;
-        }
-
-        var contents = await events.GetContentAsync([.. missing.Select(d => d.EventSeq!.Value)]);
-        foreach (var delivery in missing)
-        {
-            if (contents.TryGetValue(delivery.EventSeq!.Value, out var content))
-            {
-                delivery.Attach(content);
-            }
-        }
-    }
-
     /// <summary>Stores what changed since the last flush: the changed deliveries as rows, then the health if it changed.</summary>
     private async Task FlushAsync()
     {
@@ -555,25 +256,13 @@ public sealed partial class ListenerGrain
         }
     }
 
-    private async Task WriteDeliveriesAsync()
-    {
-        try
-        {
-            await _writer!.WriteAsync();
-        }
-        catch
-        {
-            // Memory is ahead of storage now; start over from what is stored.
-            DeactivateOnIdle();
-            throw;
-        }
-    }
+    private Task WriteDeliveriesAsync() => this.WriteOrDeactivateAsync(_writer!.WriteAsync);
 
     /// <summary>Writes the deliveries and, at once, makes sure the wake-up row is stored; completes when both are.</summary>
     private Task WriteWithWakeUpAsync()
     {
         var write = WriteDeliveriesAsync();
-        var wakeUp = RequestWakeUp(listed: true);
+        var wakeUp = WakeUps.Request(listed: true);
         return wakeUp.IsCompletedSuccessfully ? write : Task.WhenAll(write, wakeUp);
     }
 
@@ -586,75 +275,10 @@ public sealed partial class ListenerGrain
             await WriteDeliveriesAsync();
         }
 
-        KeepAwake(active: false, pending: false);
-        if (_wakeUpListed && !_stopping.IsCancellationRequested)
+        WakeUps.StopPolling();
+        if (WakeUps.Listed && !_stopping.IsCancellationRequested)
         {
-            RequestWakeUp(listed: false).Ignore();
-        }
-    }
-
-    /// <summary>A poll timer while attempts may come due; a wake-up row from the first pending delivery on, so a restart wakes us.</summary>
-    private void KeepAwake(bool active, bool pending)
-    {
-        if (active && _poll is null)
-        {
-            var interval = options.Value.PollInterval;
-            _poll = this.RegisterGrainTimer(static (grain, _) => { grain.Pump(); return Task.CompletedTask; }, this,
-                new GrainTimerCreationOptions(interval, interval) { Interleave = true, KeepAlive = true });
-        }
-        else if (!active && _poll is not null)
-        {
-            _poll.Dispose();
-            _poll = null;
-        }
-
-        if (pending && !_wakeUpListed && !_stopping.IsCancellationRequested)
-        {
-            RequestWakeUp(listed: true).Ignore(); // a failure is logged, and asked again on the next change of state
-        }
-    }
-
-    /// <summary>
-    /// Asks for the listener's wake-up row to exist or not (<paramref name="force"/>: even when this activation
-    /// believes it already is so). Changes are stored one after another in the order asked, so a removal still on its
-    /// way can never undo a later addition. Completes when this state is stored.
-    /// </summary>
-    private Task RequestWakeUp(bool listed, bool force = false)
-    {
-        if (listed == _wakeUpListed && !force && !_wakeUpChange.IsFaulted)
-        {
-            return _wakeUpChange;
-        }
-
-        _wakeUpListed = listed;
-        return _wakeUpChange = ChangeWakeUpAsync(_wakeUpChange, listed);
-    }
-
-    private async Task ChangeWakeUpAsync(Task previous, bool listed)
-    {
-        try
-        {
-            await previous;
-        }
-        catch
-        {
-            // That change's failure was logged and reported to its own callers; this one stands on its own.
-        }
-
-        try
-        {
-            await (listed ? wakeUps.AddAsync(this.GetGrainId()) : wakeUps.RemoveAsync(this.GetGrainId()));
-        }
-        catch (Exception ex)
-        {
-            // Try again on the next change of state, unless a later request has already changed it.
-            if (_wakeUpListed == listed)
-            {
-                _wakeUpListed = !listed;
-            }
-
-            LogWakeUpFailed(logger, ex, this.GetPrimaryKeyString());
-            throw;
+            WakeUps.Request(listed: false).Ignore();
         }
     }
 
@@ -666,7 +290,4 @@ public sealed partial class ListenerGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: {Count} pending deliveries refer to events that are no longer stored; they end as failed, with nothing to send")]
     private static partial void LogEventsGone(ILogger logger, string listenerId, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Listener {ListenerId}: its row on the wake-up list could not be updated")]
-    private static partial void LogWakeUpFailed(ILogger logger, Exception exception, string listenerId);
 }

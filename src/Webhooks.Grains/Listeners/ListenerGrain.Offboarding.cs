@@ -36,17 +36,7 @@ public sealed partial class ListenerGrain
             // Whatever it was, it is about to be removed.
         }
 
-        try
-        {
-            await _wakeUpChange;
-        }
-        catch
-        {
-            // A failed change was logged; the removal below stands on its own.
-        }
-
-        await wakeUps.RemoveAsync(this.GetGrainId());
-        _wakeUpListed = false;
+        await WakeUps.Request(listed: false, force: true); // after any change still on its way
         if (listener.RecordExists)
         {
             await listener.ClearStateAsync();

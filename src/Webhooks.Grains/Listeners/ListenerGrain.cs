@@ -36,7 +36,15 @@ public sealed partial class ListenerGrain(
     // Enough to cover every operation a crashed router could still have in flight.
     private const int FencesKept = 16;
 
+    private ListenerKeys? _keys;
+    private DeliverySigner? _signer;
+
     private ListenerState State => listener.State;
+
+    private DeliverySigner Signer => _signer ??= new DeliverySigner(bodies, protector, time);
+
+    /// <summary>The listener's secrets as stored, one instance until they change (the signer keeps them open until then).</summary>
+    private ListenerKeys Keys() => _keys ??= new ListenerKeys(State.ProtectedSecret!, State.PreviousProtectedSecret, State.PreviousSecretExpiresAt);
 
     public Task<ListenerView?> GetAsync() => Task.FromResult(View());
 
@@ -59,6 +67,7 @@ public sealed partial class ListenerGrain(
 
         var now = time.GetUtcNow();
         var deleted = change.Definition is null;
+        string? created = null;
         if (change.Definition is { } definition)
         {
             if (!State.Exists)
@@ -66,7 +75,8 @@ public sealed partial class ListenerGrain(
                 State.TenantId = change.TenantId;
                 State.CreatedAt = now;
                 State.Deleted = false;
-                State.ProtectedSecret = protector.ProtectListenerSecret(change.Secret ?? ListenerSecrets.Create());
+                created = ListenerSecrets.Create(); // the listener's own; the router hands it to the caller once
+                State.ProtectedSecret = protector.ProtectListenerSecret(created);
             }
 
             State.Uri = definition.Uri;
@@ -83,7 +93,7 @@ public sealed partial class ListenerGrain(
         State.UpdatedAt = now;
         State.LastOperationId = change.OperationId;
         await PersistAsync();
-        _signingKeys = null;
+        _keys = null; // the signer opens the new secrets at the next attempt
         if (deleted)
         {
             await ForgetDeliveriesAsync();
@@ -93,7 +103,7 @@ public sealed partial class ListenerGrain(
             Pump();
         }
 
-        return new ListenerResolution(true, View());
+        return new ListenerResolution(true, View(), created);
     }
 
     public async Task<ListenerResolution> ResolveAsync(Guid operationId)
@@ -129,7 +139,7 @@ public sealed partial class ListenerGrain(
         State.PreviousSecretExpiresAt = time.GetUtcNow() + options.Value.SecretRotationOverlap;
         State.ProtectedSecret = protector.ProtectListenerSecret(secret);
         await PersistAsync();
-        _signingKeys = null;
+        _keys = null; // the signer opens the new secrets at the next attempt
         return secret;
     }
 
@@ -137,18 +147,7 @@ public sealed partial class ListenerGrain(
     // the database. Were this activation kept, ResolveAsync would answer from memory and the router could index a
     // change that was never stored (or miss one that was), so it is dropped: the next activation, which serves the
     // router's ResolveAsync, answers from what is actually stored.
-    private async Task PersistAsync()
-    {
-        try
-        {
-            await listener.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
+    private Task PersistAsync() => this.WriteOrDeactivateAsync(listener);
 
     private bool IsOwnedBy(string tenantId) => State.Exists && !_stopped && State.TenantId == tenantId;
 

@@ -6,7 +6,6 @@ using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Listeners;
 using Webhooks.Abstractions.Routing;
 using Webhooks.Abstractions.Tenants;
-using Webhooks.Grains.Signing;
 using Webhooks.Grains.Storage;
 
 namespace Webhooks.Grains.Routing;
@@ -66,15 +65,15 @@ public sealed class EventRouterGrain(
             return null;
         }
 
-        var secret = ListenerSecrets.Create();
-        var view = await ChangeAsync(ResourceIds.NewListenerId(), definition, secret);
-        return new CreatedListener(view ?? throw new InvalidOperationException("A new listener was refused by its own grain."), secret);
+        return await ChangeAsync(ResourceIds.NewListenerId(), definition) is { Current: { } view, Secret: { } secret }
+            ? new CreatedListener(view, secret)
+            : throw new InvalidOperationException("A new listener was refused by its own grain.");
     }
 
     public async Task<ListenerView?> UpdateAsync(string listenerId, ListenerDefinition definition)
     {
         ThrowIfClosed();
-        return _index.Contains(listenerId) ? await ChangeAsync(listenerId, definition) : null;
+        return _index.Contains(listenerId) ? (await ChangeAsync(listenerId, definition)).Current : null;
     }
 
     public async Task<bool> RemoveAsync(string listenerId)
@@ -187,9 +186,9 @@ public sealed class EventRouterGrain(
         return outbox;
     }
 
-    private async Task<ListenerView?> ChangeAsync(string listenerId, ListenerDefinition? definition, string? secret = null)
+    private async Task<ListenerResolution> ChangeAsync(string listenerId, ListenerDefinition? definition)
     {
-        var change = new ListenerChange(Guid.NewGuid(), TenantId, definition, secret);
+        var change = new ListenerChange(Guid.NewGuid(), TenantId, definition);
         router.State.Pending = new PendingChange(change.OperationId, listenerId, definition);
         await PersistAsync();
 
@@ -215,7 +214,7 @@ public sealed class EventRouterGrain(
         }
 
         await CommitAsync(listenerId, outcome);
-        return outcome.Current;
+        return outcome;
     }
 
     private async Task ResolvePendingAsync()
@@ -264,18 +263,7 @@ public sealed class EventRouterGrain(
     // write) and possibly ahead of the database, so this activation would route by an index that disagrees with
     // the listeners. It is dropped instead: the next activation rebuilds the index from the stored state and
     // resolves any stored intent before serving anything.
-    private async Task PersistAsync()
-    {
-        try
-        {
-            await router.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
+    private Task PersistAsync() => this.WriteOrDeactivateAsync(router);
 
     private IListenerGrain Listener(string listenerId) => GrainFactory.GetGrain<IListenerGrain>(listenerId);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Webhooks.Abstractions.Catalog;
 
 namespace Webhooks.Grains.Routing;
 
@@ -8,8 +9,6 @@ namespace Webhooks.Grains.Routing;
 /// </summary>
 internal sealed class RoutingIndex
 {
-    public const string AllEvents = "*";
-
     private readonly Dictionary<string, HashSet<string>> _byCode = new(StringComparer.Ordinal);
     private readonly SortedList<long, string> _bySequence = [];
     private readonly Dictionary<string, RoutedListener> _listeners = new(StringComparer.Ordinal);
@@ -55,7 +54,7 @@ internal sealed class RoutingIndex
     public ImmutableArray<string> Match(string eventCode)
     {
         _byCode.TryGetValue(eventCode, out var exact);
-        _byCode.TryGetValue(AllEvents, out var all);
+        _byCode.TryGetValue(EventCatalog.AllEvents, out var all);
         if (exact is null || all is null)
         {
             return [.. exact ?? all ?? []];

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Delivery;
 
 namespace Webhooks.Grains.Signing;
 
@@ -24,16 +24,17 @@ public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector
     private ConcurrentDictionary<(string, string, int), Lazy<Task<SignedBody>>> _young = new();
     private ConcurrentDictionary<(string, string, int), Lazy<Task<SignedBody>>> _old = new();
 
-    public Task<SignedBody> GetAsync(EventEnvelope envelope, int callAttempt)
+    /// <summary>The body of attempt <paramref name="callAttempt"/> of <paramref name="delivery"/>'s event, signed with its tenant's key.</summary>
+    public Task<SignedBody> GetAsync(string tenantId, DeliveryRecord delivery, int callAttempt)
     {
-        var key = (envelope.TenantId, envelope.EventId, callAttempt);
+        var key = (tenantId, delivery.EventId, callAttempt);
         if (_old.TryGetValue(key, out var aged) && !aged.Value.IsFaulted)
         {
             return aged.Value;
         }
 
         var young = _young;
-        var entry = young.GetOrAdd(key, _ => new Lazy<Task<SignedBody>>(() => SignAsync(envelope, callAttempt)));
+        var entry = young.GetOrAdd(key, _ => new Lazy<Task<SignedBody>>(() => SignAsync(tenantId, delivery, callAttempt)));
         if (entry.Value.IsFaulted)
         {
             young.TryRemove(new KeyValuePair<(string, string, int), Lazy<Task<SignedBody>>>(key, entry));
@@ -60,10 +61,10 @@ public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector
     /// </summary>
     public void Forget(string tenantId) => _keys.TryRemove(tenantId, out _);
 
-    private async Task<SignedBody> SignAsync(EventEnvelope envelope, int callAttempt)
+    private async Task<SignedBody> SignAsync(string tenantId, DeliveryRecord delivery, int callAttempt)
     {
-        var body = DeliveryBody.Serialize(envelope, callAttempt);
-        var key = await KeyAsync(envelope.TenantId);
+        var body = DeliveryBody.Serialize(delivery, callAttempt);
+        var key = await KeyAsync(tenantId);
         return new SignedBody(body, TenantSigningKey.Sign(key.Rsa, body), key.Id);
     }
 

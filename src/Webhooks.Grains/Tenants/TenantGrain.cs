@@ -113,18 +113,7 @@ public sealed partial class TenantGrain(
 
     // A failed write leaves memory ahead of storage (a tenant that looks created with a key nobody received);
     // dropping the activation makes the next call start from what is stored.
-    private async Task PersistAsync()
-    {
-        try
-        {
-            await tenant.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
+    private Task PersistAsync() => this.WriteOrDeactivateAsync(tenant);
 
     private ApiKey IssueKey(string? name)
     {

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using StandardWebhooks;
-using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Signing;
 
 namespace Webhooks.Grains.Tests.Signing;
@@ -70,9 +70,13 @@ public sealed class SigningTests
     [Fact]
     public void DeliveryBody_HasTheCompatibleShape_WithThePayloadVerbatim()
     {
-        var envelope = new EventEnvelope("t_x", "event_9", "entitlement.created", "ent_1", new DateTimeOffset(2026, 11, 28, 5, 6, 7, 891, TimeSpan.FromHours(2)), """{"seats": 5, "nested": [1, {"a": null}]}""");
+        var delivery = new DeliveryRecord
+        {
+            EventId = "event_9", EventCode = "entitlement.created", ResourceId = "ent_1",
+            EventDate = new DateTimeOffset(2026, 11, 28, 5, 6, 7, 891, TimeSpan.FromHours(2)), Payload = """{"seats": 5, "nested": [1, {"a": null}]}""",
+        };
 
-        using var body = JsonDocument.Parse(DeliveryBody.Serialize(envelope, 3));
+        using var body = JsonDocument.Parse(DeliveryBody.Serialize(delivery, 3));
 
         var root = body.RootElement;
         Assert.Equal(["eventId", "eventDate", "eventCode", "resourceId", "callAttempt", "payload"], root.EnumerateObject().Select(p => p.Name));
@@ -82,6 +86,7 @@ public sealed class SigningTests
         Assert.Equal("ent_1", root.GetProperty("resourceId").GetString());
         Assert.Equal(3, root.GetProperty("callAttempt").GetInt32());
         Assert.Equal(5, root.GetProperty("payload").GetProperty("seats").GetInt32());
-        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(DeliveryBody.Serialize(envelope with { Payload = null }, 1)).RootElement.GetProperty("payload").ValueKind);
+        delivery.Payload = null;
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(DeliveryBody.Serialize(delivery, 1)).RootElement.GetProperty("payload").ValueKind);
     }
 }
