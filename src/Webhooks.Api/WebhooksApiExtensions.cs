@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Webhooks.Abstractions.Limits;
 using Webhooks.Abstractions.Publishing;
 using Webhooks.Api.Auth;
-using Webhooks.Api.Deliveries;
+using Webhooks.Api.Credentials;
 using Webhooks.Api.Errors;
 using Webhooks.Api.Limits;
 using Webhooks.Api.Listeners;
@@ -29,6 +31,12 @@ public static class WebhooksApiExtensions
     {
         var api = new WebhooksApiOptions();
         configure?.Invoke(api);
+        // Set in code, not bound from configuration, so checked here, where a mistake is the host's code.
+        if (new WebhooksApiOptions.Validator().Validate(Options.DefaultName, api) is { Failed: true } invalid)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(WebhooksApiOptions), invalid.Failures);
+        }
+
         services.AddSingleton(api);
         if (api.TenantResolver is { } resolver)
         {
@@ -44,20 +52,18 @@ public static class WebhooksApiExtensions
                     o.PlatformKey = AuthOptions.DevelopmentPlatformKey;
                 }
             })
-            // The key is what guards the platform endpoints by default; a host whose own policy guards them need not have one.
-            .Validate(o => api.PlatformPolicy != ApiClaims.PlatformPolicy || !string.IsNullOrWhiteSpace(o.PlatformKey),
-                "Webhooks:Auth:PlatformKey must be configured outside the Development environment.")
-            .Validate(o => environment.IsDevelopment() || o.PlatformKey != AuthOptions.DevelopmentPlatformKey,
-                "The development platform key may not be used outside the Development environment.")
             .ValidateOnStart();
-        services.AddOptions<ApiLimitsOptions>().BindConfiguration(ApiLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>>(new AuthOptions.Validator(environment, api));
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Webhooks:Limits is shared with the silo (the listener cap, the payload cap): one options class owns it,
+        // registered once, whichever asks first.
+        services.AddWebhooksLimits();
         services.AddWebhookPublishing();
         services.AddSingleton<IRequestValidator<WebhookRequest>, WebhookRequestValidator>();
+        services.AddSingleton<IRequestValidator<RecoverRequest>, RecoverRequestValidator>();
         services.AddSingleton<IRequestValidator<CreateTenantRequest>, CreateTenantRequestValidator>();
         services.AddSingleton<IRequestValidator<CreateApiKeyRequest>, CreateApiKeyRequestValidator>();
         services.AddSingleton<IRequestValidator<PublishEventRequest>, PublishEventRequestValidator>();
-        services.AddSingleton<IRequestValidator<RecoverRequest>, RecoverRequestValidator>();
 
         // Binding failures (bad JSON, a query value of the wrong type, an oversized body) reach the exception
         // handler in every environment, so every client error has the same problem body.

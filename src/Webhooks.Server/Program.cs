@@ -17,6 +17,9 @@ if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
     builder.WebHost.UseUrls("http://localhost:5080");
 }
 
+// The operators' Orleans dashboard: the platform key opens it, as a Bearer token or a Basic password.
+const string DashboardPath = "/dashboard";
+
 try
 {
     var startup = StartupConfiguration.Read(builder.Configuration, builder.Environment);
@@ -32,14 +35,15 @@ try
         });
     });
 
-    if (builder.Environment.IsDevelopment() && builder.Configuration["Webhooks:Delivery:AllowPrivateNetworks"] is null)
+    if (builder.Environment.IsDevelopment() && builder.Configuration[DeliveryOptions.Section + ":" + nameof(DeliveryOptions.AllowPrivateNetworks)] is null)
     {
         // Local listeners (http://localhost:…) are the point of a development server; production refuses them.
         builder.Services.PostConfigure<DeliveryOptions>(o => o.AllowPrivateNetworks = true);
     }
 
     builder.Services.AddWebhooksKeyRing(startup.KeyRing);
-    builder.Services.AddWebhooksApi(builder.Environment);
+    // The dashboard is a browser's page: its 401 offers Basic too, so the browser asks for the platform key.
+    builder.Services.AddWebhooksApi(builder.Environment, api => api.BasicChallengePaths.Add(DashboardPath));
     builder.Services.AddWebhooksHealth();
     builder.AddWebhooksTelemetry();
     builder.Services.AddOpenApi(options => options
@@ -61,7 +65,7 @@ try
     app.UseRateLimiter(); // after authorization: requests are counted per authenticated key
 
     app.MapWebhooksHealth();
-    app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiClaims.PlatformPolicy).ExcludeFromDescription();
+    app.MapOrleansDashboard(routePrefix: DashboardPath).RequireAuthorization(ApiClaims.PlatformPolicy).ExcludeFromDescription();
     // One document, at a fixed path: the default "/openapi/{documentName}.json" answers any other name with a plain-text 404.
     app.MapOpenApi("/openapi/v1.json");
     app.MapScalarApiReference();

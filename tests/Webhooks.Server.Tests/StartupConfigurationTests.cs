@@ -24,6 +24,11 @@ public sealed class StartupConfigurationTests : IDisposable
         { "UnknownStorageProvider", "Webhooks:Storage:Provider" },
         { "NoPlatformKeyInProduction", "Webhooks:Auth:PlatformKey" },
         { "ValueOfTheWrongType", "Webhooks:Delivery:Timeout" },
+        { "DevelopmentKeyInProduction", "Webhooks:Auth:PlatformKey" },
+        { "ListenerCapOutOfRange", "Webhooks:Limits:MaxListenersPerTenant" },
+        { "PayloadCapOutOfRange", "Webhooks:Limits:MaxPayloadBytes" },
+        { "BodyCapOutOfRange", "Webhooks:Limits:MaxManagementBodyBytes" },
+        { "RateLimitOutOfRange", "Webhooks:RateLimits:TenantKeyTokensPerPeriod" },
     };
 
     [Theory]
@@ -80,6 +85,27 @@ public sealed class StartupConfigurationTests : IDisposable
         "ValueOfTheWrongType" => new()
         {
             ["Webhooks__Delivery__Timeout"] = "fifteen seconds",
+        },
+        "DevelopmentKeyInProduction" => new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Webhooks__Auth__PlatformKey"] = "dev-platform-key",
+        },
+        "ListenerCapOutOfRange" => new()
+        {
+            ["Webhooks__Limits__MaxListenersPerTenant"] = "0",
+        },
+        "PayloadCapOutOfRange" => new()
+        {
+            ["Webhooks__Limits__MaxPayloadBytes"] = "100",
+        },
+        "BodyCapOutOfRange" => new()
+        {
+            ["Webhooks__Limits__MaxManagementBodyBytes"] = "99999999999",
+        },
+        "RateLimitOutOfRange" => new()
+        {
+            ["Webhooks__RateLimits__TenantKeyTokensPerPeriod"] = "0",
         },
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such case."),
     };

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Webhooks.Abstractions.Catalog;
+using Webhooks.Abstractions.Limits;
 
 namespace Webhooks.Abstractions.Publishing;
 
@@ -8,8 +9,8 @@ namespace Webhooks.Abstractions.Publishing;
 public static class PublishingServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the catalog (<c>Webhooks:EventTypes</c>), the payload cap (<c>Webhooks:Limits:MaxPayloadBytes</c>), the
-    /// rules and <see cref="IWebhookPublisher"/>. Safe to call more than once (the silo and the API both do, and in one
+    /// Adds the catalog (<c>Webhooks:EventTypes</c>), the limits (<c>Webhooks:Limits</c>, whose <c>MaxPayloadBytes</c> is
+    /// the payload cap), the rules and <see cref="IWebhookPublisher"/>. Safe to call more than once (the silo and the API both do, and in one
     /// process they share the services): configuration is bound once, or the catalog's list would hold every code twice.
     /// </summary>
     public static IServiceCollection AddWebhookPublishing(this IServiceCollection services)
@@ -23,10 +24,7 @@ public static class PublishingServiceCollectionExtensions
             .Validate(o => o.EventTypes.All(e => !string.IsNullOrWhiteSpace(e.Code) && e.Code != EventCatalog.AllEvents),
                 "Every configured event type needs a code, and '*' is reserved.")
             .ValidateOnStart();
-        services.AddOptions<PublishLimitsOptions>().BindConfiguration(PublishLimitsOptions.Section)
-            .Validate(o => o.MaxPayloadBytes is >= PublishLimitsOptions.MinPayloadBytes and <= PublishLimitsOptions.MaxAllowedPayloadBytes,
-                $"Webhooks:Limits:MaxPayloadBytes must be between {PublishLimitsOptions.MinPayloadBytes} and {PublishLimitsOptions.MaxAllowedPayloadBytes}.")
-            .ValidateOnStart();
+        services.AddWebhooksLimits();
         services.TryAddSingleton<EventCatalog>();
         services.AddSingleton<WebhookEventRules>();
         services.TryAddSingleton(TimeProvider.System);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Webhooks.Abstractions.Catalog;
+using Webhooks.Abstractions.Limits;
 
 namespace Webhooks.Abstractions.Publishing;
 
@@ -10,7 +11,7 @@ namespace Webhooks.Abstractions.Publishing;
 /// What an event must be to be accepted: a catalog code, a resource id, a short token as a caller-chosen id, and a
 /// payload of JSON within the size cap. The one set of rules for both paths, the HTTP API and the in-process publisher.
 /// </summary>
-public sealed class WebhookEventRules(EventCatalog catalog, IOptions<PublishLimitsOptions> limits)
+public sealed class WebhookEventRules(EventCatalog catalog, IOptions<WebhooksLimitsOptions> limits)
 {
     public const int MaxIdLength = 128;
     public const int MaxResourceIdLength = 256;

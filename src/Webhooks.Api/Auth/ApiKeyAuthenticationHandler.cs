@@ -19,6 +19,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     IOptions<AuthOptions> auth,
+    WebhooksApiOptions api,
     IGrainFactory grains,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
@@ -66,7 +67,8 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = Request.Path.StartsWithSegments("/dashboard")
+        // A browser prompts for credentials only when offered Basic: on the host's pages that asked for it (an operator dashboard).
+        Response.Headers.WWWAuthenticate = api.BasicChallengePaths.Any(path => Request.Path.StartsWithSegments(path))
             ? new Microsoft.Extensions.Primitives.StringValues(["Bearer", "Basic realm=\"Webhooks.Orleans operators\""])
             : "Bearer";
         return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", "Send a valid API key as 'Authorization: Bearer <key>'.");

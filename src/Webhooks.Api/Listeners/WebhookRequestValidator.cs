@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Options;
 using Webhooks.Abstractions.Catalog;
-using Webhooks.Api.Limits;
+using Webhooks.Abstractions.Limits;
 using Webhooks.Api.Validation;
 
 namespace Webhooks.Api.Listeners;
 
 /// <summary>The rules of the compatible API for a listener, plus our own limits.</summary>
-public sealed class WebhookRequestValidator(EventCatalog catalog, IOptions<ApiLimitsOptions> limits) : IRequestValidator<WebhookRequest>
+public sealed class WebhookRequestValidator(EventCatalog catalog, IOptions<WebhooksLimitsOptions> limits) : IRequestValidator<WebhookRequest>
 {
     public const int MaxUriLength = 2048;
     public const int MaxDescriptionLength = 1024;
@@ -72,7 +72,7 @@ public sealed class WebhookRequestValidator(EventCatalog catalog, IOptions<ApiLi
         var max = limits.Value.MaxSubscriptionsPerListener;
         if (subscriptions.Length > max)
         {
-            return $"At most {max} subscriptions are allowed (Webhooks:Limits:MaxSubscriptionsPerListener).";
+            return $"At most {max} subscriptions are allowed ({WebhooksLimitsOptions.Section}:{nameof(WebhooksLimitsOptions.MaxSubscriptionsPerListener)}).";
         }
 
         var unknown = subscriptions.Where(code => code is null || !catalog.IsSubscribable(code)).Distinct().ToArray();

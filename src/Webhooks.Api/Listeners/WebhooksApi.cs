@@ -4,19 +4,23 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Catalog;
+using Webhooks.Abstractions.Limits;
 using Webhooks.Abstractions.Listeners;
 using Webhooks.Abstractions.Routing;
 using Webhooks.Api.Auth;
-using Webhooks.Api.Deliveries;
 using Webhooks.Api.Errors;
-using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
 
 namespace Webhooks.Api.Listeners;
 
-/// <summary>The compatible <c>api/v1/account/webhooks</c> endpoints: add, list, get, edit and delete listeners, and the event catalog.</summary>
+/// <summary>
+/// The compatible <c>api/v1/account/webhooks</c> endpoints: add, list, get, edit and delete listeners, and the event
+/// catalog; then, in the same group, what <see cref="ListenerActionsApi"/> does with a listener.
+/// </summary>
 public static class WebhooksApi
 {
+    private const string MaxListenersKey = WebhooksLimitsOptions.Section + ":" + nameof(WebhooksLimitsOptions.MaxListenersPerTenant);
+
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("api/v1/account/webhooks")
@@ -65,7 +69,7 @@ public static class WebhooksApi
         if (created is null)
         {
             return ApiProblem.Create(StatusCodes.Status409Conflict, "ListenerLimitReached",
-                "The tenant already has as many webhook listeners as it may (Webhooks:Limits:MaxListenersPerTenant); delete one first.");
+                $"The tenant already has as many webhook listeners as it may ({MaxListenersKey}); delete one first.");
         }
 
         var view = created.Listener;
@@ -94,7 +98,7 @@ public static class WebhooksApi
             : null;
         return view is not null && view.TenantId == tenant.TenantId
             ? TypedResults.Ok(WebhookModel.From(view))
-            : ListenerNotFound();
+            : ResourceNotFound.Listener();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> UpdateAsync(
@@ -102,18 +106,16 @@ public static class WebhooksApi
     {
         var updated = ResourceIds.IsListenerId(webhookListenerId)
             && await grains.GetGrain<IEventRouterGrain>(tenant.TenantId).UpdateAsync(webhookListenerId, ToDefinition(body)) is not null;
-        return updated ? TypedResults.NoContent() : ListenerNotFound();
+        return updated ? TypedResults.NoContent() : ResourceNotFound.Listener();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)
     {
         var deleted = ResourceIds.IsListenerId(webhookListenerId)
             && await grains.GetGrain<IEventRouterGrain>(tenant.TenantId).RemoveAsync(webhookListenerId);
-        return deleted ? TypedResults.NoContent() : ListenerNotFound();
+        return deleted ? TypedResults.NoContent() : ResourceNotFound.Listener();
     }
 
     private static ListenerDefinition ToDefinition(WebhookRequest body) =>
         new(body.Uri!, [.. body.Subscriptions!.OfType<string>().Distinct(StringComparer.Ordinal)], body.Description, body.MaxDeliveriesPerSecond);
-
-    internal static ProblemHttpResult ListenerNotFound() => ApiProblem.NotFound("No webhook listener with this id.");
 }

@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Routing;
 using Webhooks.Abstractions.Publishing;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
-using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
 
 namespace Webhooks.Api.Publishing;

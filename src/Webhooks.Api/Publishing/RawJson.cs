@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Webhooks.Api.Publishing;
@@ -12,16 +11,4 @@ namespace Webhooks.Api.Publishing;
 public sealed record RawJson(string Text)
 {
     public static RawJson? From(string? text) => text is null ? null : new RawJson(text);
-}
-
-internal sealed class RawJsonConverter : JsonConverter<RawJson>
-{
-    public override RawJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        using var document = JsonDocument.ParseValue(ref reader);
-        return new RawJson(document.RootElement.GetRawText());
-    }
-
-    public override void Write(Utf8JsonWriter writer, RawJson value, JsonSerializerOptions options) =>
-        writer.WriteRawValue(value.Text, skipInputValidation: true);
 }

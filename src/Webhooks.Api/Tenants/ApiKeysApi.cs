@@ -46,7 +46,7 @@ public static class ApiKeysApi
         var created = Tenant(grains, tenantId) is { } tenant ? await tenant.CreateKeyAsync(body?.Name?.Trim()) : null;
         if (created is null)
         {
-            return TenantsApi.TenantNotFound();
+            return ResourceNotFound.Tenant();
         }
 
         var key = created.Key;
@@ -57,7 +57,7 @@ public static class ApiKeysApi
     {
         var list = Tenant(grains, tenantId) is { } tenant ? await tenant.ListKeysAsync() : null;
         return list is null
-            ? TenantsApi.TenantNotFound()
+            ? ResourceNotFound.Tenant()
             : TypedResults.Ok(new ApiKeyListModel([.. list.Keys.Select(k => new ApiKeyModel(k.Id, k.Name, k.Prefix, k.CreatedAt))], list.Keys.Length));
     }
 

@@ -6,7 +6,6 @@ using Webhooks.Abstractions;
 using Webhooks.Abstractions.Tenants;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
-using Webhooks.Api.Limits;
 using Webhooks.Api.Validation;
 
 namespace Webhooks.Api.Tenants;
@@ -59,7 +58,7 @@ public static class TenantsApi
     {
         var tenant = ResourceIds.IsTenantId(tenantId) ? await grains.GetGrain<ITenantGrain>(tenantId).GetAsync() : null;
         return tenant is null
-            ? TenantNotFound()
+            ? ResourceNotFound.Tenant()
             : TypedResults.Ok(TenantModel.From(tenant));
     }
 
@@ -68,9 +67,7 @@ public static class TenantsApi
     {
         var tenant = ResourceIds.IsTenantId(tenantId) ? await grains.GetGrain<ITenantGrain>(tenantId).DeleteAsync() : null;
         return tenant is null
-            ? TenantNotFound()
+            ? ResourceNotFound.Tenant()
             : TypedResults.Accepted(WebhooksApiEndpoint.Link(context, $"/api/v1/tenants/{tenant.Id}"), TenantModel.From(tenant));
     }
-
-    internal static ProblemHttpResult TenantNotFound() => ApiProblem.NotFound("No tenant with this id.");
 }

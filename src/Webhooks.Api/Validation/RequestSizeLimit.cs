@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Webhooks.Api.Validation;
@@ -7,10 +6,4 @@ namespace Webhooks.Api.Validation;
 public sealed class RequestSizeLimit(long maxBytes) : IRequestSizeLimitMetadata
 {
     public long? MaxRequestBodySize { get; } = maxBytes;
-}
-
-public static class RequestSizeLimitExtensions
-{
-    public static TBuilder WithRequestSizeLimit<TBuilder>(this TBuilder builder, long maxBytes) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new RequestSizeLimit(maxBytes));
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
+using Webhooks.Abstractions.Limits;
 using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Delivery.Http;
@@ -10,7 +11,6 @@ using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.KeyRing;
 using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Retention;
-using Webhooks.Grains.Routing;
 using Webhooks.Grains.Signing;
 using Webhooks.Grains.Storage;
 using Webhooks.Grains.Telemetry;
@@ -38,12 +38,7 @@ public static class WebhooksSiloBuilderExtensions
             storage.Configure(configureStorage);
         }
 
-        silo.Services.AddOptions<ListenerLimitsOptions>()
-            .BindConfiguration(ListenerLimitsOptions.Section)
-            .Validate(
-                o => o.MaxListenersPerTenant is >= 1 and <= ListenerLimitsOptions.MaxAllowed,
-                $"Webhooks:Limits:MaxListenersPerTenant must be between 1 and {ListenerLimitsOptions.MaxAllowed}.")
-            .ValidateOnStart();
+        silo.Services.AddWebhooksLimits();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddDataProtection();
         silo.Services.AddDatabaseKeyRing();

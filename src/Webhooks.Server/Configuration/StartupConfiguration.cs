@@ -15,7 +15,8 @@ namespace Webhooks.Server.Configuration;
 internal sealed class StartupConfiguration
 {
     private const string ProviderKey = StorageOptions.Section + ":" + nameof(StorageOptions.Provider);
-    private const string ConnectionStringKey = "ConnectionStrings:Webhooks";
+    private const string ConnectionStringName = "Webhooks";
+    private const string ConnectionStringKey = "ConnectionStrings:" + ConnectionStringName;
 
     private StartupConfiguration(StorageOptions storage, SiloClusterOptions cluster, KeyRingSettings keyRing)
     {
@@ -87,7 +88,7 @@ internal sealed class StartupConfiguration
             storage.Provider = Enum.Parse<StorageProvider>(known);
         }
 
-        var connectionString = configuration.GetConnectionString("Webhooks") ?? configuration[StorageOptions.Section + ":" + nameof(StorageOptions.ConnectionString)];
+        var connectionString = configuration.GetConnectionString(ConnectionStringName) ?? configuration[StorageOptions.Section + ":" + nameof(StorageOptions.ConnectionString)];
         if (storage.Provider == StorageProvider.PostgreSql && string.IsNullOrWhiteSpace(connectionString))
         {
             problems.Add($"{ConnectionStringKey} must be set to an Npgsql connection string (Host=…;Database=…;Username=…;Password=…) when {ProviderKey} is PostgreSql.");

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
-using Webhooks.Api.Deliveries;
+using Webhooks.Api.Credentials;
 using Webhooks.Api.Listeners;
 using Webhooks.Api.Publishing;
 using Webhooks.Api.Tenants;
+using Webhooks.Api.Validation;
 
 namespace Webhooks.Server.Document;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Abstractions.Limits;
 using Webhooks.Abstractions.Publishing;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
@@ -30,7 +31,7 @@ public sealed class InProcessPublishValidationTests(DeliveryServer server) : Api
         ["payload of two values"] = (new WebhookEvent(Code, "ent_1", "{} {}"), "payload"),
         ["empty payload"] = (new WebhookEvent(Code, "ent_1", ""), "payload"),
         ["payload with a lone surrogate"] = (new WebhookEvent(Code, "ent_1", "\"\uD800\""), "payload"),
-        ["payload over the cap"] = (new WebhookEvent(Code, "ent_1", JsonSerializer.Serialize(new string('x', new PublishLimitsOptions().MaxPayloadBytes))), "payload"),
+        ["payload over the cap"] = (new WebhookEvent(Code, "ent_1", JsonSerializer.Serialize(new string('x', new WebhooksLimitsOptions().MaxPayloadBytes))), "payload"),
     };
 
     public static TheoryData<string> RefusedCases => [.. Refused.Keys];

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Webhooks.Abstractions.Catalog;
+using Webhooks.Abstractions.Limits;
 using Webhooks.Abstractions.Publishing;
 
 namespace Webhooks.Testing;
@@ -18,7 +19,7 @@ internal static class TestPublisher
         {
             EventTypes = [new EventType { Code = EventCode, Type = "order", Description = "An order was created." }],
         }));
-        return new WebhookPublisher(grains, time ?? TimeProvider.System, new WebhookEventRules(catalog, Options.Create(new PublishLimitsOptions())));
+        return new WebhookPublisher(grains, time ?? TimeProvider.System, new WebhookEventRules(catalog, Options.Create(new WebhooksLimitsOptions())));
     }
 
     public static async Task<PublishResult> PublishAcceptedAsync(this IWebhookPublisher publisher, string tenantId, WebhookEvent webhookEvent)

@@ -6,10 +6,9 @@ using Microsoft.Net.Http.Headers;
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Tenants;
 using Webhooks.Api.Auth;
-using Webhooks.Api.Deliveries;
 using Webhooks.Api.Errors;
 
-namespace Webhooks.Api.Tenants;
+namespace Webhooks.Api.Credentials;
 
 /// <summary>
 /// What a listener needs to verify <c>N-Signature</c>: <c>GET api/v1/account/credentials</c> for the tenant's caller,

@@ -8,14 +8,14 @@ using Webhooks.Abstractions.Listeners;
 using Webhooks.Abstractions.Routing;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
-using Webhooks.Api.Listeners;
 using Webhooks.Api.Validation;
 
-namespace Webhooks.Api.Deliveries;
+namespace Webhooks.Api.Listeners;
 
 /// <summary>
 /// What a tenant does with its listeners beyond editing them: test, the delivery log, redelivery, recovery (of one
-/// listener or all), secret rotation, disabling and enabling.
+/// listener or all), secret rotation, disabling and enabling. Mapped in the <c>api/v1/account/webhooks</c> group by
+/// <see cref="WebhooksApi.MapWebhooks"/>, whose routes these extend.
 /// </summary>
 public static class ListenerActionsApi
 {
@@ -64,7 +64,7 @@ public static class ListenerActionsApi
     private static async Task<Results<NoContent, ProblemHttpResult>> TestAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)
     {
         var eventId = Listener(grains, webhookListenerId) is { } listener ? await listener.TestAsync(tenant.TenantId) : null;
-        return eventId is null ? WebhooksApi.ListenerNotFound() : TypedResults.NoContent();
+        return eventId is null ? ResourceNotFound.Listener() : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<PagedResult<DeliveryModel>>, ProblemHttpResult>> ListDeliveriesAsync(
@@ -91,7 +91,7 @@ public static class ListenerActionsApi
 
         var page = Listener(grains, webhookListenerId) is { } listener ? await listener.GetDeliveriesAsync(tenant.TenantId, filter, number, size) : null;
         return page is null
-            ? WebhooksApi.ListenerNotFound()
+            ? ResourceNotFound.Listener()
             : TypedResults.Ok(new PagedResult<DeliveryModel>([.. page.Items.Select(DeliveryModel.From)], size, number, page.Total));
     }
 
@@ -104,7 +104,7 @@ public static class ListenerActionsApi
         {
             true => TypedResults.Accepted((string?)null),
             false => ApiProblem.NotFound("This listener has no finished delivery of that event (a pending one is already being attempted)."),
-            null => WebhooksApi.ListenerNotFound(),
+            null => ResourceNotFound.Listener(),
         };
     }
 
@@ -112,7 +112,7 @@ public static class ListenerActionsApi
         string webhookListenerId, RecoverRequest body, TenantScope tenant, IGrainFactory grains)
     {
         var requeued = Listener(grains, webhookListenerId) is { } listener ? await listener.RecoverAsync(tenant.TenantId, body.Since!.Value, body.Until) : null;
-        return requeued is { } count ? TypedResults.Accepted((string?)null, new RecoverResult(count)) : WebhooksApi.ListenerNotFound();
+        return requeued is { } count ? TypedResults.Accepted((string?)null, new RecoverResult(count)) : ResourceNotFound.Listener();
     }
 
     private static async Task<Accepted<RecoverResult>> RecoverAllAsync(RecoverRequest body, TenantScope tenant, IGrainFactory grains)
@@ -124,7 +124,7 @@ public static class ListenerActionsApi
     private static async Task<Results<Ok<SecretModel>, ProblemHttpResult>> RotateSecretAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)
     {
         var secret = Listener(grains, webhookListenerId) is { } listener ? await listener.RotateSecretAsync(tenant.TenantId) : null;
-        return secret is null ? WebhooksApi.ListenerNotFound() : TypedResults.Ok(new SecretModel(secret));
+        return secret is null ? ResourceNotFound.Listener() : TypedResults.Ok(new SecretModel(secret));
     }
 
     // The body is optional (existing clients send none, and no Content-Type): absent or empty means replay.
@@ -132,34 +132,15 @@ public static class ListenerActionsApi
         string webhookListenerId, EnableRequest? body, TenantScope tenant, IGrainFactory grains)
     {
         var view = Listener(grains, webhookListenerId) is { } listener ? await listener.EnableAsync(tenant.TenantId, body?.ReplayParked ?? true) : null;
-        return view is null ? WebhooksApi.ListenerNotFound() : TypedResults.Ok(WebhookModel.From(view));
+        return view is null ? ResourceNotFound.Listener() : TypedResults.Ok(WebhookModel.From(view));
     }
 
     private static async Task<Results<Ok<WebhookModel>, ProblemHttpResult>> DisableAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)
     {
         var view = Listener(grains, webhookListenerId) is { } listener ? await listener.DisableAsync(tenant.TenantId) : null;
-        return view is null ? WebhooksApi.ListenerNotFound() : TypedResults.Ok(WebhookModel.From(view));
+        return view is null ? ResourceNotFound.Listener() : TypedResults.Ok(WebhookModel.From(view));
     }
 
     private static IListenerGrain? Listener(IGrainFactory grains, string webhookListenerId) =>
         ResourceIds.IsListenerId(webhookListenerId) ? grains.GetGrain<IListenerGrain>(webhookListenerId) : null;
-}
-
-/// <summary>A recovery needs a point in time to start from, and an end, if given, after it.</summary>
-public sealed class RecoverRequestValidator : IRequestValidator<RecoverRequest>
-{
-    public IReadOnlyDictionary<string, string> Validate(RecoverRequest request)
-    {
-        var errors = new Dictionary<string, string>();
-        if (request.Since is null)
-        {
-            errors["since"] = "Give the time (ISO-8601) from which failed deliveries are re-queued.";
-        }
-        else if (request.Until <= request.Since)
-        {
-            errors["until"] = "The end (exclusive) must come after since.";
-        }
-
-        return errors;
-    }
 }
