@@ -5,10 +5,10 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Configuration;
 using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.Publishing;
-using Webhooks.Grains.Storage;
 
-namespace Webhooks.Grains.Delivery.Log;
+namespace Webhooks.Grains.Storage.PostgreSql;
 
 /// <summary>
 /// The delivery log in PostgreSQL (table <c>webhooksdeliveries</c>, schema 004), with group commit: the saves of

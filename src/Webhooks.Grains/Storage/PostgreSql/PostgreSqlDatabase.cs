@@ -2,7 +2,7 @@ using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Webhooks.Grains.Storage;
+namespace Webhooks.Grains.Storage.PostgreSql;
 
 /// <summary>
 /// The one Npgsql data source (and so the one connection pool) of the tables the server reads and writes itself,

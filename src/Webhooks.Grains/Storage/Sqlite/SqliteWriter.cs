@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Webhooks.Grains.Storage;
+namespace Webhooks.Grains.Storage.Sqlite;
 
 /// <summary>
 /// The silo's one writing connection to the SQLite file, with group commit across every grain.
