@@ -16,9 +16,9 @@ namespace Webhooks.Grains.Storage.PostgreSql;
 /// once that transaction is committed.
 /// </summary>
 /// <remarks>
-/// With a transaction per save (two per delivery: the enqueue and the outcome), PostgreSQL's backends used more
-/// CPU than the whole dispatcher during the benchmark's fan-out. A save is still acknowledged only once it is
-/// committed; it shares the commit, and one statement over arrays for all its upserts, with its neighbours. If a
+/// A transaction per save would be two per delivery (the enqueue and the outcome), and PostgreSQL's work per
+/// transaction, not the rows, would dominate. A save is acknowledged only once it is committed; it shares the
+/// commit, and one statement over arrays for all its upserts, with its neighbours. If a
 /// shared transaction is refused by the server, each of its saves is tried again alone, so one bad save fails no
 /// other listener's; when the server cannot be reached, the transaction's saves fail together at once.
 /// One transaction is in flight at a time; saves that arrive meanwhile wait for the next, so batches grow with
@@ -46,8 +46,8 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
         ON CONFLICT (serviceid, listenerid, seq) DO UPDATE SET status = excluded.status, record = excluded.record, retainedsince = excluded.retainedsince;
         """;
 
-    // By ranges, not "seq = ANY($3)": with the statistics of a table that changes this fast, the planner took the
-    // array out of the index condition and read every row of the listener to remove 64 of them.
+    // By ranges, not "seq = ANY($3)": with the statistics of a table that changes this fast, the planner may take
+    // the array out of the index condition and read every row of the listener to remove a few of them.
     private const string Remove = "DELETE FROM webhooksdeliveries WHERE serviceid = $1 AND listenerid = $2 AND seq BETWEEN $3 AND $4;";
 
     private const string RemoveAll = "DELETE FROM webhooksdeliveries WHERE serviceid = $1 AND listenerid = ANY($2);";

@@ -9,12 +9,12 @@ namespace Webhooks.Grains.Storage.Sqlite;
 /// The silo's one writing connection to the SQLite file, with group commit across every grain.
 /// </summary>
 /// <remarks>
-/// SQLite admits one writer at a time. With a connection per write, concurrent writers queue on the file lock,
-/// and Microsoft.Data.Sqlite answers SQLITE_BUSY by sleeping 150 ms before it retries, so under load most of a
-/// write's time was spent asleep. Here every write of the silo is queued to one thread that owns one
+/// SQLite admits one writer at a time. With a connection per write, concurrent writers would queue on the file
+/// lock, and Microsoft.Data.Sqlite answers SQLITE_BUSY by sleeping before it retries, so under load a write would
+/// spend most of its time asleep. Here every write of the silo is queued to one thread that owns one
 /// connection; whatever is queued when it comes round is executed in one transaction, committed with one
-/// fsync, and only then are the writers' tasks completed. A write is acknowledged only once it is on disk,
-/// exactly as before; it just shares the disk flush with its neighbours.
+/// fsync, and only then are the writers' tasks completed. A write is acknowledged only once it is on disk; it
+/// shares the disk flush with its neighbours.
 /// </remarks>
 public sealed partial class SqliteWriter : IDisposable
 {
@@ -23,8 +23,8 @@ public sealed partial class SqliteWriter : IDisposable
     // Reads run on the callers' threads; more than this many idle reading connections are closed, not kept.
     private const int MaxIdleReaders = 8;
 
-    // Not a Channel: its waiter is woken through the thread pool, and under load the pool's queue delayed every
-    // batch by milliseconds. The writer thread waits on an event the producers set themselves.
+    // Not a Channel: its waiter is woken through the thread pool, and under load the pool's queue delays every
+    // batch. The writer thread waits on an event the producers set themselves.
     private readonly ConcurrentQueue<SqliteWrite> _queue = new();
     private readonly ManualResetEventSlim _queued = new();
     private readonly ConcurrentBag<Reader> _readers = [];
@@ -65,7 +65,7 @@ public sealed partial class SqliteWriter : IDisposable
     /// Runs <paramref name="sql"/> (positional parameters <c>$1</c>, <c>$2</c>, …) on a reading connection of its
     /// own and hands the rows to <paramref name="read"/>. WAL mode lets reads run beside the writer. Reading
     /// connections are kept open with their statements prepared: every publish reads once, and opening a
-    /// connection and parsing the query each time cost more than the read.
+    /// connection and parsing the query each time costs more than the read.
     /// </summary>
     public T Read<T>(string sql, Func<SqliteDataReader, T> read, params ReadOnlySpan<object?> parameters)
     {
@@ -267,7 +267,7 @@ public sealed partial class SqliteWriter : IDisposable
     private sealed class SqliteWrite<T>(Func<SqliteStatements, T> work) : SqliteWrite
     {
         // Continuations are not forced onto the thread pool: a grain's await resumes on its own activation's
-        // scheduler anyway, and the extra hop through a busy pool cost milliseconds per write.
+        // scheduler anyway, and an extra hop through a busy pool only delays each write.
         private readonly TaskCompletionSource<T> _done = new();
         private T _result = default!;
 
