@@ -23,23 +23,18 @@ public sealed partial class SqliteWriter : IDisposable
     // Reads run on the callers' threads; more than this many idle reading connections are closed, not kept.
     private const int MaxIdleReaders = 8;
 
-    // Not a Channel: its waiter is woken through the thread pool, and under load the pool's queue delays every
-    // batch. The writer thread waits on an event the producers set themselves.
-    private readonly ConcurrentQueue<SqliteWrite> _queue = new();
-    private readonly ManualResetEventSlim _queued = new();
+    private readonly GroupCommit<SqliteWrite> _writes;
     private readonly ConcurrentBag<Reader> _readers = [];
     private volatile bool _stopping;
-    private volatile bool _ended;
     private readonly string _connectionString;
     private readonly ILogger _logger;
-    private readonly Lock _startGate = new();
-    private Thread? _thread;
     private long _commits;
 
     public SqliteWriter(IOptions<StorageOptions> options, ILogger<SqliteWriter> logger)
     {
         _connectionString = options.Value.ConnectionString;
         _logger = logger;
+        _writes = GroupCommit<SqliteWrite>.OnDedicatedThread(nameof(SqliteWriter), "Webhooks SQLite writer", MaxBatch, OpenWriter);
     }
 
     /// <summary>Runs <paramref name="work"/> inside the next batch's transaction; completes once that batch is committed.</summary>
@@ -47,14 +42,7 @@ public sealed partial class SqliteWriter : IDisposable
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
         var write = new SqliteWrite<T>(work);
-        _queue.Enqueue(write);
-        EnsureStarted();
-        _queued.Set();
-        if (_ended)
-        {
-            FailQueued(); // Dispose ran between the check above and the enqueue: no writer is left to run this write
-        }
-
+        _writes.Enqueue(write);
         return write.Task;
     }
 
@@ -97,135 +85,72 @@ public sealed partial class SqliteWriter : IDisposable
     public void Dispose()
     {
         _stopping = true;
-        _queued.Set();
         while (_readers.TryTake(out var reader))
         {
             reader.Dispose();
         }
 
-        // A continuation of the last write may be what is disposing us, running on the writer thread itself.
-        if (_thread is { } thread && thread != Thread.CurrentThread)
-        {
-            thread.Join();
-        }
+        // Commits what is queued, then waits for the writer thread to end.
+        _writes.Dispose();
     }
 
-    private void EnsureStarted()
+    /// <summary>The writing connection, opened on the writer thread when it starts.</summary>
+    private Writer OpenWriter()
     {
-        if (_thread is not null)
-        {
-            return;
-        }
-
-        lock (_startGate)
-        {
-            if (_thread is null)
-            {
-                var thread = new Thread(Run) { IsBackground = true, Name = "Webhooks SQLite writer" };
-                thread.Start();
-                _thread = thread;
-            }
-        }
-    }
-
-    private void Run()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        SqliteStatements.WaitWhenBusy(connection);
-        using var statements = new SqliteStatements(connection);
-        var batch = new List<SqliteWrite>(MaxBatch);
-        while (true)
-        {
-            // Reset before draining: a write queued after the reset sets the event again, so none is missed.
-            _queued.Wait();
-            _queued.Reset();
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.TryDequeue(out var write))
-            {
-                batch.Add(write);
-            }
-
-            // More is waiting: come straight back. So too when stopping: Dispose's wake-up may be the one this batch
-            // consumed, and the writer must come round to an empty queue to end, or Dispose's Join waits forever.
-            if (batch.Count == MaxBatch || _stopping)
-            {
-                _queued.Set();
-            }
-
-            if (batch.Count == 0)
-            {
-                if (_stopping)
-                {
-                    _ended = true;
-                    FailQueued();
-                    return;
-                }
-
-                continue;
-            }
-
-            if (!TryCommit(statements, batch, out var failure))
-            {
-                if (batch.Count == 1)
-                {
-                    batch[0].Fail(failure!);
-                    continue;
-                }
-
-                // One bad write must not sink its neighbours: run each alone to find out which fails.
-                LogBatchFailed(_logger, failure!, batch.Count);
-                foreach (var write in batch)
-                {
-                    if (!TryCommit(statements, [write], out var own))
-                    {
-                        write.Fail(own!);
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>Fails the writes queued after the writer ended, which would otherwise never complete.</summary>
-    private void FailQueued()
-    {
-        while (_queue.TryDequeue(out var write))
-        {
-            write.Fail(new ObjectDisposedException(nameof(SqliteWriter)));
-        }
-    }
-
-    private bool TryCommit(SqliteStatements statements, List<SqliteWrite> batch, out Exception? failure)
-    {
+        var connection = new SqliteConnection(_connectionString);
         try
         {
-            statements.Begin();
-            foreach (var write in batch)
-            {
-                write.Run(statements);
-            }
-
-            statements.Commit();
-            Interlocked.Increment(ref _commits);
+            connection.Open();
+            SqliteStatements.WaitWhenBusy(connection);
+            return new Writer(this, connection);
         }
-        catch (Exception ex)
+        catch
         {
-            statements.Rollback();
-            failure = ex;
-            return false;
+            connection.Dispose();
+            throw;
         }
-
-        foreach (var write in batch)
-        {
-            write.Complete();
-        }
-
-        failure = null;
-        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} SQLite writes failed; retrying each on its own")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+
+    /// <summary>The writer thread's connection: each batch in one transaction, committed with one fsync.</summary>
+    private sealed class Writer(SqliteWriter owner, SqliteConnection connection) : IGroupCommitFlush<SqliteWrite>, IDisposable
+    {
+        private readonly SqliteStatements _statements = new(connection);
+
+        public ValueTask<Exception?> TryFlushAsync(IReadOnlyList<SqliteWrite> batch)
+        {
+            try
+            {
+                _statements.Begin();
+                foreach (var write in batch)
+                {
+                    write.Run(_statements);
+                }
+
+                _statements.Commit();
+                Interlocked.Increment(ref owner._commits);
+                return ValueTask.FromResult<Exception?>(null);
+            }
+            catch (Exception ex)
+            {
+                _statements.Rollback();
+                return ValueTask.FromResult<Exception?>(ex);
+            }
+        }
+
+        // Any write's statement may be the one that failed.
+        public bool IsWriteFault(Exception failure) => true;
+
+        public void BatchFailed(Exception failure, int count) => LogBatchFailed(owner._logger, failure, count);
+
+        public void Dispose()
+        {
+            _statements.Dispose();
+            connection.Dispose();
+        }
+    }
 
     /// <summary>A reading connection and its prepared statements; used by one caller at a time.</summary>
     private sealed class Reader(SqliteConnection connection) : IDisposable
@@ -255,7 +180,7 @@ public sealed partial class SqliteWriter : IDisposable
         }
     }
 
-    private abstract class SqliteWrite
+    private abstract class SqliteWrite : IGroupCommitWrite
     {
         public abstract void Run(SqliteStatements statements);
 
