@@ -5,6 +5,11 @@ namespace Webhooks.Grains.Delivery;
 /// while it is shares the single write that follows it (group commit). A caller's task completes once a
 /// write that started after its change has landed. Grain code is single-threaded, so no locks are needed.
 /// </summary>
+/// <remarks>
+/// Not a <see cref="Storage.GroupCommit{TWrite}"/>: nothing is queued here, the write reads the grain's state when it
+/// starts, so any number of changes collapse into one write of the latest state, and it runs on the grain's turn.
+/// The store underneath may still share that write's commit with other grains' through its own group commit.
+/// </remarks>
 internal sealed class CoalescingWriter(Func<Task> write)
 {
     private Task? _running;

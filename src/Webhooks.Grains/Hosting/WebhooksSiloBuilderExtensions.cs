@@ -13,6 +13,8 @@ using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Retention;
 using Webhooks.Grains.Signing;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Storage.PostgreSql;
+using Webhooks.Grains.Storage.Sqlite;
 using Webhooks.Grains.Telemetry;
 
 namespace Webhooks.Grains.Hosting;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Storage.PostgreSql;
 
 namespace Webhooks.Grains.KeyRing;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Storage.PostgreSql;
 
 namespace Webhooks.Grains.KeyRing;
 

@@ -68,6 +68,3 @@ internal static class FeedPage
         return new EventFeedPage(items.DrainToImmutable(), next);
     }
 }
-
-/// <summary>A row of the feed as scanned, before its payload is read.</summary>
-internal sealed record ScannedEvent(FeedPosition Position, string EventCode, string? ResourceId);

@@ -30,16 +30,3 @@ public interface IAcceptedEvents
     /// <summary>One of the tenant's events with its outcome; null when there is none.</summary>
     Task<AcceptedEventRecord?> FindAsync(string tenantId, string eventId);
 }
-
-/// <summary>
-/// What is stored under an event id: the event (its <see cref="EventEnvelope.Seq"/> null when it was accepted before
-/// events were stored once, and only its outcome is known) and the count its publish was answered with, null until
-/// the publish completes.
-/// </summary>
-public sealed record AcceptedEvent(EventEnvelope Event, int? Matched);
-
-/// <summary>What a delivery needs of its event besides the id and code, read from the store when it is not in memory.</summary>
-public sealed record EventContent(string? ResourceId, DateTimeOffset EventDate, string? Payload);
-
-/// <summary>A stored event, when it was accepted, and its publish's outcome (null until the publish completed).</summary>
-public sealed record AcceptedEventRecord(StoredEvent Event, DateTimeOffset AcceptedAt, int? Matched, IReadOnlyList<string> ListenerIds);

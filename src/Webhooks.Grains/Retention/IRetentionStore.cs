@@ -32,14 +32,3 @@ public interface IRetentionStore
     /// <summary>Removes up to <paramref name="max"/> event ids accepted before events were stored once, and before <paramref name="cutoff"/>.</summary>
     Task<int> RemoveLegacyEventIdsAsync(DateTimeOffset cutoff, int max);
 }
-
-/// <summary>
-/// Which deliveries are past their retention: succeeded ones that finished before <paramref name="SucceededBefore"/>,
-/// and failed, skipped or parked ones since before <paramref name="FailedBefore"/>. A delivery finishes after its event
-/// is accepted, so only the events up to the newest accepted before each cutoff, and those no longer stored, can have such
-/// deliveries (<paramref name="SucceededUpTo"/>, <paramref name="FailedUpTo"/>): the range a sweep reads.
-/// </summary>
-public sealed record DeliveryCutoffs(long SucceededUpTo, DateTimeOffset SucceededBefore, long FailedUpTo, DateTimeOffset FailedBefore);
-
-/// <summary>What one batch removed, and the greatest event sequence among them: where the next batch starts.</summary>
-public sealed record SweptBatch(int Removed, long LastEvent);

@@ -119,9 +119,3 @@ public sealed partial class RetentionSweeper(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A retention sweep failed; the next one starts over")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }
-
-/// <summary>What one sweep removed: deliveries, events, and event ids accepted before events were stored once.</summary>
-public sealed record SweepResult(int Deliveries, int Events, int LegacyEventIds)
-{
-    public int Total => Deliveries + Events + LegacyEventIds;
-}

@@ -24,6 +24,3 @@ internal static class SchemaScripts
         }
     }
 }
-
-/// <summary>One schema script: its version (the file's number), file name and text.</summary>
-internal sealed record SchemaScript(int Version, string Name, string Text);

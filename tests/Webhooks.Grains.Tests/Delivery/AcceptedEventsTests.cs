@@ -5,6 +5,8 @@ using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Storage.PostgreSql;
+using Webhooks.Grains.Storage.Sqlite;
 using Webhooks.Grains.Tests.PostgreSql;
 using Webhooks.Testing;
 

@@ -2,8 +2,8 @@ using System.Xml.Linq;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Webhooks.Grains.KeyRing;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Storage.PostgreSql;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.KeyRing;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Storage.PostgreSql;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
 

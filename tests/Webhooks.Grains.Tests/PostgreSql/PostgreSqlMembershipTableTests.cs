@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.MembershipService;
-using Webhooks.Grains.Storage;
+using Webhooks.Grains.Storage.PostgreSql;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.PostgreSql;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Grains.Storage;
+using Webhooks.Grains.Storage.PostgreSql;
 using Webhooks.Grains.Tests.Retention;
 using Xunit.Abstractions;
 

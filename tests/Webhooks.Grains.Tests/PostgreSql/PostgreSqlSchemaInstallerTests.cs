@@ -1,4 +1,4 @@
-using Webhooks.Grains.Storage;
+using Webhooks.Grains.Storage.PostgreSql;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.PostgreSql;

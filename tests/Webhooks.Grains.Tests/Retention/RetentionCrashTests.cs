@@ -5,6 +5,7 @@ using Webhooks.Abstractions.Listeners;
 using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Retention;
+using Webhooks.Grains.Storage.Sqlite;
 using Webhooks.Grains.Tests.Delivery;
 using Webhooks.Testing;
 

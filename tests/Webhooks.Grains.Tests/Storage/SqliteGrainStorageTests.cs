@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Storage.Sqlite;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Storage;

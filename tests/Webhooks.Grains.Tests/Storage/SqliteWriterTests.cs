@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Storage.Sqlite;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Storage;

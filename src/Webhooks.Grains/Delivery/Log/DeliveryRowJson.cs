@@ -9,7 +9,7 @@ namespace Webhooks.Grains.Delivery.Log;
 /// The JSON of a delivery row: camelCase, nulls left out, as grain state is stored; the serializer is generated
 /// at compile time, since every enqueue and every outcome writes a row. Rows are read by this code and by
 /// operators, never embedded in a page, so characters are escaped only where JSON requires it: HTML-safe
-/// escaping turned each quote of a payload into six bytes and made rows half as large again.
+/// escaping would turn each quote of a payload into six bytes and make every row larger.
 /// </summary>
 /// <remarks>
 /// A delivery whose event is stored once (<see cref="DeliveryRecord.EventSeq"/>) leaves the event's resource id, date

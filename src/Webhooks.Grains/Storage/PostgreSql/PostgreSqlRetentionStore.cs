@@ -2,9 +2,9 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Storage;
+using Webhooks.Grains.Retention;
 
-namespace Webhooks.Grains.Retention;
+namespace Webhooks.Grains.Storage.PostgreSql;
 
 /// <summary>
 /// The retention sweeper's batches in PostgreSQL: one statement, so one short implicit transaction, each. Rows a

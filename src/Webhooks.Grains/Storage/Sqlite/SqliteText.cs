@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Webhooks.Grains.Storage;
+namespace Webhooks.Grains.Storage.Sqlite;
 
 /// <summary>How the SQLite tables hold instants: UTC text in the round-trip format, which sorts and compares as the instants do.</summary>
 internal static class SqliteText

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Storage;
+using Webhooks.Grains.Publishing;
 
-namespace Webhooks.Grains.Publishing;
+namespace Webhooks.Grains.Storage.Sqlite;
 
 /// <summary>
 /// Accepted events in the SQLite file (table <c>WebhooksEvents</c>, schema 005; ids accepted before it in

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Webhooks.Grains.Storage;
+namespace Webhooks.Grains.Storage.Sqlite;
 
 /// <summary>
 /// Prepared statements on the writer's connection, inside the current batch's transaction. A statement is

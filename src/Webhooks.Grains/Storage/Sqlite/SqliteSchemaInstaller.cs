@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Webhooks.Grains.Storage;
+namespace Webhooks.Grains.Storage.Sqlite;
 
 /// <summary>
 /// Brings a SQLite database up to the project's schema before the storage provider first reads its queries.

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Storage;
+using Webhooks.Grains.Retention;
 
-namespace Webhooks.Grains.Retention;
+namespace Webhooks.Grains.Storage.Sqlite;
 
 /// <summary>The retention sweeper's batches on the SQLite file, each one write of the silo's <see cref="SqliteWriter"/>.</summary>
 internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<ClusterOptions> cluster) : IRetentionStore

@@ -4,9 +4,9 @@ using NpgsqlTypes;
 using Orleans.Configuration;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Publishing;
-using Webhooks.Grains.Storage;
+using Webhooks.Grains.Publishing;
 
-namespace Webhooks.Grains.Publishing;
+namespace Webhooks.Grains.Storage.PostgreSql;
 
 /// <summary>
 /// Accepted events in PostgreSQL (table <c>webhooksevents</c>, schema 008; ids accepted before it in

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 
-namespace Webhooks.Grains.Storage;
+namespace Webhooks.Grains.Storage.PostgreSql;
 
 /// <summary>A deleted tenant's rows in PostgreSQL, removed on the server's own connections: one short transaction per batch.</summary>
 internal sealed class PostgreSqlTenantRows(PostgreSqlDatabase database, IOptions<ClusterOptions> cluster) : ITenantRows

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Webhooks.Grains.Storage;
+namespace Webhooks.Grains.Storage.PostgreSql;
 
 /// <summary>
 /// Brings a PostgreSQL database up to the project's schema before the storage, reminder and membership providers

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
-namespace Webhooks.Grains.Storage;
+namespace Webhooks.Grains.Storage.Sqlite;
 
 /// <summary>A deleted tenant's rows in the SQLite file, removed through the silo's one writer (a batch shares its commit).</summary>
 internal sealed class SqliteTenantRows(SqliteWriter writer, IOptions<ClusterOptions> cluster) : ITenantRows

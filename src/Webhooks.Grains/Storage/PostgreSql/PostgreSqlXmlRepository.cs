@@ -3,9 +3,8 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
-using Webhooks.Grains.Storage;
 
-namespace Webhooks.Grains.KeyRing;
+namespace Webhooks.Grains.Storage.PostgreSql;
 
 /// <summary>
 /// The Data Protection key ring in the server's PostgreSQL database (table <c>webhooksdataprotectionkeys</c>,

@@ -1,14 +1,13 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Configuration;
 using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.Publishing;
-using Webhooks.Grains.Storage;
 
-namespace Webhooks.Grains.Delivery.Log;
+namespace Webhooks.Grains.Storage.PostgreSql;
 
 /// <summary>
 /// The delivery log in PostgreSQL (table <c>webhooksdeliveries</c>, schema 004), with group commit: the saves of
@@ -16,16 +15,15 @@ namespace Webhooks.Grains.Delivery.Log;
 /// once that transaction is committed.
 /// </summary>
 /// <remarks>
-/// With a transaction per save (two per delivery: the enqueue and the outcome), PostgreSQL's backends used more
-/// CPU than the whole dispatcher during the benchmark's fan-out. A save is still acknowledged only once it is
-/// committed; it shares the commit, and one statement over arrays for all its upserts, with its neighbours. If a
-/// shared transaction is refused by the server, each of its saves is tried again alone, so one bad save fails no
-/// other listener's; when the server cannot be reached, the transaction's saves fail together at once.
-/// One transaction is in flight at a time; saves that arrive meanwhile wait for the next, so batches grow with
-/// the load and an idle silo commits a lone save at once.
+/// A transaction per save would be two per delivery (the enqueue and the outcome), and PostgreSQL's work per
+/// transaction, not the rows, would dominate. A save is acknowledged only once it is committed; it shares the
+/// commit, and one statement over arrays for all its upserts, with its neighbours. If a shared transaction is
+/// refused by the server, each of its saves is tried again alone, so one bad save fails no other listener's; when the
+/// server cannot be reached, the transaction's saves fail together at once. The batching is a
+/// <see cref="GroupCommit{TWrite}"/> flushed on demand: one transaction is in flight at a time, saves that arrive
+/// meanwhile wait for the next, so batches grow with the load and an idle silo commits a lone save at once.
 /// </remarks>
-internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database, IOptions<ClusterOptions> cluster, ILogger<PostgreSqlDeliveryLog> logger)
-    : IDeliveryLog
+internal sealed partial class PostgreSqlDeliveryLog : IDeliveryLog, IGroupCommitFlush<PostgreSqlDeliveryLog.PendingSave>
 {
     private const int MaxBatch = 1024;
 
@@ -46,17 +44,23 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
         ON CONFLICT (serviceid, listenerid, seq) DO UPDATE SET status = excluded.status, record = excluded.record, retainedsince = excluded.retainedsince;
         """;
 
-    // By ranges, not "seq = ANY($3)": with the statistics of a table that changes this fast, the planner took the
-    // array out of the index condition and read every row of the listener to remove 64 of them.
+    // By ranges, not "seq = ANY($3)": with the statistics of a table that changes this fast, the planner may take
+    // the array out of the index condition and read every row of the listener to remove a few of them.
     private const string Remove = "DELETE FROM webhooksdeliveries WHERE serviceid = $1 AND listenerid = $2 AND seq BETWEEN $3 AND $4;";
 
     private const string RemoveAll = "DELETE FROM webhooksdeliveries WHERE serviceid = $1 AND listenerid = ANY($2);";
 
-    private readonly NpgsqlDataSource _database = database.DataSource;
-    private readonly string _serviceId = cluster.Value.ServiceId;
-    private readonly ConcurrentQueue<PendingSave> _queue = new();
-    private int _draining;
+    private readonly NpgsqlDataSource _database;
+    private readonly string _serviceId;
+    private readonly ILogger _logger;
+    private readonly GroupCommit<PendingSave> _saves;
     private long _commits;
+
+    public PostgreSqlDeliveryLog(PostgreSqlDatabase database, IOptions<ClusterOptions> cluster, ILogger<PostgreSqlDeliveryLog> logger)
+    {
+        (_database, _serviceId, _logger) = (database.DataSource, cluster.Value.ServiceId, logger);
+        _saves = GroupCommit<PendingSave>.OnDemand(nameof(PostgreSqlDeliveryLog), MaxBatch, this);
+    }
 
     /// <summary>Shared transactions committed so far: fewer than the saves when saves share commits.</summary>
     public long Commits => Interlocked.Read(ref _commits);
@@ -95,12 +99,7 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
         }
 
         var save = new PendingSave(listenerId, changes);
-        _queue.Enqueue(save);
-        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
-        {
-            _ = Task.Run(DrainAsync);
-        }
-
+        _saves.Enqueue(save);
         return save.Task;
     }
 
@@ -153,67 +152,13 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
             ordered);
     }
 
-    private async Task DrainAsync()
-    {
-        var batch = new List<PendingSave>(MaxBatch);
-        while (true)
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.TryDequeue(out var save))
-            {
-                batch.Add(save);
-            }
+    // Only a statement the server refused can be one save's fault. When the server cannot be reached, every save
+    // would fail again, each after its own connection timeout, while the silo's saves pile up behind.
+    bool IGroupCommitFlush<PendingSave>.IsWriteFault(Exception failure) => failure is PostgresException;
 
-            if (batch.Count == 0)
-            {
-                Volatile.Write(ref _draining, 0);
+    void IGroupCommitFlush<PendingSave>.BatchFailed(Exception failure, int count) => LogBatchFailed(_logger, failure, count);
 
-                // A save queued between the last look and the reset found the flag set and left the draining to us.
-                if (_queue.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            await CommitAsync(batch);
-        }
-    }
-
-    private async Task CommitAsync(List<PendingSave> batch)
-    {
-        var failure = await TryWriteAsync(batch);
-        if (failure is null)
-        {
-            batch.ForEach(save => save.Complete());
-            return;
-        }
-
-        // Only a statement the server refused can be one save's fault. When the server cannot be reached, every
-        // save would fail again, each after its own connection timeout, while the silo's saves pile up behind.
-        if (batch.Count == 1 || failure is not PostgresException)
-        {
-            batch.ForEach(save => save.Fail(failure));
-            return;
-        }
-
-        // One bad save must not sink its neighbours: each alone, to find out which fails.
-        LogBatchFailed(logger, failure, batch.Count);
-        foreach (var save in batch)
-        {
-            if (await TryWriteAsync([save]) is { } own)
-            {
-                save.Fail(own);
-            }
-            else
-            {
-                save.Complete();
-            }
-        }
-    }
-
-    private async Task<Exception?> TryWriteAsync(IReadOnlyList<PendingSave> saves)
+    async ValueTask<Exception?> IGroupCommitFlush<PendingSave>.TryFlushAsync(IReadOnlyList<PendingSave> saves)
     {
         try
         {
@@ -281,7 +226,7 @@ internal sealed partial class PostgreSqlDeliveryLog(PostgreSqlDatabase database,
         IReadOnlyList<(string ListenerId, long From, long To)> Removals,
         IReadOnlyList<(string ListenerId, DeliveryRow Row)> Upserts);
 
-    private sealed class PendingSave(string listenerId, DeliveryLogChanges changes)
+    internal sealed class PendingSave(string listenerId, DeliveryLogChanges changes) : IGroupCommitWrite
     {
         // Completed on the draining task: a grain's await resumes on its own activation's scheduler anyway.
         private readonly TaskCompletionSource _done = new();

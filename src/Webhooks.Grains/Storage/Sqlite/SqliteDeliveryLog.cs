@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.Publishing;
-using Webhooks.Grains.Storage;
 
-namespace Webhooks.Grains.Delivery.Log;
+namespace Webhooks.Grains.Storage.Sqlite;
 
 /// <summary>The delivery log in the SQLite file (table <c>WebhooksDeliveries</c>), written through the silo's <see cref="SqliteWriter"/>.</summary>
 internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOptions> cluster) : IDeliveryLog

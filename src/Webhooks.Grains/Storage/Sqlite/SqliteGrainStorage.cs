@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
 
-namespace Webhooks.Grains.Storage;
+namespace Webhooks.Grains.Storage.Sqlite;
 
 /// <summary>
 /// Grain state in the SQLite file (table <c>WebhooksGrainState</c>, schema 003), written through the silo's
