@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Catalog;
 using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions.Limits;
 using Webhooks.Abstractions.Listeners;
 using Webhooks.Abstractions.Routing;
 using Webhooks.Abstractions.Tenants;
@@ -30,7 +31,7 @@ namespace Webhooks.Grains.Routing;
 /// </remarks>
 public sealed class EventRouterGrain(
     [PersistentState("router", WebhooksStorage.ProviderName)] IPersistentState<RouterState> router,
-    IOptions<ListenerLimitsOptions> limits)
+    IOptions<WebhooksLimitsOptions> limits)
     : Grain, IEventRouterGrain
 {
     private const int RecoverConcurrency = 32;
