@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 namespace Webhooks.Grains.Delivery;
 
 /// <summary>How deliveries are made and retried; configured as <c>Webhooks:Delivery</c>.</summary>
@@ -95,7 +96,9 @@ public sealed class DeliveryOptions
 
     /// <summary>Null when the options make sense, else why not.</summary>
     public string? Validate() =>
-        Timeout <= TimeSpan.Zero ? "Webhooks:Delivery:Timeout must be positive."
+        Timeout < TimeSpan.FromMilliseconds(10) || Timeout > TimeSpan.FromDays(1) ? "Webhooks:Delivery:Timeout must be between 10 ms and 1 day."
+        : CircuitBreakerDuration < TimeSpan.FromMilliseconds(500) || CircuitBreakerDuration > TimeSpan.FromDays(1)
+            ? "Webhooks:Delivery:CircuitBreakerDuration must be between 0.5 s and 1 day."
         : RetrySchedule.Any(t => t < TimeSpan.Zero) ? "Webhooks:Delivery:RetrySchedule entries may not be negative."
         : JitterRatio is < 0 or >= 1 ? "Webhooks:Delivery:JitterRatio must be in [0, 1)."
         : MaxConcurrencyPerListener < 1 ? "Webhooks:Delivery:MaxConcurrencyPerListener must be at least 1."
@@ -106,4 +109,11 @@ public sealed class DeliveryOptions
         : LogRetention < 1 || FailedLogRetention < 1 ? "Webhooks:Delivery:LogRetention and FailedLogRetention must be at least 1."
         : PollInterval <= TimeSpan.Zero || WakeInterval <= TimeSpan.Zero ? "Webhooks:Delivery:PollInterval and WakeInterval must be positive."
         : null;
+
+    /// <summary>Fails the silo's start with <see cref="DeliveryOptions.Validate()"/>'s message.</summary>
+    internal sealed class Validator : IValidateOptions<DeliveryOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DeliveryOptions options) =>
+            options.Validate() is { } failure ? ValidateOptionsResult.Fail(failure) : ValidateOptionsResult.Success;
+    }
 }

@@ -32,9 +32,8 @@ public static class WebhooksSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddWebhooks(this ISiloBuilder silo, Action<StorageOptions>? configureStorage = null)
     {
-        var storage = silo.Services.AddOptions<StorageOptions>()
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "A storage connection string is required (ConnectionStrings:Webhooks).")
-            .ValidateOnStart();
+        var storage = silo.Services.AddOptions<StorageOptions>().ValidateOnStart();
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptions.Validator>());
         if (configureStorage is not null)
         {
             storage.Configure(configureStorage);

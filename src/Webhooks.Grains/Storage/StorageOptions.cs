@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Webhooks.Grains.Storage;
 
 /// <summary>Where grain state lives.</summary>
@@ -16,4 +18,15 @@ public sealed class StorageOptions
     /// <summary>The ADO.NET connection string (configured as <c>ConnectionStrings:Webhooks</c>).</summary>
     /// <value>The default is <see cref="DefaultSqliteConnectionString"/>.</value>
     public string ConnectionString { get; set; } = DefaultSqliteConnectionString;
+
+    /// <summary>Null when the options make sense, else why not.</summary>
+    public string? Validate() =>
+        string.IsNullOrWhiteSpace(ConnectionString) ? "A storage connection string is required (ConnectionStrings:Webhooks)." : null;
+
+    /// <summary>Fails the silo's start with <see cref="StorageOptions.Validate()"/>'s message.</summary>
+    internal sealed class Validator : IValidateOptions<StorageOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
+            options.Validate() is { } failure ? ValidateOptionsResult.Fail(failure) : ValidateOptionsResult.Success;
+    }
 }

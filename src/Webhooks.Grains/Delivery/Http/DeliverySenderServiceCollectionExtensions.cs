@@ -19,14 +19,8 @@ public static class DeliverySenderServiceCollectionExtensions
     {
         services.AddOptions<DeliveryOptions>()
             .BindConfiguration(DeliveryOptions.Section)
-            .Validate(
-                o => o.Timeout >= TimeSpan.FromMilliseconds(10) && o.Timeout <= TimeSpan.FromDays(1),
-                "Webhooks:Delivery:Timeout must be between 10 ms and 1 day.")
-            .Validate(
-                o => o.CircuitBreakerDuration >= TimeSpan.FromMilliseconds(500) && o.CircuitBreakerDuration <= TimeSpan.FromDays(1),
-                "Webhooks:Delivery:CircuitBreakerDuration must be between 0.5 s and 1 day.")
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, Validator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryOptions.Validator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeliveryPipelines>();
         services.TryAddSingleton<IDeliverySender, HttpDeliverySender>();
@@ -50,11 +44,4 @@ public static class DeliverySenderServiceCollectionExtensions
         MaxResponseDrainSize = 0, // an unread remainder is dropped with the connection, never read
         ConnectCallback = ListenerConnector.Create(options.AllowPrivateNetworks, resolver),
     };
-
-    /// <summary>Reports <see cref="DeliveryOptions.Validate"/>'s own message rather than a generic one.</summary>
-    private sealed class Validator : IValidateOptions<DeliveryOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, DeliveryOptions options) =>
-            options.Validate() is { } failure ? ValidateOptionsResult.Fail(failure) : ValidateOptionsResult.Success;
-    }
 }
