@@ -5,6 +5,7 @@ using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Grains.Tests.PostgreSql;
 using Webhooks.Testing;
 

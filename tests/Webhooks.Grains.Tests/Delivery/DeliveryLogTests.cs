@@ -8,6 +8,7 @@ using Orleans.Configuration;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Grains.Tests.PostgreSql;
 using Webhooks.Testing;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.TestingHost;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Grains.Tests.Reminders;
 using Webhooks.Testing;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
 using Webhooks.Grains.Storage;
-using Webhooks.Testing;
+using Webhooks.Grains.Tests.Infrastructure;
 
 namespace Webhooks.Grains.Tests.Storage;
 

@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Webhooks.Grains.Storage;
-using Webhooks.Testing;
+using Webhooks.Grains.Tests.Infrastructure;
 
 namespace Webhooks.Grains.Tests.Storage;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Webhooks.Abstractions.Catalog;
 using Webhooks.Abstractions.Publishing;
 
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>
 /// The in-process publisher as a platform gets it, with a catalog of the one code these tests publish; and publishing
