@@ -14,7 +14,7 @@ namespace Webhooks.Benchmarks;
 /// The scenarios. Each runs against a fresh server (its own empty database), so no scenario inherits another's
 /// queues, activations or memory; the listener and the load generator stay up for the whole run.
 /// </summary>
-internal sealed class Benchmark(BenchmarkOptions options, Storage storage, ReceivingListener listener, Report report)
+internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Receipts listener, Report report)
 {
     /// <summary>Listener path that no matching listener uses: a delivery there was misrouted.</summary>
     private const int IdleListener = 0;

@@ -64,7 +64,7 @@ internal static class BenchmarkMain
         {
             await using var storage = await Storage.StartAsync(options.Storage);
             report.StorageNote = storage.Note;
-            await using var listener = await ReceivingListener.StartAsync();
+            await using var listener = await Receipts.StartAsync();
             await new Benchmark(options, storage, listener, report).RunAsync();
             if (listener.Stray > 0)
             {

@@ -46,7 +46,7 @@ internal sealed record PhaseOutcome(
 /// id's publish time is taken just before its request, and its deliveries' receipt times come from the listener,
 /// both on the same <see cref="Stopwatch"/> clock.
 /// </summary>
-internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions options)
+internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private long _sequence;
@@ -229,7 +229,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
         return await DrainAsync(phase, sent, done, errors, start, seconds, cpu, disk);
     }
 
-    private async Task<PhaseOutcome> DrainAsync(ReceivingListener.Phase phase, ConcurrentDictionary<string, long> sent, long expected, long errors, long start, double publishSeconds, TimeSpan cpuAtStart, long? diskAtStart)
+    private async Task<PhaseOutcome> DrainAsync(Receipts.Phase phase, ConcurrentDictionary<string, long> sent, long expected, long errors, long start, double publishSeconds, TimeSpan cpuAtStart, long? diskAtStart)
     {
         var deadline = Stopwatch.StartNew();
         var distinct = 0L;
@@ -303,7 +303,7 @@ internal sealed class LoadGenerator(ReceivingListener listener, BenchmarkOptions
     }
 
     /// <summary>The first receipt of each (listener, event) of this phase: at-least-once delivery may repeat one.</summary>
-    private static Dictionary<(int Listener, string EventId), long> Distinct(ReceivingListener.Phase phase, ConcurrentDictionary<string, long> sent)
+    private static Dictionary<(int Listener, string EventId), long> Distinct(Receipts.Phase phase, ConcurrentDictionary<string, long> sent)
     {
         var first = new Dictionary<(int, string), long>();
         foreach (var receipt in phase.Receipts)

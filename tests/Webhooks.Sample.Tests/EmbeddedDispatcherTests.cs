@@ -21,7 +21,7 @@ public sealed class EmbeddedDispatcherTests
     {
         using var sample = await SamplePlatform.CreateAsync(mode);
         var listenerPort = FreePort.Next();
-        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var listener = await TestReceiver.StartAsync(listenerPort);
         await using var platform = await sample.StartAsync();
         using var customer = new PlatformClient(platform.Address, new CookieContainer());
         await customer.SignUpAsync("Acme Licensing");
@@ -112,7 +112,7 @@ public sealed class EmbeddedDispatcherTests
     {
         using var sample = await SamplePlatform.CreateAsync(mode);
         var listenerPort = FreePort.Next();
-        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var listener = await TestReceiver.StartAsync(listenerPort);
         var cookies = new CookieContainer();
         string listenerId;
         await using (var first = await sample.StartAsync())

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Webhooks.Testing;
 using Xunit.Abstractions;
 
 namespace Webhooks.Server.Tests;
@@ -37,7 +38,7 @@ public sealed class ClusterCrashProcessTests(ITestOutputHelper output) : IDispos
         }
 
         var listenerPort = FreePort.Next();
-        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var listener = await TestReceiver.StartAsync(listenerPort);
         await using var publishing = await ServerProcess.StartAsync(_dataFolder, settings);
         await using var victim = await ServerProcess.StartAsync(_dataFolder, settings);
         await using var bystander = await ServerProcess.StartAsync(_dataFolder, settings);
@@ -82,11 +83,11 @@ public sealed class ClusterCrashProcessTests(ITestOutputHelper output) : IDispos
     private static IEnumerable<string> Listening(string eventCode) =>
         Enumerable.Range(0, Subscriptions.Length).Where(i => Subscriptions[i].Contains(eventCode)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    private static IEnumerable<(string Listener, string EventId)> Received(RecordingListener listener) =>
+    private static IEnumerable<(string Listener, string EventId)> Received(TestReceiver listener) =>
         listener.Deliveries.Select(d => (d.Listener ?? "", d.Body.GetProperty("eventId").GetString()!));
 
     /// <summary>Polls the listener until every expected (listener, event) pair has arrived; returns what is still missing.</summary>
-    private static async Task<HashSet<(string Listener, string EventId)>> WaitForDeliveriesAsync(RecordingListener listener, HashSet<(string Listener, string EventId)> expected)
+    private static async Task<HashSet<(string Listener, string EventId)>> WaitForDeliveriesAsync(TestReceiver listener, HashSet<(string Listener, string EventId)> expected)
     {
         var deadline = Stopwatch.StartNew();
         while (true)

@@ -26,7 +26,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IDisposable
     {
         await using var postgres = await PostgresServer.StartAsync();
         var listenerPort = FreePort.Next();
-        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var listener = await TestReceiver.StartAsync(listenerPort);
         await using var server = await ServerProcess.StartAsync(_dataFolder, new Dictionary<string, string>
         {
             ["Webhooks__Storage__Provider"] = "PostgreSql",

@@ -69,7 +69,7 @@ public sealed class KeyRingProcessTests : IDisposable
         var settings = await ServerSettings.PostgreSqlClusterAsync(_dataFolder);
         var database = settings["ConnectionStrings__Webhooks"];
         var listenerPort = FreePort.Next();
-        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var listener = await TestReceiver.StartAsync(listenerPort);
         var silos = await StartTogetherAsync(settings);
         try
         {
@@ -114,7 +114,7 @@ public sealed class KeyRingProcessTests : IDisposable
     public async Task SqliteMode_WithACertificate_StoresKeysEncrypted_AndAfterARotationThePreviousCertificateStillOpensThem()
     {
         var listenerPort = FreePort.Next();
-        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var listener = await TestReceiver.StartAsync(listenerPort);
         var secrets = new Dictionary<string, string>();
         string apiKey;
         await using (var before = await ServerProcess.StartAsync(_dataFolder, new Dictionary<string, string>
@@ -165,7 +165,7 @@ public sealed class KeyRingProcessTests : IDisposable
     /// listener's secret and its <c>N-Signature</c> against the tenant's public key.
     /// </summary>
     private static async Task PublishAndVerifyAsync(
-        RecordingListener listener, Dictionary<string, string> secrets, string apiKey, ServerProcess publishVia, ServerProcess credentialsVia)
+        TestReceiver listener, Dictionary<string, string> secrets, string apiKey, ServerProcess publishVia, ServerProcess credentialsVia)
     {
         using var publisher = new ApiClient(publishVia.Address, apiKey);
         var accepted = await publisher.SendAsync(HttpMethod.Post, "api/v1/events",

@@ -1,4 +1,5 @@
 using System.Net;
+using Webhooks.Testing;
 
 namespace Webhooks.Server.Tests;
 
@@ -48,7 +49,7 @@ public sealed class OperationsTests : IDisposable
     {
         var platformKey = "platform-" + Guid.NewGuid().ToString("N");
         var listenerPort = FreePort.Next();
-        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var listener = await TestReceiver.StartAsync(listenerPort);
         await using var server = await ServerProcess.StartAsync(_dataFolder, new Dictionary<string, string>
         {
             ["Webhooks__Auth__PlatformKey"] = platformKey,

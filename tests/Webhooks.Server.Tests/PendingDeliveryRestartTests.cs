@@ -1,4 +1,5 @@
 using System.Net;
+using Webhooks.Testing;
 
 namespace Webhooks.Server.Tests;
 
@@ -54,7 +55,7 @@ public sealed class PendingDeliveryRestartTests : IDisposable
             await server.KillAsync();
         }
 
-        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var listener = await TestReceiver.StartAsync(listenerPort);
         await using var restarted = await ServerProcess.StartAsync(_dataFolder, ServerSettings.FastRetries);
 
         await listener.WaitForAsync(eventIds.Length, TimeSpan.FromSeconds(60));

@@ -1,4 +1,5 @@
 using System.Net;
+using Webhooks.Testing;
 
 namespace Webhooks.Server.Tests;
 
@@ -12,7 +13,7 @@ public sealed class PostgreSqlClusterProcessTests : IDisposable
     {
         var settings = await ServerSettings.PostgreSqlClusterAsync(_dataFolder);
         var listenerPort = FreePort.Next();
-        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var listener = await TestReceiver.StartAsync(listenerPort);
         await using var first = await ServerProcess.StartAsync(_dataFolder, settings);
         await using var second = await ServerProcess.StartAsync(_dataFolder, settings);
 

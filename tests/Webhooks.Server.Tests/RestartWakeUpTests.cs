@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Webhooks.Testing;
 using Xunit.Abstractions;
 
 namespace Webhooks.Server.Tests;
@@ -89,7 +90,7 @@ public sealed class RestartWakeUpTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>Watches the listener until every event has arrived (or the watch ends) and returns how long that took.</summary>
-    internal static async Task<TimeSpan> TimeUntilDeliveredAsync(RecordingListener listener, IEnumerable<string> eventIds, Stopwatch clock, TimeSpan watch)
+    internal static async Task<TimeSpan> TimeUntilDeliveredAsync(TestReceiver listener, IEnumerable<string> eventIds, Stopwatch clock, TimeSpan watch)
     {
         var missing = eventIds.ToHashSet(StringComparer.Ordinal);
         while (true)
@@ -121,7 +122,7 @@ public sealed class RestartWakeUpTests(ITestOutputHelper output) : IDisposable
             await (kill ? server.KillAsync() : server.StopAsync());
         }
 
-        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var listener = await TestReceiver.StartAsync(listenerPort);
         await using var restarted = await ServerProcess.StartAsync(_dataFolder, settings);
         var clock = Stopwatch.StartNew();
 

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using Webhooks.Testing;
 
 namespace Webhooks.Server.Tests;
 
@@ -22,4 +24,23 @@ internal sealed record SignedDelivery(string? Listener, string Id, string Timest
     }
 
     private static byte[] Base64Url(string value) => System.Buffers.Text.Base64Url.DecodeFromChars(value);
+}
+
+/// <summary>What the server tests read of the deliveries a <see cref="TestReceiver"/> received.</summary>
+internal static class ReceivedDeliveries
+{
+    extension(TestReceiver receiver)
+    {
+        /// <summary>Every delivery's JSON body, in arrival order.</summary>
+        public IReadOnlyList<JsonElement> Received => [.. receiver.Requests.Select(r => r.Json)];
+
+        /// <summary>Every delivery with the <c>listener</c> named in the URI it was sent to (null when none was).</summary>
+        public IReadOnlyList<(string? Listener, JsonElement Body)> Deliveries => [.. receiver.Requests.Select(r => (r.Listener, r.Json))];
+
+        /// <summary>Every delivery as it arrived: its signature headers and the exact body they sign.</summary>
+        public IReadOnlyList<SignedDelivery> Signed => [.. receiver.Requests.Select(r => new SignedDelivery(
+            r.Listener, Header(r, "webhook-id"), Header(r, "webhook-timestamp"), Header(r, "webhook-signature"), Header(r, "N-Signature"), Encoding.UTF8.GetString(r.Body)))];
+    }
+
+    private static string Header(ReceivedRequest request, string name) => request.Headers.GetValueOrDefault(name) ?? "";
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Webhooks.Testing;
 using Xunit.Abstractions;
 
 namespace Webhooks.Server.Tests;
@@ -63,7 +64,7 @@ public sealed class SiloDeathWakeUpTests(ITestOutputHelper output) : IDisposable
 
         await using var survivor = await ServerProcess.StartAsync(_dataFolder, settings);
         await victim.KillAsync();
-        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var listener = await TestReceiver.StartAsync(listenerPort);
         var clock = Stopwatch.StartNew();
 
         var declaredDead = await WaitForDeathAsync(settings, clock);
@@ -92,7 +93,7 @@ public sealed class SiloDeathWakeUpTests(ITestOutputHelper output) : IDisposable
         return clock.Elapsed;
     }
 
-    private static async Task<TimeSpan> WaitForDeliveriesAsync(RecordingListener listener, HashSet<(string Listener, string EventId)> expected, Stopwatch clock)
+    private static async Task<TimeSpan> WaitForDeliveriesAsync(TestReceiver listener, HashSet<(string Listener, string EventId)> expected, Stopwatch clock)
     {
         var missing = expected.ToHashSet();
         while (true)

@@ -32,7 +32,7 @@ public sealed class TenantDeletionProcessTests : IDisposable
         }
 
         var listenerPort = FreePort.Next();
-        await using var listener = await RecordingListener.StartAsync(listenerPort);
+        await using var listener = await TestReceiver.StartAsync(listenerPort);
         await using var server = await ServerProcess.StartAsync(_dataFolder, settings);
         var leaving = await PopulateAsync(server.Address, "Leaving", $"http://127.0.0.1:{listenerPort}/hook", events: 5);
         var staying = await PopulateAsync(server.Address, "Staying", $"http://127.0.0.1:{listenerPort}/hook", events: 2);

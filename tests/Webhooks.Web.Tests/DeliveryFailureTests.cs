@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Playwright;
 using Webhooks.Server.Tests;
+using Webhooks.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Webhooks.Web.Tests;
@@ -51,7 +52,7 @@ public sealed class DeliveryFailureTests(WebFixture fixture)
         await browser.ScreenshotAsync("failed-and-disabled");
 
         // The listener comes up; "Enable" then "Redeliver" gets the event to it.
-        await using var recovered = await RecordingListener.StartAsync(port);
+        await using var recovered = await TestReceiver.StartAsync(port);
         await page.GetByRole(AriaRole.Button, new() { Name = "Enable", Exact = true }).ClickAsync();
         await Expect(page.GetByText("Webhook enabled: delivery resumes.")).ToBeVisibleAsync();
         await Expect(page.GetByText("This webhook is disabled")).ToBeHiddenAsync();

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Playwright;
 using Webhooks.Server.Tests;
+using Webhooks.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Webhooks.Web.Tests;
@@ -18,7 +19,7 @@ public sealed class ParkedEventsTests(WebFixture fixture)
         var (_, api) = await ApiClient.CreateTenantAsync(fixture.Server.Address, "Parking");
         using var _ = api;
         var port = FreePort.Next();
-        await using var listener = await RecordingListener.StartAsync(port);
+        await using var listener = await TestReceiver.StartAsync(port);
         var uri = $"http://127.0.0.1:{port}/hook";
         var id = await PageSteps.CreateWebhookAsync(api, uri, "entitlement.renewed");
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Webhooks.Server.Tests;
+using Webhooks.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Webhooks.Web.Tests;
@@ -16,7 +17,7 @@ public sealed class SeedFlowTests(WebFixture fixture)
         var (_, api) = await ApiClient.CreateTenantAsync(fixture.Server.Address, "Page flows");
         using var _ = api;
         var port = FreePort.Next();
-        await using var listener = await RecordingListener.StartAsync(port);
+        await using var listener = await TestReceiver.StartAsync(port);
         var uri = $"http://127.0.0.1:{port}/hook";
         var editedUri = $"{uri}?source=edited";
         await using var browser = await BrowserSession.OpenAsync(fixture);

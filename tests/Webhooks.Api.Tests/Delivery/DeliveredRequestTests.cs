@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Delivery;
@@ -13,7 +14,7 @@ public sealed class DeliveredRequestTests(DeliveryServer server) : ApiTest(serve
     [Fact]
     public async Task Delivery_CarriesTheEnvelope_AndSignaturesAListenerCanVerify_OnEveryAttempt()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(500, 200);
         var tenant = await Server.CreateTenantAsync("Signed");
         var created = await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), "entitlement.created");
@@ -59,7 +60,7 @@ public sealed class DeliveredRequestTests(DeliveryServer server) : ApiTest(serve
     [Fact]
     public async Task Delivery_AfterASecretRotation_IsSignedWithBothTheOldAndTheNewSecret()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint();
         var tenant = await Server.CreateTenantAsync("Rotating");
         var created = await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), "*");

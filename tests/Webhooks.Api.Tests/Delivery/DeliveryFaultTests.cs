@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 
 namespace Webhooks.Api.Tests.Delivery;
 
@@ -150,8 +151,8 @@ public sealed class DeliveryFaultTests(FaultServer server) : ApiTest(server), IC
 
         Assert.Equal(new string('l', ExcerptBytes), Assert.Single(delivered.Attempts()).String("responseBody"));
         Assert.True(end.ClosedByDispatcher);
-        Assert.False(end.WroteEverything, $"The dispatcher let the listener write all {RawFaultyListener.LargeBodyBytes} bytes.");
-        Assert.True(end.BytesWritten < RawFaultyListener.LargeBodyBytes);
+        Assert.False(end.WroteEverything, $"The dispatcher let the listener write all {RawFaultReceiver.LargeBodyBytes} bytes.");
+        Assert.True(end.BytesWritten < RawFaultReceiver.LargeBodyBytes);
         await scene.AssertHealthyServedAsync();
     }
 
@@ -169,7 +170,7 @@ public sealed class DeliveryFaultTests(FaultServer server) : ApiTest(server), IC
         Assert.Equal(200, attempt.StatusCode());
         Assert.Equal("timed out after 1 s reading the response body", attempt.String("error"));
         var excerpt = attempt.String("responseBody");
-        Assert.InRange(excerpt.Length, 1, RawFaultyListener.SlowBodyBytes - 1);
+        Assert.InRange(excerpt.Length, 1, RawFaultReceiver.SlowBodyBytes - 1);
         Assert.All(excerpt, c => Assert.Equal('s', c));
         Assert.True(end.ClosedByDispatcher);
         Assert.False(end.WroteEverything);
@@ -181,8 +182,8 @@ public sealed class DeliveryFaultTests(FaultServer server) : ApiTest(server), IC
     /// </summary>
     private sealed class Scene : IAsyncDisposable
     {
-        private RawFaultyListener _faultyHost = null!;
-        private ScriptedListener _healthyHost = null!;
+        private RawFaultReceiver _faultyHost = null!;
+        private TestReceiver _healthyHost = null!;
 
         public TestTenant Tenant { get; private set; } = null!;
 
@@ -198,7 +199,7 @@ public sealed class DeliveryFaultTests(FaultServer server) : ApiTest(server), IC
 
         public static async Task<Scene> StartAsync(ApiServer server, Fault fault)
         {
-            var scene = new Scene { _faultyHost = RawFaultyListener.Start(), _healthyHost = await ScriptedListener.StartAsync() };
+            var scene = new Scene { _faultyHost = RawFaultReceiver.Start(), _healthyHost = await TestReceiver.StartAsync() };
             scene.Faulty = scene._faultyHost.Endpoint(fault);
             scene.Healthy = scene._healthyHost.Endpoint(200);
             scene.Tenant = await server.CreateTenantAsync($"Faulty: {fault}");

@@ -1,5 +1,6 @@
 using System.Net;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Delivery;
@@ -12,7 +13,7 @@ public sealed class DeliveryIsolationTests(DeliveryServer server) : ApiTest(serv
     [Fact]
     public async Task RotateSecret_WithAnotherTenantsKey_Returns404_AndTheOriginalSecretAloneKeepsSigning()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(200);
         var a = await Server.CreateTenantAsync("Tenant A");
         var b = await Server.CreateTenantAsync("Tenant B");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Delivery;
@@ -14,7 +15,7 @@ public sealed class ParkedDeliveryApiTests(DeliveryServer server) : ApiTest(serv
     [Fact]
     public async Task Disable_ParksPublishedEvents_AndEnableWithNoBodyOrContentType_DeliversThem()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(200);
         var (tenant, id) = await ListenerAsync(endpoint);
 
@@ -45,7 +46,7 @@ public sealed class ParkedDeliveryApiTests(DeliveryServer server) : ApiTest(serv
     [Fact]
     public async Task Enable_WithReplayParkedFalse_MarksTheParkedEventsSkipped_AndSendsNone()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(200);
         var (tenant, id) = await ListenerAsync(endpoint);
         using var disable = await tenant.Client.PostAsync($"{Route}/{id}/disable", null);
@@ -65,7 +66,7 @@ public sealed class ParkedDeliveryApiTests(DeliveryServer server) : ApiTest(serv
     [Fact]
     public async Task AListenerAnswering410Gone_IsDisabledAtOnce_ItsEventsParked_AndEnablingDeliversThemWhenItIsBack()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(410);
         var (tenant, id) = await ListenerAsync(endpoint);
 
@@ -108,7 +109,7 @@ public sealed class ParkedDeliveryApiTests(DeliveryServer server) : ApiTest(serv
     [MemberData(nameof(AcceptedEnableBodies))]
     public async Task Enable_WithAnEmptyOrDefaultBody_ReplaysTheParkedEvents(string? body, string? mediaType)
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var (tenant, id) = await ListenerAsync(listener.Endpoint(200));
         using var disable = await tenant.Client.PostAsync($"{Route}/{id}/disable", null);
         var eventId = (await tenant.Client.PublishAsync("entitlement.created")).EventId;
@@ -138,7 +139,7 @@ public sealed class ParkedDeliveryApiTests(DeliveryServer server) : ApiTest(serv
     [MemberData(nameof(UnreadableEnableBodies))]
     public async Task Enable_WithAnUnreadableBody_Returns400_AndLeavesTheListenerDisabled(string body)
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(200);
         var (tenant, id) = await ListenerAsync(endpoint);
         using var disable = await tenant.Client.PostAsync($"{Route}/{id}/disable", null);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Delivery;
@@ -32,7 +33,7 @@ public sealed class PrivateNetworkRefusalTests(PrivateNetworksRefusedServer serv
     [MemberData(nameof(InternalTargets))]
     public async Task TestEvent_ToAnInternalTarget_IsRefusedAndRecordedAsRefused_AndNothingReachesTheListener(string authority, string reason)
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint();
         var target = string.Format(CultureInfo.InvariantCulture, authority, endpoint.Uri.Port) + endpoint.Uri.PathAndQuery;
         var tenant = await Server.CreateTenantAsync("Internal");
@@ -53,7 +54,7 @@ public sealed class PrivateNetworkRefusalTests(PrivateNetworksRefusedServer serv
     [Fact]
     public async Task Publish_ToALoopbackListener_IsRefusedAndRecorded_AndNothingReachesIt()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint();
         Assert.Equal("127.0.0.1", endpoint.Uri.Host);
         var tenant = await Server.CreateTenantAsync("Internal");

@@ -1,4 +1,5 @@
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 
 namespace Webhooks.Api.Tests.Delivery;
 
@@ -11,7 +12,7 @@ public sealed class PublishTests(DeliveryServer server) : ApiTest(server), IClas
     [Fact]
     public async Task Publish_FansOutToExactlyTheListenersOfThatCodeAndStar_OfThatTenantOnly()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var (x, star, y, otherX) = (listener.Endpoint(), listener.Endpoint(), listener.Endpoint(), listener.Endpoint());
         var tenant = await Server.CreateTenantAsync("Fan-out");
         var other = await Server.CreateTenantAsync("Bystander");
@@ -51,7 +52,7 @@ public sealed class PublishTests(DeliveryServer server) : ApiTest(server), IClas
     [Fact]
     public async Task Publish_OfAnEventIdAlreadyAccepted_ReturnsTheSameResultAndDeliversNothingAgain()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var (first, second, late) = (listener.Endpoint(), listener.Endpoint(), listener.Endpoint());
         var tenant = await Server.CreateTenantAsync("Idempotent");
         var firstId = (await tenant.Client.CreateListenerAsync(first.Uri.ToString(), Created)).String("id");
@@ -81,7 +82,7 @@ public sealed class PublishTests(DeliveryServer server) : ApiTest(server), IClas
     [Fact]
     public async Task Publish_WithThePlatformKeyAndATenantHeader_PublishesForThatTenant()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var (mine, theirs) = (listener.Endpoint(), listener.Endpoint());
         var tenant = await Server.CreateTenantAsync("Published for");
         var bystander = await Server.CreateTenantAsync("Not published for");

@@ -1,5 +1,6 @@
 using System.Net;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Delivery;
@@ -13,7 +14,7 @@ public sealed class RecoverApiTests(DeliveryServer server) : ApiTest(server), IC
     [Fact]
     public async Task RecoverAll_ReQueuesTheFailuresOfEveryListenerOfTheTenant_CreatedInTheWindow_AndNoOtherTenants()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var (first, second, foreign) = (listener.Endpoint(500), listener.Endpoint(500), listener.Endpoint(500));
         var tenant = await Server.CreateTenantAsync("Recovering");
         string[] ids = [(await tenant.Client.CreateListenerAsync(first.Uri.ToString(), "*")).String("id"), (await tenant.Client.CreateListenerAsync(second.Uri.ToString(), "*")).String("id")];
@@ -46,7 +47,7 @@ public sealed class RecoverApiTests(DeliveryServer server) : ApiTest(server), IC
     [Fact]
     public async Task Recover_WithAnEnd_ReQueuesOnlyWhatWasCreatedBeforeIt()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(500);
         var tenant = await Server.CreateTenantAsync("Recovering");
         var id = (await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), "*")).String("id");

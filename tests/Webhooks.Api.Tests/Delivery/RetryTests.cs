@@ -1,5 +1,6 @@
 using System.Net;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Delivery;
@@ -10,7 +11,7 @@ public sealed class RetryTests(DeliveryServer server) : ApiTest(server), IClassF
     [Fact]
     public async Task Delivery_WhenTheListenerFailsTwice_IsRetriedUntilItSucceeds_CountingCallAttempts()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(500, 500, 200);
         var (tenant, id) = await ListenerAsync(endpoint);
 
@@ -30,7 +31,7 @@ public sealed class RetryTests(DeliveryServer server) : ApiTest(server), IClassF
     [Fact]
     public async Task Delivery_WhenTheListenerAlwaysFails_IsFailedAfterTheSchedule_AndRedeliverStartsAFreshSeries()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(500);
         var (tenant, id) = await ListenerAsync(endpoint);
         var (eventId, _) = await tenant.Client.PublishAsync("entitlement.expired");
@@ -58,7 +59,7 @@ public sealed class RetryTests(DeliveryServer server) : ApiTest(server), IClassF
     [Fact]
     public async Task Recover_RequeuesTheFailedDeliveriesSinceTheGivenTime()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(500);
         var (tenant, id) = await ListenerAsync(endpoint);
         var older = (await tenant.Client.PublishAsync("customer.created")).EventId;
@@ -89,7 +90,7 @@ public sealed class RetryTests(DeliveryServer server) : ApiTest(server), IClassF
     [Fact]
     public async Task Delivery_WhenTheListenerAnswers429WithRetryAfter_WaitsThatLongBeforeTheNextAttempt()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(new Reply(429, "1"), 200);
         var (tenant, id) = await ListenerAsync(endpoint);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Delivery;
@@ -52,7 +53,7 @@ public sealed class SigningKeySetTests(ApiServer server) : ApiTest(server), ICla
     [Fact]
     public async Task Delivery_NamesItsKey_AndVerifiesWithTheKeyOfThatIdFromTheKeySet()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(200);
         var tenant = await Server.CreateTenantAsync("Kid");
         await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), "entitlement.created");

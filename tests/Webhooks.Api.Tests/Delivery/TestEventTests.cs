@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Delivery;
@@ -11,7 +12,7 @@ public sealed class TestEventTests(DeliveryServer server) : ApiTest(server), ICl
     [Fact]
     public async Task Test_Returns204_AndTheListenerReceivesTheTestEvent()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var (endpoint, sibling) = (listener.Endpoint(), listener.Endpoint());
         var tenant = await Server.CreateTenantAsync("Testing");
         var id = (await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), "entitlement.created")).String("id");
@@ -34,7 +35,7 @@ public sealed class TestEventTests(DeliveryServer server) : ApiTest(server), ICl
     [Fact]
     public async Task Test_WhenTheListenerFails_IsAttemptedOnce_AndShowsFailed()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(500);
         var tenant = await Server.CreateTenantAsync("Failing test");
         var id = (await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), "*")).String("id");

@@ -5,6 +5,7 @@ using System.Net;
 using CsCheck;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 using Xunit.Abstractions;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
@@ -29,7 +30,7 @@ public sealed class ApiFuzzTests(FuzzServer server, ITestOutputHelper output) : 
         var seed = Seed();
         output.WriteLine($"{SeedVariable}={seed}");
         Console.WriteLine($"API fuzzing: {SeedVariable}={seed}");
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(200);
 
         var (untouched, untouchedListeners, untouchedSecret) = await UntouchedTenantAsync(endpoint);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 
 namespace Webhooks.Api.Tests.Publishing;
 
@@ -103,7 +104,7 @@ public sealed class EventFeedTests(DeliveryServer server) : ApiTest(server), ICl
     [Fact]
     public async Task Event_ShowsItsDeliveryToEachListener_AndIsAnotherTenants404()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var (ok, failing) = (listener.Endpoint(200), listener.Endpoint(500, 500, 500));
         var tenant = await Server.CreateTenantAsync("Event details");
         var other = await Server.CreateTenantAsync("Event snooper");

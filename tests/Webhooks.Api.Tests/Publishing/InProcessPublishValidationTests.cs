@@ -5,6 +5,7 @@ using Webhooks.Abstractions.Limits;
 using Webhooks.Abstractions.Publishing;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 
 namespace Webhooks.Api.Tests.Publishing;
 
@@ -43,7 +44,7 @@ public sealed class InProcessPublishValidationTests(DeliveryServer server) : Api
     public async Task PublishInProcess_OfAnEventBreakingARule_IsRefusedWithThatFieldsError_AndNothingIsStoredOrDelivered(string name)
     {
         var (refused, field) = Refused[name];
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint();
         var tenant = await Server.CreateTenantAsync("In-process " + name);
         await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), "*");
@@ -92,7 +93,7 @@ public sealed class InProcessPublishValidationTests(DeliveryServer server) : Api
     [Fact]
     public async Task PublishInProcess_OfAValidEvent_IsAcceptedAndDelivered_AsOverHttp()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint();
         var tenant = await Server.CreateTenantAsync("In-process accepted");
         await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), Code);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Npgsql;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 
 namespace Webhooks.Api.Tests.Publishing;
 
@@ -79,7 +80,7 @@ public sealed class PostgreSqlEventFeedTests(PostgreSqlApiServer server) : ApiTe
     [Fact]
     public async Task Feed_AndEventDetails_ServeWhatWasPublished()
     {
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(200);
         var tenant = await Server.CreateTenantAsync("Plain feed");
         var listenerId = (await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), "*")).String("id");

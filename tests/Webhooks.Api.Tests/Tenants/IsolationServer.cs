@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 
 namespace Webhooks.Api.Tests.Tenants;
 
@@ -12,7 +13,7 @@ namespace Webhooks.Api.Tests.Tenants;
 public sealed class IsolationServer : DeliveryServer, IAsyncLifetime
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private ScriptedListener? _receiver;
+    private TestReceiver? _receiver;
     private IsolationWorld? _world;
 
     internal async Task<IsolationWorld> WorldAsync()
@@ -41,7 +42,7 @@ public sealed class IsolationServer : DeliveryServer, IAsyncLifetime
 
     private async Task<IsolationWorld> BuildAsync()
     {
-        _receiver = await ScriptedListener.StartAsync();
+        _receiver = await TestReceiver.StartAsync();
         var endpoint = _receiver.Endpoint(500);
         var a = await CreateTenantAsync("Tenant A");
         var b = await CreateTenantAsync("Tenant B");

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Testing;
 using static Webhooks.Api.Tests.Infrastructure.Problems;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
@@ -134,7 +135,7 @@ public sealed class TenantDeletionTests(DeliveryServer server) : ApiTest(server)
     public async Task Delete_OfATenantWithABacklog_NoAttemptStartsAfterTheAnswer()
     {
         const int Backlog = 90;
-        await using var listener = await ScriptedListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var endpoint = listener.Endpoint(503); // every attempt fails, so the backlog keeps the listener busy with retries
         var tenant = await Server.CreateTenantAsync("Backlog");
         await tenant.Client.CreateListenerAsync(endpoint.Uri.ToString(), "*");

@@ -7,6 +7,7 @@ using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Storage;
 using Webhooks.Grains.Storage.PostgreSql;
 using Webhooks.Grains.Storage.Sqlite;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Grains.Tests.PostgreSql;
 using Webhooks.Testing;
 

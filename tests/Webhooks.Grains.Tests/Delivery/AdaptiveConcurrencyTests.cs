@@ -1,5 +1,5 @@
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -17,7 +17,7 @@ public sealed class AdaptiveConcurrencyTests : GrainDeliveryTests
     {
         const int capacity = 3;
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await StartClusterAsync(deployment, o =>
         {
             o.InitialConcurrency = 16;
@@ -46,7 +46,7 @@ public sealed class AdaptiveConcurrencyTests : GrainDeliveryTests
     public async Task Listener_ThatTakesEverything_GetsMoreInFlight_ThanTheInitialLimit_UpToTheMaximum()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await StartClusterAsync(deployment, o =>
         {
             o.InitialConcurrency = 2;

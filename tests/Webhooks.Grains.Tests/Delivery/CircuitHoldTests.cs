@@ -1,5 +1,5 @@
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -11,7 +11,7 @@ public sealed class CircuitHoldTests : GrainDeliveryTests
     public async Task Deliveries_WhileTheCircuitIsOpen_WaitWithoutAttemptsAndGoOnceItCloses()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await StartClusterAsync(deployment, o =>
         {
             o.CircuitBreakerFailures = 2;
@@ -48,7 +48,7 @@ public sealed class CircuitHoldTests : GrainDeliveryTests
     }
 
     /// <summary>Waits until every request the listener received has its attempt recorded, and returns how many there are.</summary>
-    private static async Task<int> SettledAttemptCountAsync(WebhooksCluster cluster, string tenantId, string listenerId, FaultyListener target)
+    private static async Task<int> SettledAttemptCountAsync(WebhooksCluster cluster, string tenantId, string listenerId, TestReceiver target)
     {
         var recorded = -1;
         await WaitUntilAsync(async () =>

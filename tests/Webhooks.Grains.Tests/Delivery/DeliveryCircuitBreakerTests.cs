@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery.Http;
 
@@ -13,7 +14,7 @@ public sealed class DeliveryCircuitBreakerTests
     [Fact]
     public async Task Send_AfterNFailuresInARow_FailsAtOnceWithoutARequest()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(ThreeFailuresOpen);
 
         for (var i = 0; i < 3; i++)
@@ -32,7 +33,7 @@ public sealed class DeliveryCircuitBreakerTests
     [Fact]
     public async Task Send_WhenOneListenersCircuitIsOpen_OtherListenersOnTheSameHostStillGetThrough()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(ThreeFailuresOpen);
         for (var i = 0; i < 4; i++)
         {
@@ -50,7 +51,7 @@ public sealed class DeliveryCircuitBreakerTests
     [Fact]
     public async Task Send_WhenFailuresAreNotInARow_KeepsTheCircuitClosed()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(ThreeFailuresOpen);
         int[] statuses = [500, 500, 200, 500, 500, 200, 500, 500];
 
@@ -65,7 +66,7 @@ public sealed class DeliveryCircuitBreakerTests
     [Fact]
     public async Task Send_WhenTimeoutsAndConnectionErrorsRepeat_OpensTheCircuitToo()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(ThreeFailuresOpen);
 
         for (var i = 0; i < 3; i++)
@@ -79,7 +80,7 @@ public sealed class DeliveryCircuitBreakerTests
     [Fact]
     public async Task Send_AfterTheBreakDuration_LetsATrialAttemptThroughAndClosesOnSuccess()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
         using var host = new SenderHost(ThreeFailuresOpen, time);
         for (var i = 0; i < 3; i++)
@@ -101,7 +102,7 @@ public sealed class DeliveryCircuitBreakerTests
     [Fact]
     public async Task IsHeld_FromTheOpeningUntilTheBreakIsOver_ForThatListenerOnly()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
         using var host = new SenderHost(ThreeFailuresOpen, time);
         for (var i = 0; i < 2; i++)

@@ -10,6 +10,7 @@ using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.Storage;
 using Webhooks.Grains.Storage.PostgreSql;
 using Webhooks.Grains.Storage.Sqlite;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Grains.Tests.PostgreSql;
 using Webhooks.Testing;
 

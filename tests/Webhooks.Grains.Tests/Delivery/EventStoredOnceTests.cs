@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -21,7 +21,7 @@ public sealed class EventStoredOnceTests : GrainDeliveryTests
     public async Task Publish_StoresThePayloadOnce_AndEveryDeliveryRowRefersToIt()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await StartClusterAsync(deployment);
         var (tenantId, listenerIds) = await TenantWithListenersAsync(cluster, target.Status(200), target.Status(200), target.Status(200));
         var marker = Marker();
@@ -56,7 +56,7 @@ public sealed class EventStoredOnceTests : GrainDeliveryTests
     public async Task PendingDelivery_LoadedByANewActivation_IsSentWithItsPayload()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await StartClusterAsync(deployment, o => o.RetrySchedule = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)]);
         var (tenantId, listenerIds) = await TenantWithListenersAsync(cluster, target.Unavailable);
         var marker = Marker();
@@ -76,7 +76,7 @@ public sealed class EventStoredOnceTests : GrainDeliveryTests
     public async Task FinishedDelivery_Redelivered_ReadsItsPayloadBackFromTheStore()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await StartClusterAsync(deployment);
         var (tenantId, listenerIds) = await TenantWithListenersAsync(cluster, target.Status(200));
         var marker = Marker();
@@ -99,7 +99,7 @@ public sealed class EventStoredOnceTests : GrainDeliveryTests
     public async Task RowsWrittenBeforeTheUpgrade_AreDeliveredWithTheirOwnPayload_AndOldIdsStillDeduplicate()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         Action<DeliveryOptions> options = o =>
         {
             o.RetrySchedule = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)];
@@ -139,7 +139,7 @@ public sealed class EventStoredOnceTests : GrainDeliveryTests
     public async Task Publish_CutOffAfterItsEventRow_IsDeliveredOnceWhenRepeated()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         var eventId = "event_" + Guid.NewGuid().ToString("N");
         string tenantId;
         string[] listenerIds;
@@ -181,7 +181,7 @@ public sealed class EventStoredOnceTests : GrainDeliveryTests
     public async Task Publish_WhoseOutcomeWriteFails_IsAnsweredWithTheSameCountWhenRepeated_AndQueuedOnce(bool afterWriting)
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         var eventId = "event_" + Guid.NewGuid().ToString("N");
         string tenantId;
         string[] listenerIds;
@@ -218,9 +218,9 @@ public sealed class EventStoredOnceTests : GrainDeliveryTests
 
     private static string Marker() => "marker-" + Guid.NewGuid().ToString("N");
 
-    private static string? IdOf(RecordedRequest request) => request.Headers.TryGetValue("webhook-id", out var id) ? id : null;
+    private static string? IdOf(ReceivedRequest request) => request.Headers.TryGetValue("webhook-id", out var id) ? id : null;
 
-    private static string Body(RecordedRequest request) => Encoding.UTF8.GetString(request.Body);
+    private static string Body(ReceivedRequest request) => Encoding.UTF8.GetString(request.Body);
 
     /// <summary>
     /// Turns the file back into what schema version 4 stored: each delivery row carrying its event's resource id, date

@@ -1,6 +1,6 @@
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -12,7 +12,7 @@ public sealed class GrainDeliveryCrashTests : GrainDeliveryTests
     public async Task Attempt_WhenTheSiloDiesMidRequest_IsMadeAgainAfterTheRestart()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         Action<DeliveryOptions> options = o =>
         {
             o.Timeout = TimeSpan.FromMinutes(10);
@@ -53,7 +53,7 @@ public sealed class GrainDeliveryCrashTests : GrainDeliveryTests
     public async Task Publish_WhenTheSiloDiesBeforeTheWakeUpIsStored_DeliversEveryAcceptedEvent()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         Action<DeliveryOptions> options = o => o.WakeInterval = TimeSpan.FromSeconds(1);
         var wakeUps = new WakeUpFaults();
 

@@ -1,5 +1,5 @@
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -11,7 +11,7 @@ public sealed class GrainDeliveryIsolationTests : GrainDeliveryTests
     public async Task Publish_WhenOneListenerHangs_AnotherListenerOfTheSameEventStillReceivesIt()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         // Far longer than the test: the hanging attempt must still be in flight when the healthy one is checked.
         await using var cluster = await StartClusterAsync(deployment, o => o.Timeout = TimeSpan.FromMinutes(10));
         var (tenantId, ids) = await TenantWithListenersAsync(cluster, target.Hang, target.Status(200));

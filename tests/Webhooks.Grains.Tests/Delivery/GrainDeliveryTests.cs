@@ -4,7 +4,7 @@ using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Listeners;
 using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -51,7 +51,7 @@ public abstract class GrainDeliveryTests
     /// Leaves one event pending on storage for a listener: a cluster on <paramref name="deployment"/> publishes it to
     /// <paramref name="target"/>'s hanging endpoint, and stops while the attempt is out, so it is never recorded.
     /// </summary>
-    internal static async Task<(string TenantId, string ListenerId, string EventId)> LeavePendingAsync(TestDeployment deployment, FaultyListener target)
+    internal static async Task<(string TenantId, string ListenerId, string EventId)> LeavePendingAsync(TestDeployment deployment, TestReceiver target)
     {
         await using var stopped = await StartClusterAsync(deployment);
         var (tenantId, ids) = await TenantWithListenersAsync(stopped, target.Hang);
@@ -61,7 +61,7 @@ public abstract class GrainDeliveryTests
     }
 
     /// <summary>How many times <paramref name="target"/> received the event <paramref name="eventId"/>.</summary>
-    internal static int Received(FaultyListener target, string eventId) =>
+    internal static int Received(TestReceiver target, string eventId) =>
         target.Requests.Count(r => r.Headers.TryGetValue("webhook-id", out var id) && id == eventId);
 
     internal static Task<PublishResult> PublishAsync(WebhooksCluster cluster, string tenantId, TimeProvider? time = null) =>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -31,7 +32,7 @@ public sealed class GrainListenerHealthTests : GrainDeliveryTests
             },
             silo => FakeClock.Use(silo, clock));
 
-        var port = AnsweringListener.ClosedPort(); // nothing listens: connection refused, at once, with no timeout involved
+        var port = TestReceiver.FreePort(); // nothing listens: connection refused, at once, with no timeout involved
         var (tenantId, ids) = await TenantWithListenersAsync(cluster, new Uri($"http://127.0.0.1:{port}/hook"));
         var listener = cluster.Listener(ids[0]);
 
@@ -59,7 +60,7 @@ public sealed class GrainListenerHealthTests : GrainDeliveryTests
         Assert.Equal([DeliveryStatus.Parked, DeliveryStatus.Parked, DeliveryStatus.Pending], log.Items.Select(d => d.Status));
 
         // Enabled, the pending delivery resumes on its schedule, the parked ones are delivered, and new events are queued again.
-        await using var up = await AnsweringListener.StartAsync(port);
+        await using var up = await TestReceiver.StartAsync(port);
         var enabled = await listener.EnableAsync(tenantId);
         Assert.True(enabled!.Enabled);
         Assert.Null(enabled.DisabledReason);

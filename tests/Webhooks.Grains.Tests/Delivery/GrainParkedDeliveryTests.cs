@@ -1,5 +1,5 @@
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -15,7 +15,7 @@ public sealed class GrainParkedDeliveryTests : GrainDeliveryTests
     public async Task Events_PublishedWhileDisabledByHand_AreParked_AndEnablingDeliversThemInOrderOfAcceptance()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await StartClusterAsync(deployment, o => o.MaxConcurrencyPerListener = 1); // one at a time: arrival order is due order
         var (tenantId, ids) = await TenantWithListenersAsync(cluster, target.Status(200));
         var listener = cluster.Listener(ids[0]);
@@ -58,7 +58,7 @@ public sealed class GrainParkedDeliveryTests : GrainDeliveryTests
     public async Task Enable_WithoutReplay_SkipsTheParkedEvents_AndDeliversWhatComesAfter()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await StartClusterAsync(deployment);
         var (tenantId, ids) = await TenantWithListenersAsync(cluster, target.Status(200));
         var listener = cluster.Listener(ids[0]);
@@ -79,7 +79,7 @@ public sealed class GrainParkedDeliveryTests : GrainDeliveryTests
     public async Task PendingDelivery_WhenDisabledByHand_WaitsUnattempted_AndResumesOnEnable()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await StartClusterAsync(deployment, o =>
         {
             o.RetrySchedule = [.. Enumerable.Repeat(TimeSpan.FromMilliseconds(50), 100)];
@@ -109,7 +109,7 @@ public sealed class GrainParkedDeliveryTests : GrainDeliveryTests
     {
         const int Count = ListenerGrainReleaseBatch * 2 + 40; // three release writes; the silo dies at the second
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         string tenantId, listenerId;
         string[] eventIds;
         var crashed = await StartClusterAsync(deployment);

@@ -1,3 +1,5 @@
+using Webhooks.Testing;
+
 namespace Webhooks.Grains.Tests.Delivery.Http;
 
 /// <summary>Listeners that hang, hang up, or never stop talking: every one ends in an outcome, bounded in time and memory.</summary>
@@ -6,7 +8,7 @@ public sealed class HttpDeliverySenderFaultTests
     [Fact]
     public async Task Send_WhenListenerHangs_TimesOut()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:Timeout"] = "00:00:01" });
 
         var outcome = await host.SendAsync(listener.Hang);
@@ -20,7 +22,7 @@ public sealed class HttpDeliverySenderFaultTests
     [Fact]
     public async Task Send_WhenConnectionIsResetBeforeAResponse_FailsWithAConnectionError()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost();
 
         var outcome = await host.SendAsync(listener.ResetBeforeResponse);
@@ -33,7 +35,7 @@ public sealed class HttpDeliverySenderFaultTests
     [Fact]
     public async Task Send_WhenConnectionIsResetMidBody_KeepsTheStatusAndWhatArrived()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost();
 
         var outcome = await host.SendAsync(listener.ResetMidBody);
@@ -61,7 +63,7 @@ public sealed class HttpDeliverySenderFaultTests
     [Fact]
     public async Task Send_WhenBodyIsEndless_ReadsOnlyTheExcerptAndReturns()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost();
 
         var outcome = await host.SendAsync(listener.EndlessBody);
@@ -75,7 +77,7 @@ public sealed class HttpDeliverySenderFaultTests
     [Fact]
     public async Task Send_WhenBodyIsLarge_KeepsOnlyTheConfiguredExcerpt()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:MaxResponseBodyBytes"] = "100" });
 
         var outcome = await host.SendAsync(listener.LargeBody);
@@ -88,7 +90,7 @@ public sealed class HttpDeliverySenderFaultTests
     [Fact]
     public async Task Send_WhenBodyTricklesPastTheTimeout_KeepsTheStatusAndWhatArrived()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:Timeout"] = "00:00:01" });
 
         var outcome = await host.SendAsync(listener.SlowBody);
@@ -97,14 +99,14 @@ public sealed class HttpDeliverySenderFaultTests
         Assert.Equal(200, outcome.StatusCode);
         Assert.Equal("timed out after 1 s reading the response body", outcome.Error);
         Assert.NotNull(outcome.ResponseBody);
-        Assert.InRange(outcome.ResponseBody.Length, 1, FaultyListener.SlowBodyBytes - 1);
+        Assert.InRange(outcome.ResponseBody.Length, 1, TestReceiver.SlowBodyBytes - 1);
         Assert.All(outcome.ResponseBody, c => Assert.Equal('s', c));
     }
 
     [Fact]
     public async Task Send_WhenTheExcerptEndsInsideACharacter_DropsThePartialCharacter()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:MaxResponseBodyBytes"] = "4" });
 
         var outcome = await host.SendAsync(listener.Text("ab✓c")); // ✓ is 3 bytes: the limit cuts it after its first
@@ -115,8 +117,8 @@ public sealed class HttpDeliverySenderFaultTests
     [Fact]
     public async Task Send_WhenOneListenerHangs_AnotherListenerIsNotDelayed()
     {
-        await using var hanging = await FaultyListener.StartAsync();
-        await using var healthy = await FaultyListener.StartAsync();
+        await using var hanging = await TestReceiver.StartAsync();
+        await using var healthy = await TestReceiver.StartAsync();
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:Timeout"] = "00:01:00" });
 
         var stuck = host.SendAsync(hanging.Hang, "wh_hanging");
@@ -132,7 +134,7 @@ public sealed class HttpDeliverySenderFaultTests
     [Fact]
     public async Task Send_WhenTheCallerCancels_ThrowsOperationCanceled()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:Timeout"] = "00:01:00" });
         using var cancellation = new CancellationTokenSource();
 
@@ -145,7 +147,7 @@ public sealed class HttpDeliverySenderFaultTests
 
     private static async Task<int> FreeButClosedPortAsync()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         return listener.Port;
     }
 }

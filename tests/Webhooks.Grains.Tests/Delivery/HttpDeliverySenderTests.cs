@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Webhooks.Grains.Delivery;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery.Http;
 
@@ -10,7 +11,7 @@ public sealed class HttpDeliverySenderTests
     [Fact]
     public async Task Send_WhenListenerAnswers200_SucceedsWithStatusAndBody()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost();
 
         var outcome = await host.SendAsync(listener.Status(200));
@@ -26,7 +27,7 @@ public sealed class HttpDeliverySenderTests
     [Fact]
     public async Task Send_WhenListenerAnswers204_SucceedsWithNoBody()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost();
 
         var outcome = await host.SendAsync(listener.Status(204));
@@ -39,7 +40,7 @@ public sealed class HttpDeliverySenderTests
     [Fact]
     public async Task Send_PostsTheExactBodyBytesWithContentTypeUserAgentAndHeaders()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:UserAgent"] = "Test-Agent/2.0" });
         var body = Encoding.UTF8.GetBytes("{ \"eventId\" : \"evt_1\",\n\t\"payload\": {\"name\":\"Zoë ✓\"} }");
         KeyValuePair<string, string>[] headers =
@@ -71,7 +72,7 @@ public sealed class HttpDeliverySenderTests
     [InlineData(410)]
     public async Task Send_WhenListenerAnswersAnError_FailsWithItsStatusAndBody(int status)
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost();
 
         var outcome = await host.SendAsync(listener.Status(status));
@@ -89,7 +90,7 @@ public sealed class HttpDeliverySenderTests
     [InlineData(504)]
     public async Task Send_WhenListenerAsksToRetryAfterSeconds_ReportsRetryAfter(int status)
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost();
 
         var outcome = await host.SendAsync(listener.Status(status, retryAfter: "120"));
@@ -106,7 +107,7 @@ public sealed class HttpDeliverySenderTests
     [InlineData(504)]
     public async Task Send_WhenListenerAsksToRetryAfterADate_ReportsTheWaitUntilThen(int status)
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 10, 21, 7, 0, 0, TimeSpan.Zero));
         using var host = new SenderHost(time: time);
 
@@ -119,7 +120,7 @@ public sealed class HttpDeliverySenderTests
     [Fact]
     public async Task Send_WhenRetryAfterDateIsPast_ReportsNoWait()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 10, 21, 8, 0, 0, TimeSpan.Zero));
         using var host = new SenderHost(time: time);
 
@@ -131,7 +132,7 @@ public sealed class HttpDeliverySenderTests
     [Fact]
     public async Task Send_WhenRetryAfterComesWithAnotherStatus_IgnoresIt()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost();
 
         var outcome = await host.SendAsync(listener.Status(500, retryAfter: "120"));
@@ -143,7 +144,7 @@ public sealed class HttpDeliverySenderTests
     [Fact]
     public async Task Send_WhenListenerRedirects_DoesNotFollow()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost();
 
         var outcome = await host.SendAsync(listener.Redirect);

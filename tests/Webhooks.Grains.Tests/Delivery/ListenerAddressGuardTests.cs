@@ -1,5 +1,6 @@
 using System.Net;
 using Webhooks.Grains.Delivery.Http;
+using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery.Http;
 
@@ -37,7 +38,7 @@ public sealed class ListenerAddressGuardTests
     [MemberData(nameof(LoopbackSpellings))]
     public async Task Send_WhenPrivateNetworksAreNotAllowed_RefusesLoopbackBeforeConnecting(string template)
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:AllowPrivateNetworks"] = "false" });
 
         var outcome = await host.SendAsync(Target(template, listener.Port));
@@ -56,7 +57,7 @@ public sealed class ListenerAddressGuardTests
     [MemberData(nameof(LoopbackSpellings))]
     public async Task Send_WhenPrivateNetworksAreAllowed_ReachesLoopback(string template)
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:AllowPrivateNetworks"] = "true" });
 
         var outcome = await host.SendAsync(Target(template, listener.Port));
@@ -69,7 +70,7 @@ public sealed class ListenerAddressGuardTests
     [MemberData(nameof(OtherPrivateTargets))]
     public async Task Send_WhenPrivateNetworksAreNotAllowed_RefusesOtherNonPublicTargets(string template, string reason)
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:AllowPrivateNetworks"] = "false" });
 
         var outcome = await host.SendAsync(Target(template, listener.Port));
@@ -90,7 +91,7 @@ public sealed class ListenerAddressGuardTests
     [InlineData("93.184.216.34,127.0.0.1", "is a loopback address")]
     public async Task Send_ToANameThatResolvesToANonPublicAddress_IsRefused(string addresses, string reason)
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var resolver = new StaticResolver("hooks.internal.test", [.. addresses.Split(',').Select(IPAddress.Parse)]);
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:AllowPrivateNetworks"] = "false" }, resolver: resolver);
 
@@ -105,7 +106,7 @@ public sealed class ListenerAddressGuardTests
     [Fact]
     public async Task Send_ToANameThatResolvesToLoopback_WhenAllowed_ReachesIt()
     {
-        await using var listener = await FaultyListener.StartAsync();
+        await using var listener = await TestReceiver.StartAsync();
         var resolver = new StaticResolver("hooks.internal.test", [IPAddress.Loopback]);
         using var host = new SenderHost(new Dictionary<string, string?> { ["Webhooks:Delivery:AllowPrivateNetworks"] = "true" }, resolver: resolver);
 

@@ -1,7 +1,7 @@
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -19,7 +19,7 @@ public sealed class ListenerRateLimitTests : GrainDeliveryTests
     public async Task Listener_WithARateLimit_GetsNoMoreThanItAllowsInAnySecond_AndEveryEvent()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await StartClusterAsync(deployment);
         var tenantId = ResourceIds.NewTenantId();
         Assert.NotNull(await cluster.Tenant(tenantId).CreateAsync("Rate Ltd"));

@@ -3,7 +3,7 @@ using Webhooks.Abstractions;
 using Webhooks.Abstractions.Catalog;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -20,7 +20,7 @@ public sealed class OperationalEventTests : GrainDeliveryTests
     public async Task ListenerChanges_ArePublishedToTheListenersThatAskForThem_ByName_AndToNoOtherListener()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         // No circuit breaker: the failing listeners' failures must reach the end of the retry schedule, not hold it.
         await using var cluster = await StartClusterAsync(deployment, o => o.CircuitBreakerFailures = 0);
         var tenantId = ResourceIds.NewTenantId();
@@ -73,7 +73,7 @@ public sealed class OperationalEventTests : GrainDeliveryTests
     public async Task TestDelivery_ThatFails_IsNotAnnouncedAsExhausted()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await StartClusterAsync(deployment);
         var (tenantId, ids) = await TenantWithListenersAsync(cluster, target.Text("watching"), target.Status(500));
         Assert.NotNull(await cluster.Router(tenantId).UpdateAsync(ids[0], new ListenerDefinition(target.Text("watching").ToString(), [.. Operational], null)));
@@ -87,7 +87,7 @@ public sealed class OperationalEventTests : GrainDeliveryTests
         Assert.Single(Events(target, "/text"));
     }
 
-    private static async Task<DeliveredEvent> WaitForEventAsync(FaultyListener target, string path, string eventCode, string resourceId, string? aboutEvent = null)
+    private static async Task<DeliveredEvent> WaitForEventAsync(TestReceiver target, string path, string eventCode, string resourceId, string? aboutEvent = null)
     {
         DeliveredEvent? found = null;
         await WaitUntilAsync(
@@ -97,7 +97,7 @@ public sealed class OperationalEventTests : GrainDeliveryTests
         return found!;
     }
 
-    private static List<DeliveredEvent> Events(FaultyListener target, string path) =>
+    private static List<DeliveredEvent> Events(TestReceiver target, string path) =>
     [
         .. target.Requests.Where(r => r.Path == path).Select(r => JsonDocument.Parse(r.Body).RootElement)
             .Select(b => new DeliveredEvent(b.GetProperty("eventId").GetString()!, b.GetProperty("eventCode").GetString()!, b.GetProperty("resourceId").GetString()!, b.GetProperty("payload")))

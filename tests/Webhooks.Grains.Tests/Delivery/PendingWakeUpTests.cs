@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -18,7 +18,7 @@ public sealed class PendingWakeUpTests : GrainDeliveryTests
     public async Task Restart_WhenTheWakeUpListIsUnreachableAtFirst_RetriesAndDeliversWithinSeconds()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
 
         var (tenantId, listenerId, eventId) = await LeavePendingAsync(deployment, target);
 

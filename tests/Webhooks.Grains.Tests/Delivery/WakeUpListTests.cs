@@ -1,5 +1,5 @@
 using Webhooks.Abstractions.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -14,7 +14,7 @@ public sealed class WakeUpListTests : GrainDeliveryTests
     public async Task WakeUpRow_OutlivesTheDrain_AndIsRemovedByAWakeUpThatFindsNothingPending()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         var wakeUps = new WakeUpFaults();
         await using var cluster = await StartClusterAsync(
             deployment, o => o.WakeInterval = TimeSpan.FromSeconds(10), silo => silo.WithWakeUpFaults(wakeUps));
@@ -39,7 +39,7 @@ public sealed class WakeUpListTests : GrainDeliveryTests
     public async Task Upgrade_FromStoredWakeUpReminders_DeliversThePendingEventsAfterTheRestart()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
 
         var (tenantId, listenerId, eventId) = await LeavePendingAsync(deployment, target);
 

@@ -5,7 +5,7 @@ using Orleans.TestingHost;
 using Webhooks.Abstractions;
 using Webhooks.Grains.Hosting;
 using Webhooks.Grains.KeyRing;
-using Webhooks.Testing;
+using Webhooks.Grains.Tests.Infrastructure;
 
 namespace Webhooks.Grains.Tests.KeyRing;
 

@@ -1,7 +1,7 @@
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Testing;
-using static Webhooks.Testing.TestListeners;
+using Webhooks.Grains.Tests.Infrastructure;
+using static Webhooks.Grains.Tests.Infrastructure.TestListeners;
 
 namespace Webhooks.Grains.Tests.Listeners;
 

@@ -3,6 +3,7 @@ using Npgsql;
 using Orleans.TestingHost;
 using Webhooks.Grains.Storage;
 using Webhooks.Grains.Storage.PostgreSql;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Grains.Tests.Reminders;
 using Webhooks.Testing;
 

@@ -6,7 +6,7 @@ using Webhooks.Abstractions.Routing;
 using Webhooks.Abstractions.Tenants;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Listeners;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.PostgreSql;
@@ -24,7 +24,7 @@ public sealed class PostgreSqlParkedDeliveryTests
     public async Task ParkedEvents_AreStoredRows_AndEnablingDeliversEveryOne()
     {
         const int Events = ListenerGrain.ReleaseBatch + 20; // two release batches
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await PostgreSqlWebhooksCluster.StartAsync(1, o =>
         {
             o.AllowPrivateNetworks = true;

@@ -7,6 +7,7 @@ using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.Hosting;
 using Webhooks.Grains.Storage;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.PostgreSql;

@@ -8,7 +8,7 @@ using Webhooks.Abstractions.Publishing;
 using Webhooks.Abstractions.Routing;
 using Webhooks.Abstractions.Tenants;
 using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 using Xunit.Abstractions;
 
@@ -29,7 +29,7 @@ public sealed class SiloCrashDeliveryTests(ITestOutputHelper output)
     [Fact]
     public async Task Publish_WhenTheListenersSiloDies_DeliversEveryAcceptedEvent()
     {
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         await using var cluster = await PostgreSqlWebhooksCluster.StartAsync(3, o =>
         {
             o.AllowPrivateNetworks = true; // the listener is on loopback
@@ -106,7 +106,7 @@ public sealed class SiloCrashDeliveryTests(ITestOutputHelper output)
         Assert.Equal(listenerId, Assert.Single((await router.ListAsync(1, 10)).Items).Id);
     }
 
-    private static string WebhookId(RecordedRequest request) => request.Headers["webhook-id"];
+    private static string WebhookId(ReceivedRequest request) => request.Headers["webhook-id"];
 
     /// <summary>Polls the listener's deliveries as stored in the database, read through <paramref name="silo"/>'s delivery log.</summary>
     private static async Task<StoredDeliveries> WaitForStoredAsync(InProcessSiloHandle silo, IListenerGrain listener, Func<StoredDeliveries, bool> condition, string what)
@@ -137,7 +137,7 @@ public sealed class SiloCrashDeliveryTests(ITestOutputHelper output)
         }
     }
 
-    private static int CallAttempt(RecordedRequest request) =>
+    private static int CallAttempt(ReceivedRequest request) =>
         JsonDocument.Parse(request.Body).RootElement.GetProperty("callAttempt").GetInt32();
 
     /// <summary>A listener's delivery rows, read back.</summary>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Tests.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Publishing;
@@ -23,7 +23,7 @@ public sealed class ExactlyOncePublishTests : GrainDeliveryTests
     public async Task SiloKilledBetweenStateWriteAndPublish_RetryDeliversEachVersionOnce(CrashPoint crashAt)
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         var entitlementId = "ent_" + Guid.NewGuid().ToString("N");
         var first = EntitlementGrain.EventId(entitlementId, 1);
         var second = EntitlementGrain.EventId(entitlementId, 2);
@@ -89,7 +89,7 @@ public sealed class ExactlyOncePublishTests : GrainDeliveryTests
         Assert.All(target.Requests.Where(r => IdOf(r) == first), r => Assert.Contains("\"seats\":5", Body(r), StringComparison.Ordinal));
     }
 
-    private static string? IdOf(RecordedRequest request) => request.Headers.TryGetValue("webhook-id", out var id) ? id : null;
+    private static string? IdOf(ReceivedRequest request) => request.Headers.TryGetValue("webhook-id", out var id) ? id : null;
 
-    private static string Body(RecordedRequest request) => System.Text.Encoding.UTF8.GetString(request.Body);
+    private static string Body(ReceivedRequest request) => System.Text.Encoding.UTF8.GetString(request.Body);
 }

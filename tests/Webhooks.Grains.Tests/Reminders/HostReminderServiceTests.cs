@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 using static Webhooks.Grains.Tests.Delivery.GrainDeliveryTests;
 
@@ -18,7 +18,7 @@ public sealed class HostReminderServiceTests
     public async Task AddWebhooks_InASiloWithItsOwnReminderService_KeepsIt_AndStoresNothingInIt()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         var hostTable = new ConcurrentBag<HostReminderTable>();
         await using var cluster = await WebhooksCluster.StartAsync(
             deployment,

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Webhooks.Grains.Hosting;
 using Webhooks.Grains.Storage;
-using Webhooks.Testing;
+using Webhooks.Grains.Tests.Infrastructure;
 
 namespace Webhooks.Grains.Tests.Reminders;
 

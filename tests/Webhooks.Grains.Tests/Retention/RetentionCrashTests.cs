@@ -7,6 +7,7 @@ using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Retention;
 using Webhooks.Grains.Storage.Sqlite;
 using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Retention;
@@ -26,8 +27,8 @@ public sealed class RetentionCrashTests
     public async Task ASiloKilledMidSweep_LeavesTheRestToTheNextSweep_AndEveryPendingDeliveryStays()
     {
         using var deployment = new TestDeployment();
-        var okPort = AnsweringListener.ClosedPort();
-        await using var ok = await AnsweringListener.StartAsync(okPort);
+        var okPort = TestReceiver.FreePort();
+        await using var ok = await TestReceiver.StartAsync(okPort);
         var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         StallingStore? store = null;
         var cluster = await WebhooksCluster.StartAsync(deployment, silo =>
@@ -42,7 +43,7 @@ public sealed class RetentionCrashTests
             var tenantId = ResourceIds.NewTenantId();
             Assert.NotNull(await cluster.Tenant(tenantId).CreateAsync("Crash Ltd"));
             Assert.NotNull(await cluster.Router(tenantId).AddAsync(new ListenerDefinition($"http://127.0.0.1:{okPort}/hook", ["*"], null)));
-            pendingListener = (await cluster.Router(tenantId).AddAsync(new ListenerDefinition($"http://127.0.0.1:{AnsweringListener.ClosedPort()}/hook", ["*"], null)))!.Listener.Id;
+            pendingListener = (await cluster.Router(tenantId).AddAsync(new ListenerDefinition($"http://127.0.0.1:{TestReceiver.FreePort()}/hook", ["*"], null)))!.Listener.Id;
 
             // All at once, so the deliveries all succeed within the second before any expires in the listener's own log
             // (which would remove expired rows itself, 64 at a time).

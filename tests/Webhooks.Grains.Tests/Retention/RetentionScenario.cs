@@ -11,6 +11,7 @@ using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Retention;
 using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Retention;
@@ -57,16 +58,16 @@ public abstract class RetentionScenario
         var sweeper = silo.GetRequiredService<RetentionSweeper>();
         var log = silo.GetRequiredService<IDeliveryLog>();
         var events = silo.GetRequiredService<IAcceptedEvents>();
-        var okPort = AnsweringListener.ClosedPort();
-        await using var ok = await AnsweringListener.StartAsync(okPort);
-        var laterPort = AnsweringListener.ClosedPort();
+        var okPort = TestReceiver.FreePort();
+        await using var ok = await TestReceiver.StartAsync(okPort);
+        var laterPort = TestReceiver.FreePort();
 
         var tenantId = ResourceIds.NewTenantId();
         Assert.NotNull(await grains.GetGrain<ITenantGrain>(tenantId).CreateAsync("Retention Ltd"));
         var router = grains.GetGrain<IEventRouterGrain>(tenantId);
         async Task<string> AddAsync(string uri) => (await router.AddAsync(new ListenerDefinition(uri, ["*"], null)))!.Listener.Id;
         var succeeding = await AddAsync($"http://127.0.0.1:{okPort}/hook");
-        var failing = await AddAsync($"http://127.0.0.1:{AnsweringListener.ClosedPort()}/hook");
+        var failing = await AddAsync($"http://127.0.0.1:{TestReceiver.FreePort()}/hook");
         var waiting = await AddAsync($"http://127.0.0.1:{laterPort}/hook");
 
         var publisher = TestPublisher.Create(grains, clock);
@@ -121,7 +122,7 @@ public abstract class RetentionScenario
         Assert.Equal(0, (await sweeper.SweepAsync()).Total);
 
         // Enabled (its endpoint up now), the third listener delivers the pending event from the kept payload.
-        await using var up = await AnsweringListener.StartAsync(laterPort);
+        await using var up = await TestReceiver.StartAsync(laterPort);
         Assert.NotNull(await grains.GetGrain<IListenerGrain>(waiting).EnableAsync(tenantId));
         await GrainDeliveryTests.WaitForDeliveryAsync(grains, tenantId, waiting, "event_1", d => d.Status == DeliveryStatus.Succeeded);
         Assert.Contains("event_1", up.EventIds);

@@ -8,6 +8,7 @@ using Webhooks.Abstractions.Tenants;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Retention;
 using Webhooks.Grains.Tests.Delivery;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 using Xunit.Abstractions;
 
@@ -47,9 +48,9 @@ public abstract class RetentionSoak(ITestOutputHelper output)
     /// </summary>
     internal async Task RunAsync(IGrainFactory grains, Func<Task<long>> size, Func<Task<long>> rows, Func<Task>? afterSweep = null)
     {
-        var ports = new[] { AnsweringListener.ClosedPort(), AnsweringListener.ClosedPort() };
-        await using var first = await AnsweringListener.StartAsync(ports[0]);
-        await using var second = await AnsweringListener.StartAsync(ports[1]);
+        var ports = new[] { TestReceiver.FreePort(), TestReceiver.FreePort() };
+        await using var first = await TestReceiver.StartAsync(ports[0]);
+        await using var second = await TestReceiver.StartAsync(ports[1]);
         var tenantId = ResourceIds.NewTenantId();
         Assert.NotNull(await grains.GetGrain<ITenantGrain>(tenantId).CreateAsync("Soak Ltd"));
         foreach (var port in ports)

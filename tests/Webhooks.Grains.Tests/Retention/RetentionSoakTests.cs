@@ -1,4 +1,4 @@
-using Webhooks.Testing;
+using Webhooks.Grains.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Webhooks.Grains.Tests.Retention;

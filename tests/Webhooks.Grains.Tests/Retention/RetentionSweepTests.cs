@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Grains.Delivery;
-using Webhooks.Testing;
+using Webhooks.Grains.Tests.Infrastructure;
 
 namespace Webhooks.Grains.Tests.Retention;
 

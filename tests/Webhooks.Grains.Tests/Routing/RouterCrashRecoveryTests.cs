@@ -3,8 +3,8 @@ using Webhooks.Abstractions;
 using Webhooks.Abstractions.Listeners;
 using Webhooks.Grains.Listeners;
 using Webhooks.Grains.Routing;
-using Webhooks.Testing;
-using static Webhooks.Testing.TestListeners;
+using Webhooks.Grains.Tests.Infrastructure;
+using static Webhooks.Grains.Tests.Infrastructure.TestListeners;
 
 namespace Webhooks.Grains.Tests.Routing;
 

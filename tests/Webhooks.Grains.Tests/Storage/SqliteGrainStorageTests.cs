@@ -4,7 +4,7 @@ using Orleans.Configuration;
 using Orleans.Storage;
 using Webhooks.Grains.Storage;
 using Webhooks.Grains.Storage.Sqlite;
-using Webhooks.Testing;
+using Webhooks.Grains.Tests.Infrastructure;
 
 namespace Webhooks.Grains.Tests.Storage;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Webhooks.Grains.Storage;
 using Webhooks.Grains.Storage.Sqlite;
-using Webhooks.Testing;
+using Webhooks.Grains.Tests.Infrastructure;
 
 namespace Webhooks.Grains.Tests.Storage;
 

@@ -3,7 +3,7 @@ using Webhooks.Abstractions.Listeners;
 using Webhooks.Abstractions.Tenants;
 using Webhooks.Grains.Delivery;
 using Webhooks.Grains.Tests.Delivery;
-using Webhooks.Grains.Tests.Delivery.Http;
+using Webhooks.Grains.Tests.Infrastructure;
 using Webhooks.Testing;
 
 namespace Webhooks.Grains.Tests.Tenants;
@@ -21,7 +21,7 @@ public sealed class TenantDeletionTests : GrainDeliveryTests
     public async Task Deletion_InterruptedByACrash_ResumesAfterTheRestart_UntilNoRowOfTheTenantIsLeft()
     {
         using var deployment = new TestDeployment();
-        await using var target = await FaultyListener.StartAsync();
+        await using var target = await TestReceiver.StartAsync();
         var failing = target.Status(503);
 
         // A second's wake interval: after the restart nothing calls the tenant, its wake-up row is what resumes the removal.

@@ -1,6 +1,6 @@
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Tenants;
-using Webhooks.Testing;
+using Webhooks.Grains.Tests.Infrastructure;
 
 namespace Webhooks.Grains.Tests.Tenants;
 

@@ -4,15 +4,15 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Webhooks.Api.Tests.Delivery;
+namespace Webhooks.Testing;
 
 /// <summary>
-/// A webhook receiver written on a raw <see cref="TcpListener"/>, so it can misbehave in ways Kestrel will not:
-/// reset the connection, stream a body forever, trickle it byte by byte. Each <see cref="Endpoint"/> is a path
-/// with one behaviour, and records every connection it served: when the request came, how many response bytes it
-/// managed to write, and when the dispatcher closed the connection on it.
+/// A webhook receiver written on a raw <see cref="TcpListener"/>, for faults <see cref="TestReceiver"/> cannot produce
+/// or observe: it resets the connection, streams a body forever, trickles it byte by byte. Each <see cref="Endpoint"/>
+/// is a path with one behaviour, and records every connection it served: when the request came, how many response
+/// bytes it managed to write, and when the dispatcher closed the connection on it.
 /// </summary>
-internal sealed class RawFaultyListener : IAsyncDisposable
+public sealed class RawFaultReceiver : IAsyncDisposable
 {
     /// <summary>The size of the large body: far more than loopback socket buffers absorb, so an unread rest shows.</summary>
     public const long LargeBodyBytes = 64L * 1024 * 1024;
@@ -26,13 +26,13 @@ internal sealed class RawFaultyListener : IAsyncDisposable
     private readonly ConcurrentBag<Task> _connections = [];
     private Task _accepting = Task.CompletedTask;
 
-    private RawFaultyListener()
+    private RawFaultReceiver()
     {
     }
 
-    public static RawFaultyListener Start()
+    public static RawFaultReceiver Start()
     {
-        var listener = new RawFaultyListener();
+        var listener = new RawFaultReceiver();
         listener._listener.Start();
         listener._accepting = listener.AcceptAsync();
         return listener;
@@ -247,8 +247,8 @@ internal sealed class RawFaultyListener : IAsyncDisposable
     }
 }
 
-/// <summary>The ways a <see cref="RawFaultyListener"/> endpoint misbehaves.</summary>
-internal enum FaultKind
+/// <summary>The ways a <see cref="RawFaultReceiver"/> endpoint misbehaves.</summary>
+public enum FaultKind
 {
     Status,
     Redirect,
@@ -261,7 +261,7 @@ internal enum FaultKind
 }
 
 /// <summary>One misbehaviour: a kind, and for statuses and redirects the code and a raw <c>Retry-After</c>.</summary>
-internal sealed record Fault(FaultKind Kind, int Status = 200, string? RetryAfter = null)
+public sealed record Fault(FaultKind Kind, int Status = 200, string? RetryAfter = null)
 {
     public static Fault Answer(int status, string? retryAfter = null) => new(FaultKind.Status, status, retryAfter);
 

@@ -1,4 +1,4 @@
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>One cluster shared by a test class whose tests each use their own tenant.</summary>
 public sealed class ClusterFixture : IAsyncLifetime

@@ -6,7 +6,7 @@ using Webhooks.Abstractions.Routing;
 using Webhooks.Abstractions.Tenants;
 using Webhooks.Grains.Hosting;
 
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>
 /// A one-silo in-process cluster with the real SQLite storage of a <see cref="TestDeployment"/>, behind the

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Grains.Delivery;
 
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>
 /// What a test does to a silo's wake-up list (<see cref="IWakeUps"/>), made before the silo starts and watched from

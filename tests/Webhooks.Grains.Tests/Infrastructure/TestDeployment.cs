@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Orleans.TestingHost;
 
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>
 /// What outlives a silo: a SQLite file of its own and the service and cluster ids. Every cluster started on a

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>A reminder table that passes every call to the silo's real one; a fault overrides the calls it breaks.</summary>
 internal abstract class DelegatingReminderTable(IReminderTable inner) : IReminderTable

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Webhooks.Abstractions.Listeners;
 
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>Listener definitions and comparisons for tests.</summary>
 internal static class TestListeners

@@ -1,6 +1,6 @@
 using Webhooks.Abstractions.Listeners;
 
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>Checks that a tenant's router and its listeners agree.</summary>
 internal static class RoutingAssert

@@ -1,4 +1,4 @@
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>
 /// Faults armed on one silo's <c>webhooks</c> storage. A crash freezes the storage at the chosen write: that

@@ -4,7 +4,7 @@ using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.Publishing;
 using Webhooks.Grains.Storage;
 
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>Wraps the real grain storage and consults <see cref="StorageFaults"/> before every call.</summary>
 internal sealed class FaultInjectingGrainStorage(IGrainStorage inner, StorageFaults faults)

@@ -1,6 +1,6 @@
 using Orleans.TestingHost;
 
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>Starting an in-process test cluster without leaking it when a silo fails to start.</summary>
 internal static class TestClusterDeployment

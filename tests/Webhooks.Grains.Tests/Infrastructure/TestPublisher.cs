@@ -3,7 +3,7 @@ using Webhooks.Abstractions.Catalog;
 using Webhooks.Abstractions.Limits;
 using Webhooks.Abstractions.Publishing;
 
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>
 /// The in-process publisher as a platform gets it, with a catalog of the one code these tests publish; and publishing

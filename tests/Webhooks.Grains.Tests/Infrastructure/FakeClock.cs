@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>Days pass on a fake clock for the product, while Orleans' own clocks (grain timers, membership, reminders) stay real.</summary>
 internal static class FakeClock

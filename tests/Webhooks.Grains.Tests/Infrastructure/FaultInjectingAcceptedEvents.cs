@@ -2,7 +2,7 @@ using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Publishing;
 
-namespace Webhooks.Testing;
+namespace Webhooks.Grains.Tests.Infrastructure;
 
 /// <summary>
 /// Wraps the real events store the same way as the grain storage and the delivery log: the event's row is the first

@@ -1,7 +1,7 @@
-namespace Webhooks.Api.Tests.Delivery;
+namespace Webhooks.Testing;
 
-/// <summary>One path of a <see cref="RawFaultyListener"/>: its fault, and every connection the dispatcher made to it.</summary>
-internal sealed class FaultyEndpoint(Fault fault, Uri uri, Uri redirectTarget)
+/// <summary>One path of a <see cref="RawFaultReceiver"/>: its fault, and every connection the dispatcher made to it.</summary>
+public sealed class FaultyEndpoint(Fault fault, Uri uri, Uri redirectTarget)
 {
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
@@ -64,7 +64,7 @@ internal sealed class FaultyEndpoint(Fault fault, Uri uri, Uri redirectTarget)
 }
 
 /// <summary>One request to a faulty endpoint and what became of the connection it came on.</summary>
-internal sealed class FaultyConnection(string head, DateTimeOffset arrivedAt)
+public sealed class FaultyConnection(string head, DateTimeOffset arrivedAt)
 {
     // Past the 30 s the listener waits for the dispatcher to close after it stops writing, with room to spare.
     private static readonly TimeSpan EndLimit = TimeSpan.FromSeconds(60);
@@ -93,8 +93,7 @@ internal sealed class FaultyConnection(string head, DateTimeOffset arrivedAt)
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"The connection (arrived {ArrivedAt:O}) was still open {EndLimit.TotalSeconds} s later, with {Interlocked.Read(ref _bytesWritten)} bytes written.");
-            throw;
+            throw new TimeoutException($"The connection (arrived {ArrivedAt:O}) was still open {EndLimit.TotalSeconds} s later, with {Interlocked.Read(ref _bytesWritten)} bytes written.");
         }
     }
 
@@ -111,4 +110,4 @@ internal sealed class FaultyConnection(string head, DateTimeOffset arrivedAt)
 /// <param name="At">When it ended.</param>
 /// <param name="BytesWritten">How many bytes the endpoint wrote before it ended.</param>
 /// <param name="WroteEverything">The endpoint wrote its whole answer.</param>
-internal sealed record ConnectionEnd(bool ClosedByDispatcher, DateTimeOffset At, long BytesWritten, bool WroteEverything);
+public sealed record ConnectionEnd(bool ClosedByDispatcher, DateTimeOffset At, long BytesWritten, bool WroteEverything);
