@@ -16,6 +16,15 @@ public sealed class WebhookEventRules(EventCatalog catalog, IOptions<WebhooksLim
     public const int MaxIdLength = 128;
     public const int MaxResourceIdLength = 256;
 
+    /// <summary>The longest event code a query may name: a bound on what is looked up, catalog codes are shorter.</summary>
+    public const int MaxEventCodeLength = 256;
+
+    /// <summary>
+    /// The longest event id a lookup takes: a caller's ids are at most <see cref="MaxIdLength"/>, the ids the
+    /// dispatcher makes (hashed idempotency keys, generated ids) longer, all of them well within this.
+    /// </summary>
+    public const int MaxLookupIdLength = 256;
+
     // Throws on a lone surrogate instead of sending U+FFFD: a payload that cannot be encoded is not the caller's JSON.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

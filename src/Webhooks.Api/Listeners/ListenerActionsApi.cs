@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Listeners;
+using Webhooks.Abstractions.Publishing;
 using Webhooks.Abstractions.Routing;
 using Webhooks.Api.Auth;
 using Webhooks.Api.Errors;
@@ -97,7 +98,7 @@ public static class ListenerActionsApi
 
     private static async Task<Results<Accepted, ProblemHttpResult>> RedeliverAsync(string webhookListenerId, string eventId, TenantScope tenant, IGrainFactory grains)
     {
-        var outcome = Listener(grains, webhookListenerId) is { } listener && eventId.Length <= 256
+        var outcome = Listener(grains, webhookListenerId) is { } listener && eventId.Length <= WebhookEventRules.MaxLookupIdLength
             ? await listener.RedeliverAsync(tenant.TenantId, eventId)
             : null;
         return outcome switch

@@ -62,14 +62,14 @@ public static class EventsApi
             errors["limit"] = $"The limit must be between 1 and {MaxLimit}.";
         }
 
-        if (eventCode is { Length: 0 or > 256 })
+        if (eventCode is not null && eventCode.Length is 0 or > WebhookEventRules.MaxEventCodeLength)
         {
-            errors["eventCode"] = "The event code, when given, is 1 to 256 characters.";
+            errors["eventCode"] = $"The event code, when given, is 1 to {WebhookEventRules.MaxEventCodeLength} characters.";
         }
 
-        if (resourceId is { Length: 0 or > 256 })
+        if (resourceId is not null && resourceId.Length is 0 or > WebhookEventRules.MaxResourceIdLength)
         {
-            errors["resourceId"] = "The resource id, when given, is 1 to 256 characters.";
+            errors["resourceId"] = $"The resource id, when given, is 1 to {WebhookEventRules.MaxResourceIdLength} characters.";
         }
 
         if (errors.Count > 0)
