@@ -1,8 +1,9 @@
-using Microsoft.Extensions.Options;
+using Webhooks.Grains.Hosting;
+
 namespace Webhooks.Grains.Delivery;
 
 /// <summary>How deliveries are made and retried; configured as <c>Webhooks:Delivery</c>.</summary>
-public sealed class DeliveryOptions
+public sealed class DeliveryOptions : ISelfValidatingOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Webhooks:Delivery";
@@ -109,11 +110,4 @@ public sealed class DeliveryOptions
         : LogRetention < 1 || FailedLogRetention < 1 ? "Webhooks:Delivery:LogRetention and FailedLogRetention must be at least 1."
         : PollInterval <= TimeSpan.Zero || WakeInterval <= TimeSpan.Zero ? "Webhooks:Delivery:PollInterval and WakeInterval must be positive."
         : null;
-
-    /// <summary>Fails the silo's start with <see cref="DeliveryOptions.Validate()"/>'s message.</summary>
-    internal sealed class Validator : IValidateOptions<DeliveryOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, DeliveryOptions options) =>
-            options.Validate() is { } failure ? ValidateOptionsResult.Fail(failure) : ValidateOptionsResult.Success;
-    }
 }

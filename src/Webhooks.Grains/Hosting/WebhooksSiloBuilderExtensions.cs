@@ -32,8 +32,7 @@ public static class WebhooksSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddWebhooks(this ISiloBuilder silo, Action<StorageOptions>? configureStorage = null)
     {
-        var storage = silo.Services.AddOptions<StorageOptions>().ValidateOnStart();
-        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptions.Validator>());
+        var storage = silo.Services.AddSelfValidatingOptions<StorageOptions>();
         if (configureStorage is not null)
         {
             storage.Configure(configureStorage);
@@ -93,8 +92,7 @@ public static class WebhooksSiloBuilderExtensions
         // Runs once the silo is active, so storage and grain calls are ready; it does not hold up the start.
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PendingWakeUp>();
 
-        silo.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
-        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptions.Validator>());
+        silo.Services.AddSelfValidatingOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         silo.Services.TryAddSingleton<IRetentionStore>(sp =>
             IsSqlite(sp)
                 ? ActivatorUtilities.CreateInstance<SqliteRetentionStore>(sp)

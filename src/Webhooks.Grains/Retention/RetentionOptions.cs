@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Webhooks.Grains.Hosting;
 
 namespace Webhooks.Grains.Retention;
 
@@ -8,7 +8,7 @@ namespace Webhooks.Grains.Retention;
 /// accepted. Pending deliveries are never removed, nor the events they (or parked ones) still need. Parked and skipped
 /// deliveries follow <see cref="FailedDeliveries"/>.
 /// </remarks>
-public sealed class RetentionOptions
+public sealed class RetentionOptions : ISelfValidatingOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Webhooks:Retention";
@@ -43,11 +43,4 @@ public sealed class RetentionOptions
         : SweepInterval <= TimeSpan.Zero ? "Webhooks:Retention:SweepInterval must be positive."
         : SweepBatch is < 1 or > 100_000 ? "Webhooks:Retention:SweepBatch must be between 1 and 100000."
         : null;
-
-    /// <summary>Fails the silo's start with <see cref="RetentionOptions.Validate()"/>'s message.</summary>
-    internal sealed class Validator : IValidateOptions<RetentionOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, RetentionOptions options) =>
-            options.Validate() is { } failure ? ValidateOptionsResult.Fail(failure) : ValidateOptionsResult.Success;
-    }
 }

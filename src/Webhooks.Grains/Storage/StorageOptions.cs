@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using Webhooks.Grains.Hosting;
 
 namespace Webhooks.Grains.Storage;
 
 /// <summary>Where grain state lives.</summary>
-public sealed class StorageOptions
+public sealed class StorageOptions : ISelfValidatingOptions
 {
     /// <summary>The configuration section, <c>Webhooks:Storage</c>.</summary>
     public const string Section = "Webhooks:Storage";
@@ -22,11 +22,4 @@ public sealed class StorageOptions
     /// <summary>Null when the options make sense, else why not.</summary>
     public string? Validate() =>
         string.IsNullOrWhiteSpace(ConnectionString) ? "A storage connection string is required (ConnectionStrings:Webhooks)." : null;
-
-    /// <summary>Fails the silo's start with <see cref="StorageOptions.Validate()"/>'s message.</summary>
-    internal sealed class Validator : IValidateOptions<StorageOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
-            options.Validate() is { } failure ? ValidateOptionsResult.Fail(failure) : ValidateOptionsResult.Success;
-    }
 }

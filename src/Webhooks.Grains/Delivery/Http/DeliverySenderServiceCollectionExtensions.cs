@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Webhooks.Grains.Hosting;
 
 namespace Webhooks.Grains.Delivery.Http;
 
@@ -17,10 +18,7 @@ public static class DeliverySenderServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDeliverySender(this IServiceCollection services)
     {
-        services.AddOptions<DeliveryOptions>()
-            .BindConfiguration(DeliveryOptions.Section)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryOptions.Validator>());
+        services.AddSelfValidatingOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeliveryPipelines>();
         services.TryAddSingleton<IDeliverySender, HttpDeliverySender>();

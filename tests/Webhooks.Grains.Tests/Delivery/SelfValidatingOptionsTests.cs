@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Webhooks.Grains.Hosting;
+using Webhooks.Grains.Retention;
+using Webhooks.Grains.Storage;
+
+namespace Webhooks.Grains.Tests.Delivery;
+
+/// <summary>Options that check themselves are refused with their own message, naming the key, and accepted when they make sense.</summary>
+public sealed class SelfValidatingOptionsTests
+{
+    [Fact]
+    public void Retention_WithABatchOutOfRange_IsRefused_NamingTheKey()
+    {
+        using var services = Services(new() { ["Webhooks:Retention:SweepBatch"] = "0" },
+            s => s.AddSelfValidatingOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section));
+
+        var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RetentionOptions>>().Value);
+
+        Assert.Contains(failure.Failures, f => f.Contains("Webhooks:Retention:SweepBatch", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Storage_WithoutAConnectionString_IsRefused_NamingTheKey()
+    {
+        using var services = Services([], s => s.AddSelfValidatingOptions<StorageOptions>().Configure(o => o.ConnectionString = " "));
+
+        var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<StorageOptions>>().Value);
+
+        Assert.Contains(failure.Failures, f => f.Contains("ConnectionStrings:Webhooks", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Options_ThatMakeSense_AreAccepted_AndCheckedByOneValidator()
+    {
+        using var services = Services(new() { ["Webhooks:Retention:SweepBatch"] = "50" }, s =>
+        {
+            s.AddSelfValidatingOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
+            s.AddSelfValidatingOptions<RetentionOptions>(); // registered twice, as two hosts' calls would
+        });
+
+        Assert.Equal(50, services.GetRequiredService<IOptions<RetentionOptions>>().Value.SweepBatch);
+        Assert.Single(services.GetServices<IValidateOptions<RetentionOptions>>());
+    }
+
+    private static ServiceProvider Services(Dictionary<string, string?> settings, Action<IServiceCollection> add)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        add(services);
+        return services.BuildServiceProvider();
+    }
+}
