@@ -4,11 +4,18 @@ namespace Webhooks.Abstractions.Listeners;
 
 /// <summary>
 /// What a tenant chose for a listener: where to send, which event codes (<c>*</c> for all), and at most how many
-/// attempts a second it takes (null: no limit of its own).
+/// attempts a second it takes (null: no limit of its own), and the headers of its own that every request carries.
 /// </summary>
+/// <remarks>
+/// <see cref="Headers"/> come from the caller in clear; the tenant's router replaces them with
+/// <see cref="ProtectedHeaders"/> before it stores the change, so their values (often credentials) are never at rest
+/// in clear. The listener keeps them protected too. Both null: no headers of its own.
+/// </remarks>
 [GenerateSerializer, Immutable, Alias("webhooks.ListenerDefinition")]
 public sealed record ListenerDefinition(
     [property: Id(0)] string Uri,
     [property: Id(1)] ImmutableArray<string> Subscriptions,
     [property: Id(2)] string? Description,
-    [property: Id(3)] double? MaxDeliveriesPerSecond = null);
+    [property: Id(3)] double? MaxDeliveriesPerSecond = null,
+    [property: Id(8)] ImmutableDictionary<string, string>? Headers = null,
+    [property: Id(9)] string? ProtectedHeaders = null);

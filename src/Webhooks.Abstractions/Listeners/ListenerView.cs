@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace Webhooks.Abstractions.Listeners;
 
-/// <summary>A listener as its tenant sees it.</summary>
+/// <summary>A listener as its tenant sees it; its own headers' values masked (<see cref="ListenerHeaderRules.Mask"/>).</summary>
 [GenerateSerializer, Immutable, Alias("webhooks.ListenerView")]
 public sealed record ListenerView(
     [property: Id(0)] string Id,
@@ -14,4 +14,5 @@ public sealed record ListenerView(
     [property: Id(6)] string? DisabledReason,
     [property: Id(7)] DateTimeOffset CreatedAt,
     [property: Id(8)] DateTimeOffset UpdatedAt,
-    [property: Id(9)] double? MaxDeliveriesPerSecond = null);
+    [property: Id(9)] double? MaxDeliveriesPerSecond = null,
+    [property: Id(14)] ImmutableDictionary<string, string>? Headers = null);

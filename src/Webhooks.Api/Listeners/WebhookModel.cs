@@ -3,7 +3,10 @@ using Webhooks.Abstractions.Listeners;
 
 namespace Webhooks.Api.Listeners;
 
-/// <summary>A listener as the API returns it: the compatible <c>{id, uri, subscriptions}</c> plus read-only extras.</summary>
+/// <summary>
+/// A listener as the API returns it: the compatible <c>{id, uri, subscriptions}</c> plus our extras; its own
+/// <c>headers</c> with their values masked (<c>***</c> and the last 4 characters).
+/// </summary>
 public record WebhookModel(
     string Id,
     string Uri,
@@ -13,9 +16,10 @@ public record WebhookModel(
     string? DisabledReason,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    double? MaxDeliveriesPerSecond)
+    double? MaxDeliveriesPerSecond,
+    ImmutableDictionary<string, string>? Headers)
 {
     public static WebhookModel From(ListenerView view) => new(
         view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt,
-        view.MaxDeliveriesPerSecond);
+        view.MaxDeliveriesPerSecond, view.Headers);
 }

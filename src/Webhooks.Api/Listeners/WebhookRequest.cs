@@ -10,8 +10,14 @@ namespace Webhooks.Api.Listeners;
 /// Optional: at most this many attempts a second to the listener (0.01 to 10,000); deliveries beyond it wait. Omitted
 /// or null: no limit of the listener's own. Like every field, it is replaced by an update.
 /// </param>
+/// <param name="Headers">
+/// Optional: up to 10 headers of the listener's own that every request to it carries (a static token for its gateway,
+/// say). Names the dispatcher sets or that control the connection are refused. Values are kept encrypted and shown
+/// back masked; a value sent back exactly as shown keeps the stored one. Like every field, replaced by an update.
+/// </param>
 public sealed record WebhookRequest(
     [property: Required, MaxLength(WebhookRequestValidator.MaxUriLength)] string? Uri,
     [property: Required, MinLength(1)] string?[]? Subscriptions,
     [property: MaxLength(WebhookRequestValidator.MaxDescriptionLength)] string? Description = null,
-    [property: Range(WebhookRequestValidator.MinDeliveriesPerSecond, WebhookRequestValidator.MaxDeliveriesPerSecond)] double? MaxDeliveriesPerSecond = null);
+    [property: Range(WebhookRequestValidator.MinDeliveriesPerSecond, WebhookRequestValidator.MaxDeliveriesPerSecond)] double? MaxDeliveriesPerSecond = null,
+    Dictionary<string, string?>? Headers = null);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Webhooks.Abstractions.Catalog;
 using Webhooks.Abstractions.Limits;
+using Webhooks.Abstractions.Listeners;
 using Webhooks.Api.Validation;
 
 namespace Webhooks.Api.Listeners;
@@ -35,6 +36,11 @@ public sealed class WebhookRequestValidator(EventCatalog catalog, IOptions<Webho
         {
             errors["maxDeliveriesPerSecond"] =
                 $"The maxDeliveriesPerSecond must be between {MinDeliveriesPerSecond} and {MaxDeliveriesPerSecond:0}, or null for no limit.";
+        }
+
+        if (request.Headers is { } headers && ListenerHeaderRules.Error(headers) is { } headersError)
+        {
+            errors["headers"] = headersError;
         }
 
         return errors;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -75,7 +76,7 @@ public static class WebhooksApi
         var view = created.Listener;
         return TypedResults.Created(WebhooksApiEndpoint.Link(context, $"/api/v1/account/webhooks/{view.Id}"), new CreatedWebhookModel(
             view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt,
-            view.MaxDeliveriesPerSecond, created.Secret));
+            view.MaxDeliveriesPerSecond, view.Headers, created.Secret));
     }
 
     private static async Task<Results<Ok<PagedResult<WebhookModel>>, ProblemHttpResult>> ListAsync(
@@ -117,5 +118,6 @@ public static class WebhooksApi
     }
 
     private static ListenerDefinition ToDefinition(WebhookRequest body) =>
-        new(body.Uri!, [.. body.Subscriptions!.OfType<string>().Distinct(StringComparer.Ordinal)], body.Description, body.MaxDeliveriesPerSecond);
+        new(body.Uri!, [.. body.Subscriptions!.OfType<string>().Distinct(StringComparer.Ordinal)], body.Description, body.MaxDeliveriesPerSecond,
+            body.Headers is { Count: > 0 } headers ? headers.ToImmutableDictionary(h => h.Key, h => h.Value!, StringComparer.OrdinalIgnoreCase) : null);
 }

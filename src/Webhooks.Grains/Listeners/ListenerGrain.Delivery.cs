@@ -173,7 +173,7 @@ public sealed partial class ListenerGrain
         AttemptOutcome outcome;
         try
         {
-            var request = await Signer.SignAsync(this.GetPrimaryKeyString(), State.TenantId!, new Uri(State.Uri!), Keys(), delivery, attempt);
+            var request = await Signer.SignAsync(this.GetPrimaryKeyString(), State.TenantId!, new Uri(State.Uri!), Keys(), Headers(), delivery, attempt);
             // Started on this turn, but the exchange itself runs on the thread pool once it first waits for the
             // network: the grain keeps serving (other attempts, enqueues, edits) while a listener takes its time.
             outcome = await sender.SendAsync(request, _stopping.Token);

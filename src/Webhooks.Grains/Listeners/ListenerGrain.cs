@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Webhooks.Abstractions.Listeners;
@@ -38,6 +39,7 @@ public sealed partial class ListenerGrain(
 
     private ListenerKeys? _keys;
     private DeliverySigner? _signer;
+    private ImmutableDictionary<string, string>? _headers;
 
     private ListenerState State => listener.State;
 
@@ -45,6 +47,9 @@ public sealed partial class ListenerGrain(
 
     /// <summary>The listener's secrets as stored, one instance until they change (the signer keeps them open until then).</summary>
     private ListenerKeys Keys() => _keys ??= new ListenerKeys(State.ProtectedSecret!, State.PreviousProtectedSecret, State.PreviousSecretExpiresAt);
+
+    /// <summary>The listener's own request headers in clear, opened once until they change; never logged.</summary>
+    private ImmutableDictionary<string, string> Headers() => _headers ??= protector.UnprotectListenerHeaders(State.ProtectedHeaders);
 
     public Task<ListenerView?> GetAsync() => Task.FromResult(View());
 
@@ -83,17 +88,20 @@ public sealed partial class ListenerGrain(
             State.Subscriptions = definition.Subscriptions;
             State.Description = definition.Description;
             State.MaxDeliveriesPerSecond = definition.MaxDeliveriesPerSecond;
+            var headers = definition.Headers ?? protector.UnprotectListenerHeaders(definition.ProtectedHeaders);
+            State.ProtectedHeaders = protector.ProtectListenerHeaders(ListenerHeaderRules.Merge(headers, Headers()));
         }
         else
         {
             State.Deleted = true;
-            State.ProtectedSecret = State.PreviousProtectedSecret = null;
+            State.ProtectedSecret = State.PreviousProtectedSecret = State.ProtectedHeaders = null;
         }
 
         State.UpdatedAt = now;
         State.LastOperationId = change.OperationId;
         await PersistAsync();
         _keys = null; // the signer opens the new secrets at the next attempt
+        _headers = null;
         if (deleted)
         {
             await ForgetDeliveriesAsync();
@@ -154,6 +162,7 @@ public sealed partial class ListenerGrain(
     private ListenerView? View() => State.Exists
         ? new ListenerView(
             this.GetPrimaryKeyString(), State.TenantId!, State.Uri!, State.Subscriptions, State.Description,
-            !deliveries.State.Disabled, deliveries.State.DisabledReason, State.CreatedAt, State.UpdatedAt, State.MaxDeliveriesPerSecond)
+            !deliveries.State.Disabled, deliveries.State.DisabledReason, State.CreatedAt, State.UpdatedAt, State.MaxDeliveriesPerSecond,
+            State.ProtectedHeaders is null ? null : ListenerHeaderRules.Masked(Headers()))
         : null;
 }

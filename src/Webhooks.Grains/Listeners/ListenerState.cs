@@ -33,5 +33,8 @@ public sealed class ListenerState
     /// <summary>At most this many attempts a second to the listener (a token bucket in the grain); null: no limit.</summary>
     [Id(14)] public double? MaxDeliveriesPerSecond { get; set; }
 
+    /// <summary>The listener's own request headers as JSON, protected by Data Protection; null when it has none.</summary>
+    [Id(20)] public string? ProtectedHeaders { get; set; }
+
     public bool Exists => TenantId is not null && !Deleted;
 }

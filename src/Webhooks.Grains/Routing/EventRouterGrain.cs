@@ -7,6 +7,7 @@ using Webhooks.Abstractions.Limits;
 using Webhooks.Abstractions.Listeners;
 using Webhooks.Abstractions.Routing;
 using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Signing;
 using Webhooks.Grains.Storage;
 
 namespace Webhooks.Grains.Routing;
@@ -31,7 +32,8 @@ namespace Webhooks.Grains.Routing;
 /// </remarks>
 public sealed class EventRouterGrain(
     [PersistentState("router", WebhooksStorage.ProviderName)] IPersistentState<RouterState> router,
-    IOptions<WebhooksLimitsOptions> limits)
+    IOptions<WebhooksLimitsOptions> limits,
+    SecretProtector protector)
     : Grain, IEventRouterGrain
 {
     private const int RecoverConcurrency = 32;
@@ -189,6 +191,17 @@ public sealed class EventRouterGrain(
 
     private async Task<ListenerResolution> ChangeAsync(string listenerId, ListenerDefinition? definition)
     {
+        // The listener's own headers may be credentials: protected before the intent is stored, never at rest in clear.
+        if (definition is { Headers: { } headers })
+        {
+            if (ListenerHeaderRules.Error([.. headers.Select(h => KeyValuePair.Create(h.Key, (string?)h.Value))]) is { } error)
+            {
+                throw new ArgumentException(error, nameof(definition));
+            }
+
+            definition = definition with { Headers = null, ProtectedHeaders = protector.ProtectListenerHeaders(headers) };
+        }
+
         var change = new ListenerChange(Guid.NewGuid(), TenantId, definition);
         router.State.Pending = new PendingChange(change.OperationId, listenerId, definition);
         await PersistAsync();

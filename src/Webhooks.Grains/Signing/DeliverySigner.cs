@@ -33,9 +33,10 @@ public sealed class DeliverySigner(SignedBodies bodies, SecretProtector protecto
     /// <param name="tenantId">The listener's tenant, whose RSA key signs the body.</param>
     /// <param name="target">The listener's URI.</param>
     /// <param name="keys">The listener's signing secrets, as stored.</param>
+    /// <param name="own">The listener's own headers, in clear (none of them a name the dispatcher sets).</param>
     /// <param name="delivery">The stored delivery, with its event's content.</param>
     /// <param name="attempt">The attempt's number, from 1; it is part of the body (<c>callAttempt</c>).</param>
-    public async Task<DeliveryRequest> SignAsync(string listenerId, string tenantId, Uri target, ListenerKeys keys, DeliveryRecord delivery, int attempt)
+    public async Task<DeliveryRequest> SignAsync(string listenerId, string tenantId, Uri target, ListenerKeys keys, IReadOnlyDictionary<string, string> own, DeliveryRecord delivery, int attempt)
     {
         if (!delivery.HasContent)
         {
@@ -52,6 +53,7 @@ public sealed class DeliverySigner(SignedBodies bodies, SecretProtector protecto
             new(TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture)),
             new(HmacHeader, StandardWebhookSignature.Compute(HmacKeys(keys), delivery.EventId, timestamp, signed.Body)),
         ];
+        headers.AddRange(own);
         return new DeliveryRequest(listenerId, target, signed.Body, headers);
     }
 

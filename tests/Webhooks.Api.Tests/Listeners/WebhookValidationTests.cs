@@ -32,6 +32,16 @@ public sealed class WebhookValidationTests(ApiServer server) : ApiTest(server), 
         { "rate of zero", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"maxDeliveriesPerSecond":0}""", ["maxDeliveriesPerSecond"] },
         { "negative rate", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"maxDeliveriesPerSecond":-1}""", ["maxDeliveriesPerSecond"] },
         { "rate above the maximum", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"maxDeliveriesPerSecond":10001}""", ["maxDeliveriesPerSecond"] },
+        { "header the dispatcher sets", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{"Content-Type":"text/plain"}}""", ["headers"] },
+        { "host header", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{"host":"other.example.com"}}""", ["headers"] },
+        { "hop-by-hop header", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{"Connection":"close"}}""", ["headers"] },
+        { "a webhook- header", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{"Webhook-Id":"mine"}}""", ["headers"] },
+        { "the seed's signature header", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{"n-signature":"forged"}}""", ["headers"] },
+        { "header value with a line break", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{"X-Team":"a\r\nX-Injected: 1"}}""", ["headers"] },
+        { "header name with a space", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{"X Team":"a"}}""", ["headers"] },
+        { "null header value", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{"X-Team":null}}""", ["headers"] },
+        { "one name twice", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{"X-Team":"a","x-team":"b"}}""", ["headers"] },
+        { "eleven headers", $$$"""{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{{{{string.Join(",", Enumerable.Range(1, 11).Select(i => $"\"X-H{i}\":\"v\""))}}}}}""", ["headers"] },
     };
 
     [Theory]

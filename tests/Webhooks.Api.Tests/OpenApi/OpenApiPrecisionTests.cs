@@ -175,16 +175,16 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
             .Order(StringComparer.Ordinal);
 
         // Each is null on the wire when there is nothing to say: no description, not disabled, no name, no response yet,
-        // not yet counted, no next attempt. The events feed's next is left out instead of sent as null, so it is not here.
+        // not yet counted, no next attempt, no headers of its own. The events feed's next is left out instead of sent as null, so it is not here.
         Assert.Equal(
             [
                 "ApiKeyCreatedModel.name", "ApiKeyModel.name",
                 "AttemptModel.error", "AttemptModel.responseBody", "AttemptModel.statusCode",
-                "CreatedWebhookModel.description", "CreatedWebhookModel.disabledReason", "CreatedWebhookModel.maxDeliveriesPerSecond",
+                "CreatedWebhookModel.description", "CreatedWebhookModel.disabledReason", "CreatedWebhookModel.headers", "CreatedWebhookModel.maxDeliveriesPerSecond",
                 "DeliveryModel.nextAttemptAt",
                 "EventModel.matchedWebhooks", "EventModel.resourceId",
                 "FeedEventModel.resourceId",
-                "WebhookModel.description", "WebhookModel.disabledReason", "WebhookModel.maxDeliveriesPerSecond",
+                "WebhookModel.description", "WebhookModel.disabledReason", "WebhookModel.headers", "WebhookModel.maxDeliveriesPerSecond",
             ],
             nullable);
         Assert.DoesNotContain("next", Schema(document, "EventFeedModel").GetProperty("required").Strings());
