@@ -24,6 +24,8 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await uri.FillAsync("ftp://example.com/hooks");
         var rate = page.GetByLabel("Max deliveries per second (optional)");
         await rate.FillAsync("0");
+        var headers = page.GetByLabel("Request headers (optional)");
+        await headers.FillAsync("Content-Type: text/plain");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
 
         // The messages are the API's own (validationErrors[].errorMessage), each tied to its field.
@@ -34,6 +36,8 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await Expect(page.Locator("#subscriptions-error")).ToContainTextAsync("Subscribe to at least one event code");
         await Expect(rate).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(page.Locator("#maxDeliveriesPerSecond-error")).ToContainTextAsync("between 0.01 and 10000");
+        await Expect(headers).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator("#headers-error")).ToContainTextAsync("cannot be set per listener");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Select events", Exact = true }))
             .ToHaveAccessibleDescriptionAsync(new Regex("Subscribe to at least one event code"));
         await browser.AssertAccessibleAsync("the form with errors");
@@ -42,6 +46,7 @@ public sealed class WebhookFormTests(WebFixture fixture)
         // Fixed, it saves; "All events" subscribes to "*".
         await uri.FillAsync("https://example.com/hooks");
         await rate.FillAsync("2.5");
+        await headers.FillAsync("Authorization: Bearer page-token-abcdef1234\n\nX-Team: billing");
         await page.GetByRole(AriaRole.Button, new() { Name = "Select events", Exact = true }).ClickAsync();
         var picker = page.GetByRole(AriaRole.Dialog, new() { Name = "Select events" });
         await picker.GetByRole(AriaRole.Checkbox, new() { Name = "All events" }).CheckAsync();
@@ -54,7 +59,16 @@ public sealed class WebhookFormTests(WebFixture fixture)
         var saved = Assert.Single(list.GetProperty("items").EnumerateArray());
         Assert.Equal("*", Assert.Single(saved.GetProperty("subscriptions").EnumerateArray()).GetString());
         Assert.Equal(2.5, saved.GetProperty("maxDeliveriesPerSecond").GetDouble());
+        Assert.Equal("***1234", saved.GetProperty("headers").GetProperty("Authorization").GetString());
         await browser.ScreenshotAsync("saved-all-events");
+
+        // Edited and saved with the masked values left as shown: the stored values stay (a stored mask would show as "***").
+        await page.GotoAsync($"/#/webhooks/{saved.GetProperty("id").GetString()}/edit");
+        await Expect(headers).ToHaveValueAsync("Authorization: ***1234\nX-Team: ***");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("Request headers")).ToBeVisibleAsync();
+        var kept = await api.SendAsync(HttpMethod.Get, $"api/v1/account/webhooks/{saved.GetProperty("id").GetString()}", null, HttpStatusCode.OK);
+        Assert.Equal("***1234", kept.GetProperty("headers").GetProperty("Authorization").GetString());
 
         browser.AssertNoConsoleErrors(provokedStatuses: 422);
     }
@@ -110,7 +124,7 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await add.FocusAsync();
         await keyboard.PressAsync("Enter");
 
-        // Tab order follows the seed's steps: URI, description, Select events … (the optional rate limit) Save.
+        // Tab order follows the seed's steps: URI, description, Select events … (the optional rate limit and headers) Save.
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add Webhook", Level = 1 })).ToBeFocusedAsync();
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByLabel("URI", new() { Exact = true })).ToBeFocusedAsync();
@@ -143,9 +157,11 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await Expect(picker).ToBeHiddenAsync();
         await Expect(select).ToBeFocusedAsync();
 
-        // The optional rate limit, left empty, then Save.
+        // The optional rate limit and headers, left empty, then Save.
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByLabel("Max deliveries per second (optional)")).ToBeFocusedAsync();
+        await keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Request headers (optional)")).ToBeFocusedAsync();
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true })).ToBeFocusedAsync();
         await keyboard.PressAsync("Enter");

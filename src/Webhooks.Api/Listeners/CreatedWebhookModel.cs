@@ -13,5 +13,5 @@ public sealed record CreatedWebhookModel(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     double? MaxDeliveriesPerSecond,
-    ImmutableDictionary<string, string>? Headers,
+    IReadOnlyDictionary<string, string>? Headers,
     string Secret) : WebhookModel(Id, Uri, Subscriptions, Description, Enabled, DisabledReason, CreatedAt, UpdatedAt, MaxDeliveriesPerSecond, Headers);

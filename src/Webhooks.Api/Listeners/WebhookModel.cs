@@ -17,9 +17,13 @@ public record WebhookModel(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     double? MaxDeliveriesPerSecond,
-    ImmutableDictionary<string, string>? Headers)
+    IReadOnlyDictionary<string, string>? Headers)
 {
     public static WebhookModel From(ListenerView view) => new(
         view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt,
-        view.MaxDeliveriesPerSecond, view.Headers);
+        view.MaxDeliveriesPerSecond, InNameOrder(view.Headers));
+
+    /// <summary>The listener's headers by name, so that every read of it shows them in one order.</summary>
+    internal static SortedDictionary<string, string>? InNameOrder(IReadOnlyDictionary<string, string>? headers) =>
+        headers is null ? null : new SortedDictionary<string, string>(headers.ToDictionary(), StringComparer.OrdinalIgnoreCase);
 }

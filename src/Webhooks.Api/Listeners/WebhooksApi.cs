@@ -76,7 +76,7 @@ public static class WebhooksApi
         var view = created.Listener;
         return TypedResults.Created(WebhooksApiEndpoint.Link(context, $"/api/v1/account/webhooks/{view.Id}"), new CreatedWebhookModel(
             view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt,
-            view.MaxDeliveriesPerSecond, view.Headers, created.Secret));
+            view.MaxDeliveriesPerSecond, WebhookModel.InNameOrder(view.Headers), created.Secret));
     }
 
     private static async Task<Results<Ok<PagedResult<WebhookModel>>, ProblemHttpResult>> ListAsync(

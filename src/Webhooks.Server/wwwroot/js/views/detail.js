@@ -127,6 +127,8 @@ export async function renderDetail(view, { id }, ctx) {
         h('div', {}, h('dt', {}, 'Id'), h('dd', { class: 'mono' }, listener.id)),
         listener.description ? h('div', {}, h('dt', {}, 'Description'), h('dd', {}, listener.description)) : null,
         listener.maxDeliveriesPerSecond != null ? h('div', {}, h('dt', {}, 'Rate limit'), h('dd', {}, `${listener.maxDeliveriesPerSecond} per second`)) : null,
+        listener.headers ? h('div', {}, h('dt', {}, 'Request headers'), h('dd', { class: 'mono' },
+          ...Object.entries(listener.headers).map(([name, value]) => h('div', {}, `${name}: ${value}`)))) : null,
         h('div', {}, h('dt', {}, 'State'), h('dd', {}, state)),
         h('div', {}, h('dt', {}, 'Created'), h('dd', {}, time(listener.createdAt))),
         h('div', {}, h('dt', {}, 'Updated'), h('dd', {}, time(listener.updatedAt)))),

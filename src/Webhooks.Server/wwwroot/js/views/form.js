@@ -1,4 +1,4 @@
-// Add Webhook and edit: URI → Select events → Save Events → (optional rate limit) → Save. Edit also has the three-dots menu with "Delete webhook".
+// Add Webhook and edit: URI → Select events → Save Events → (optional rate limit, own headers) → Save. Edit also has the three-dots menu with "Delete webhook".
 import { api } from '../api.js';
 import { confirm } from '../dialogs.js';
 import { add, h, notice, replace } from '../dom.js';
@@ -6,7 +6,7 @@ import { actionsMenu } from '../menu.js';
 import { pickEvents } from './events-picker.js';
 import { eventChips } from './outcome.js';
 
-const FIELDS = ['uri', 'description', 'subscriptions', 'maxDeliveriesPerSecond'];
+const FIELDS = ['uri', 'description', 'subscriptions', 'maxDeliveriesPerSecond', 'headers'];
 
 export async function renderForm(view, { id }, ctx) {
   let listener = null;
@@ -32,6 +32,12 @@ export async function renderForm(view, { id }, ctx) {
     id: 'maxDeliveriesPerSecond', name: 'maxDeliveriesPerSecond', type: 'number', inputmode: 'decimal', min: '0.01', max: '10000', step: 'any',
     value: listener?.maxDeliveriesPerSecond ?? '', 'aria-describedby': 'maxDeliveriesPerSecond-hint maxDeliveriesPerSecond-error',
   });
+  // One "Name: value" per line. Values come back masked; a line left as shown keeps the stored value (the API's rule).
+  const headers = h('textarea', {
+    id: 'headers', name: 'headers', rows: '3', autocomplete: 'off', spellcheck: 'false', class: 'mono',
+    placeholder: 'Authorization: Bearer …', 'aria-describedby': 'headers-hint headers-error',
+  });
+  headers.value = Object.entries(listener?.headers ?? {}).map(([name, value]) => `${name}: ${value}`).join('\n');
   const chosen = h('div', { class: 'chosen-events', id: 'chosen-events' });
   const select = h('button', { type: 'button', class: 'button', 'aria-describedby': 'chosen-events subscriptions-error' }, 'Select events');
   const save = h('button', { type: 'submit', class: 'button primary' }, 'Save');
@@ -50,6 +56,7 @@ export async function renderForm(view, { id }, ctx) {
     uri.removeAttribute('aria-invalid');
     description.removeAttribute('aria-invalid');
     rate.removeAttribute('aria-invalid');
+    headers.removeAttribute('aria-invalid');
   };
 
   select.addEventListener('click', async () => {
@@ -75,9 +82,16 @@ export async function renderForm(view, { id }, ctx) {
     event.preventDefault();
     clearErrors();
     // An update replaces every field: an empty rate means no limit of the listener's own.
+    const own = parseHeaders(headers.value);
+    if (own.error) {
+      showErrors({ fieldErrors: new Map([['headers', own.error]]) });
+      return;
+    }
+
     const body = {
       uri: uri.value.trim(), subscriptions, description: description.value.trim() || null,
       maxDeliveriesPerSecond: rate.value.trim() === '' ? null : Number(rate.value),
+      headers: own.headers,
     };
     save.disabled = true;
     try {
@@ -108,7 +122,7 @@ export async function renderForm(view, { id }, ctx) {
       if (byField.has(key)) {
         replace(errors[name], byField.get(key));
         errors[name].hidden = false;
-        const input = { uri, description, maxDeliveriesPerSecond: rate, subscriptions: select }[name];
+        const input = { uri, description, maxDeliveriesPerSecond: rate, headers, subscriptions: select }[name];
         if (input !== select) {
           input.setAttribute('aria-invalid', 'true');
         }
@@ -151,11 +165,35 @@ export async function renderForm(view, { id }, ctx) {
         h('p', { id: 'maxDeliveriesPerSecond-hint', class: 'hint' }, 'At most this many requests a second to this URL; the others wait, none fails for it. Empty: no limit.'),
         rate,
         errors.maxDeliveriesPerSecond),
+      h('div', { class: 'field' },
+        h('label', { for: 'headers' }, 'Request headers (optional)'),
+        h('p', { id: 'headers-hint', class: 'hint' }, 'Sent with every request to this URL, one "Name: value" per line (at most 10), for example a token for your gateway. Values are stored encrypted and shown masked; leave a masked value as it is to keep it.'),
+        headers,
+        errors.headers),
       h('div', { class: 'actions' },
         save,
         h('a', { class: 'button', href: listener ? `#/webhooks/${listener.id}` : '#/webhooks' }, 'Cancel'))));
   formError.tabIndex = -1;
   document.title = `${title} · Webhooks.Orleans`;
+}
+
+/** The textarea's "Name: value" lines as the API's headers object (null for none), or the first line that is not one. */
+function parseHeaders(text) {
+  const result = {};
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') {
+      continue;
+    }
+
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      return { error: `Line ${index + 1} is not "Name: value".` };
+    }
+
+    result[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+
+  return { headers: Object.keys(result).length > 0 ? result : null };
 }
 
 async function remove(listener, menuButton, ctx, showError) {
