@@ -39,6 +39,10 @@ public interface IListenerGrain : IGrainWithStringKey
     [ReadOnly]
     Task<DeliveryView?> GetDeliveryAsync(string tenantId, string eventId);
 
+    /// <summary>The listener's stats: attempts over the last hour and day, what waits, its concurrency limit, its last failure. Null when there is no such listener.</summary>
+    [ReadOnly]
+    Task<ListenerStats?> GetStatsAsync(string tenantId);
+
     /// <summary>Starts a fresh attempt series for a finished delivery; null when there is no such listener, false when no such finished delivery.</summary>
     Task<bool?> RedeliverAsync(string tenantId, string eventId);
 

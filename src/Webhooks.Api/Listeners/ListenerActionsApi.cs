@@ -14,7 +14,7 @@ using Webhooks.Api.Validation;
 namespace Webhooks.Api.Listeners;
 
 /// <summary>
-/// What a tenant does with its listeners beyond editing them: test, the delivery log, redelivery, recovery (of one
+/// What a tenant does with its listeners beyond editing them: test, the delivery log, stats, redelivery, recovery (of one
 /// listener or all), secret rotation, disabling and enabling. Mapped in the <c>api/v1/account/webhooks</c> group by
 /// <see cref="WebhooksApi.MapWebhooks"/>, whose routes these extend.
 /// </summary>
@@ -30,6 +30,10 @@ public static class ListenerActionsApi
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("ListWebhookDeliveries")
             .WithSummary("The listener's delivery log, newest first, optionally filtered by status (pending, succeeded, failed, parked, skipped).");
+
+        group.MapGet("{webhookListenerId}/stats", GetStatsAsync)
+            .WithName("GetWebhookStats")
+            .WithSummary("The listener's attempts over the last hour and day (count, success rate, p50 and p95 latency), pending and parked deliveries, its current concurrency limit and its last failed attempt.");
 
         group.MapPost("{webhookListenerId}/deliveries/{eventId}/redeliver", RedeliverAsync)
             .WithName("RedeliverWebhookDelivery")
@@ -66,6 +70,12 @@ public static class ListenerActionsApi
     {
         var eventId = Listener(grains, webhookListenerId) is { } listener ? await listener.TestAsync(tenant.TenantId) : null;
         return eventId is null ? ResourceNotFound.Listener() : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<WebhookStatsModel>, ProblemHttpResult>> GetStatsAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)
+    {
+        var stats = Listener(grains, webhookListenerId) is { } listener ? await listener.GetStatsAsync(tenant.TenantId) : null;
+        return stats is null ? ResourceNotFound.Listener() : TypedResults.Ok(WebhookStatsModel.From(stats));
     }
 
     private static async Task<Results<Ok<PagedResult<DeliveryModel>>, ProblemHttpResult>> ListDeliveriesAsync(

@@ -18,4 +18,7 @@ public sealed class DeliveryState
     [Id(2)] public bool Disabled { get; set; }
 
     [Id(3)] public string? DisabledReason { get; set; }
+
+    /// <summary>The listener's attempts over the last hour and day; written at most once a minute (see <c>ListenerGrain.Stats.cs</c>).</summary>
+    [Id(4)] public Stats.AttemptStats Stats { get; set; } = new();
 }

@@ -89,6 +89,8 @@ public sealed partial class ListenerGrain
                 // Reported to that write's own callers; whatever did not land is what the next activation starts from.
             }
         }
+
+        await WriteLastStatsAsync(cancellationToken);
     }
 
     // Activation already pumped; for a listener that was active, one more pump costs nothing. The row is removed only
@@ -204,7 +206,9 @@ public sealed partial class ListenerGrain
         }
 
         var wasDisabled = deliveries.State.Disabled;
-        Queue.Record(delivery, attempt, startedAt, outcome, time.GetUtcNow(), _retries!, o.DisableAfter);
+        var now = time.GetUtcNow();
+        Queue.Record(delivery, attempt, startedAt, outcome, now, _retries!, o.DisableAfter);
+        CountAttempt(delivery, outcome, now);
         metrics.AttemptRecorded(delivery.Status, outcome);
         if (!wasDisabled && deliveries.State.Disabled)
         {
@@ -239,18 +243,19 @@ public sealed partial class ListenerGrain
         Pump();
     }
 
-    /// <summary>Stores what changed since the last flush: the changed deliveries as rows, then the health if it changed.</summary>
+    /// <summary>Stores what changed since the last flush: the changed deliveries as rows, then the health if it changed (and the stats when due).</summary>
     private async Task FlushAsync()
     {
         // Taken now, on the grain's turn; changes made while this write is out go with the next one.
         var changes = Queue.TakeChanges();
         var healthChanged = Queue.TakeHealthChange();
+        var stateChanged = TakeStatsWrite(healthChanged) || healthChanged;
         if (!changes.IsEmpty)
         {
             await log.SaveAsync(this.GetPrimaryKeyString(), changes);
         }
 
-        if (healthChanged)
+        if (stateChanged)
         {
             await deliveries.WriteStateAsync();
         }
