@@ -4,8 +4,8 @@ namespace Webhooks.Server.Tests;
 
 /// <summary>
 /// Docker and Kubernetes do not run here, so the deploy files are checked for what can be checked: they parse,
-/// probe the real health endpoints, and set only configuration keys the server reads (the README's table) or
-/// variables of the platform itself.
+/// probe the real health endpoints, and set only configuration keys the server reads (the configuration table of
+/// docs/operating.md) or variables of the platform itself.
 /// </summary>
 public sealed class DeployManifestTests
 {
@@ -88,13 +88,13 @@ public sealed class DeployManifestTests
 
     private static void AssertOnlyKnownKeys(IEnumerable<string> variables)
     {
-        var readme = File.ReadAllText(System.IO.Path.Combine(Root, "README.md"));
+        var table = File.ReadAllText(System.IO.Path.Combine(Root, "docs", "operating.md"));
         var configured = variables.ToList();
         Assert.NotEmpty(configured);
         foreach (var variable in configured.Where(v => !PlatformVariables.Contains(v)))
         {
-            Assert.True(readme.Contains($"| `{variable.Replace("__", ":", StringComparison.Ordinal)}`", StringComparison.Ordinal),
-                $"{variable} is not a configuration key the README's table documents.");
+            Assert.True(table.Contains($"| `{variable.Replace("__", ":", StringComparison.Ordinal)}`", StringComparison.Ordinal),
+                $"{variable} is not a configuration key the table of docs/operating.md documents.");
         }
     }
 

@@ -38,7 +38,7 @@ public sealed partial class DeliveryQueue
     private readonly SortedSet<DeliveryRecord> _unsuccessful = new(LogOrder.Instance);
 
     // Apart from the finished ones, so the count cap (Trim) never reaches them: a parked delivery is work the
-    // user has not decided about yet. Held in memory like the rest of the log (see the README on their cost).
+    // user has not decided about yet. Held in memory like the rest of the log (docs/api.md, "Deliveries", gives their cost).
     private readonly SortedSet<DeliveryRecord> _parked = new(LogOrder.Instance);
     private readonly HashSet<DeliveryRecord> _changed = [];
     private readonly List<long> _removed = [];
