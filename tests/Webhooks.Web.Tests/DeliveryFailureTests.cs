@@ -48,6 +48,11 @@ public sealed class DeliveryFailureTests(WebFixture fixture)
         await Expect(delivery).ToContainTextAsync("No response");
         await delivery.Locator("summary").ClickAsync();
         await Expect(delivery).ToContainTextAsync("Attempt 2");
+        var stats = page.GetByRole(AriaRole.Region, new() { Name = "Delivery stats" });
+        var lastHour = stats.GetByRole(AriaRole.Row, new() { Name = "Last hour" });
+        await Expect(lastHour.GetByRole(AriaRole.Cell).Nth(0)).ToHaveTextAsync("2");
+        await Expect(lastHour.GetByRole(AriaRole.Cell).Nth(1)).ToHaveTextAsync("0.0 %");
+        await Expect(stats).ToContainTextAsync(eventId); // its last error names the event
         await browser.AssertAccessibleAsync("a failed delivery and a disabled webhook");
         await browser.ScreenshotAsync("failed-and-disabled");
 

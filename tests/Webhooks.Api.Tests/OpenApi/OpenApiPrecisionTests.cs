@@ -34,6 +34,7 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
         { "delete /api/v1/account/webhooks/{webhookListenerId}", [204, .. TenantCaller] },
         { "post /api/v1/account/webhooks/{webhookListenerId}/test", [204, .. TenantCaller] },
         { "get /api/v1/account/webhooks/{webhookListenerId}/deliveries", [200, 422, .. TenantCaller] },
+        { "get /api/v1/account/webhooks/{webhookListenerId}/stats", [200, .. TenantCaller] },
         { "post /api/v1/account/webhooks/{webhookListenerId}/deliveries/{eventId}/redeliver", [202, .. TenantCaller] },
         { "post /api/v1/account/webhooks/{webhookListenerId}/recover", [202, 422, .. Body, .. TenantCaller] },
         { "post /api/v1/account/webhooks/recover", [202, 422, .. Body, .. TenantCaller] },
@@ -175,16 +176,19 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
             .Order(StringComparer.Ordinal);
 
         // Each is null on the wire when there is nothing to say: no description, not disabled, no name, no response yet,
-        // not yet counted, no next attempt, no headers of its own. The events feed's next is left out instead of sent as null, so it is not here.
+        // not yet counted, no next attempt, no headers of its own, no attempt in a stats window, no failure yet. The events feed's next is left out instead of sent as null, so it is not here.
         Assert.Equal(
             [
                 "ApiKeyCreatedModel.name", "ApiKeyModel.name",
+                "AttemptFailureModel.error", "AttemptFailureModel.statusCode",
                 "AttemptModel.error", "AttemptModel.responseBody", "AttemptModel.statusCode",
+                "AttemptWindowModel.latencyP50Ms", "AttemptWindowModel.latencyP95Ms", "AttemptWindowModel.successRate",
                 "CreatedWebhookModel.description", "CreatedWebhookModel.disabledReason", "CreatedWebhookModel.headers", "CreatedWebhookModel.maxDeliveriesPerSecond",
                 "DeliveryModel.nextAttemptAt",
                 "EventModel.matchedWebhooks", "EventModel.resourceId",
                 "FeedEventModel.resourceId",
                 "WebhookModel.description", "WebhookModel.disabledReason", "WebhookModel.headers", "WebhookModel.maxDeliveriesPerSecond",
+                "WebhookStatsModel.lastError",
             ],
             nullable);
         Assert.DoesNotContain("next", Schema(document, "EventFeedModel").GetProperty("required").Strings());

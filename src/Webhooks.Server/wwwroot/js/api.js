@@ -72,6 +72,7 @@ export const api = {
   listDeliveries: (id, { pageNumber = 1, pageSize = 20, status = '' } = {}) =>
     request('GET', `${one(id)}/deliveries?${page(pageNumber, pageSize)}${status ? `&status=${encodeURIComponent(status)}` : ''}`),
   redeliver: (id, eventId) => request('POST', `${one(id)}/deliveries/${encodeURIComponent(eventId)}/redeliver`),
+  stats: (id) => request('GET', `${one(id)}/stats`),
   rotateSecret: (id) => request('POST', `${one(id)}/secret/rotate`),
   /** Enables a webhook; `replayParked` false skips the events parked while it was disabled (no body: they are delivered). */
   enable: (id, replayParked = undefined) =>

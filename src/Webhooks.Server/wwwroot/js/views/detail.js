@@ -1,4 +1,4 @@
-// One webhook, opened by clicking its entry: its settings with "edit", Test, Disable/Enable, the signing secret and the delivery log.
+// One webhook, opened by clicking its entry: its settings with "edit", Test, Disable/Enable, its stats, the signing secret and the delivery log.
 import { api } from '../api.js';
 import { confirm, modal } from '../dialogs.js';
 import { add, breakable, h, notice, replace, time } from '../dom.js';
@@ -6,6 +6,7 @@ import { deliveryLog } from './deliveries.js';
 import { flashNotice } from './list.js';
 import { enabledBadge, eventChips } from './outcome.js';
 import { secretPanel } from './secret.js';
+import { statsPanel } from './stats.js';
 import { runTest } from './test-event.js';
 
 export async function renderDetail(view, { id }, ctx) {
@@ -23,6 +24,7 @@ export async function renderDetail(view, { id }, ctx) {
   const testOutcome = h('div', { class: 'test-outcome' });
   const secretArea = h('div', { class: 'secret-area' });
   const log = deliveryLog(listener.id, ctx.signal);
+  const stats = statsPanel(listener.id, ctx.signal);
 
   const showState = () => replace(state,
     enabledBadge(listener.enabled),
@@ -135,6 +137,7 @@ export async function renderDetail(view, { id }, ctx) {
       h('h2', { id: 'events-title' }, 'Events'),
       h('div', { class: 'events-row' }, eventChips(listener.subscriptions), test),
       testOutcome),
+    stats.element,
     h('section', { class: 'card', 'aria-labelledby': 'secret-title' },
       h('h2', { id: 'secret-title' }, 'Signing secret'),
       h('p', { class: 'hint' }, 'Every delivery carries a webhook-signature header: an HMAC-SHA256 made with this webhook\'s whsec_ secret, shown once when the webhook was added. Rotate it to get a new one.'),
