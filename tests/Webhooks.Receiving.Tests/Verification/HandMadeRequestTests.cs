@@ -1,9 +1,6 @@
-using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Webhooks.Receiving.Tests.Infrastructure;
 
 namespace Webhooks.Receiving.Tests.Verification;
@@ -19,35 +16,23 @@ public sealed class HandMadeRequestTests : IAsyncLifetime
 
     private readonly string _current = Secrets.New();
     private readonly string _previous = Secrets.New();
-    private readonly RSA _key = RSA.Create(2048);
-    private int _keySetFetches;
+    private readonly TestKeySet _keySet = new();
+    private readonly RSA _key;
     private ReceiverHost _receiver = null!;
 
-    public async Task InitializeAsync()
+    public HandMadeRequestTests() => _key = _keySet.Add(KeyId);
+
+    public async Task InitializeAsync() => _receiver = await _keySet.StartReceiverAsync(o =>
     {
-        var port = ReceiverHost.FreePort();
-        var parameters = _key.ExportParameters(includePrivateParameters: false);
-        var keySet = new { keys = new[] { new { kty = "RSA", kid = KeyId, use = "sig", alg = "RS256", n = Base64Url.EncodeToString(parameters.Modulus), e = Base64Url.EncodeToString(parameters.Exponent) } } };
-        _receiver = await ReceiverHost.StartAsync(
-            o =>
-            {
-                o.Secrets.Add(_current);
-                o.Secrets.Add(_previous);
-                o.KeySetUri = new Uri($"http://127.0.0.1:{port}/jwks.json");
-                o.KeySetRefreshInterval = TimeSpan.Zero;
-            },
-            port,
-            map: app => app.MapGet("/jwks.json", () =>
-            {
-                Interlocked.Increment(ref _keySetFetches);
-                return Results.Json(keySet);
-            }));
-    }
+        o.Secrets.Add(_current);
+        o.Secrets.Add(_previous);
+        o.KeySetRefreshInterval = TimeSpan.Zero;
+    });
 
     public async Task DisposeAsync()
     {
         await _receiver.DisposeAsync();
-        _key.Dispose();
+        _keySet.Dispose();
     }
 
     [Fact]
@@ -180,14 +165,29 @@ public sealed class HandMadeRequestTests : IAsyncLifetime
     {
         using var known = await SendAsync(HandMadeDelivery.Create());
         Assert.Equal(HttpStatusCode.NoContent, known.StatusCode);
-        Assert.Equal(1, Volatile.Read(ref _keySetFetches));
+        Assert.Equal(1, _keySet.Requests);
         var delivery = HandMadeDelivery.Create();
 
         using var response = await SendAsync(delivery, keyId: "key-2");
 
         await Refusals.AssertRefusedAsync(response, HttpStatusCode.Unauthorized, "UnknownSigningKey");
         Assert.DoesNotContain(_receiver.Handled, e => e.EventId == delivery.EventId);
-        Assert.Equal(2, Volatile.Read(ref _keySetFetches));
+        Assert.Equal(2, _keySet.Requests);
+    }
+
+    [Fact]
+    public async Task KeyAddedToTheSet_AfterItWasCached_IsFoundByFetchingTheSetAgain()
+    {
+        using var known = await SendAsync(HandMadeDelivery.Create());
+        var rotated = _keySet.Add("key-2");
+        var delivery = HandMadeDelivery.Create();
+
+        using var response = await SendAsync(delivery, rsaSignature: delivery.Rsa(rotated), keyId: "key-2");
+
+        Assert.Equal(HttpStatusCode.NoContent, known.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("key-2", _receiver.Handled.Last().SigningKeyId);
+        Assert.Equal(2, _keySet.Fetches);
     }
 
     [Fact]
@@ -199,7 +199,7 @@ public sealed class HandMadeRequestTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
-        Assert.Equal(1, Volatile.Read(ref _keySetFetches));
+        Assert.Equal(1, _keySet.Requests);
     }
 
     [Fact]
