@@ -17,4 +17,7 @@ internal static partial class ReceiverLog
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Fetched the key set {KeySetUri}: {KeyCount} keys")]
     public static partial void KeySetFetched(ILogger logger, Uri keySetUri, int keyCount);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Refused the dispatcher's signature probe ({Reason}), as a receiver should")]
+    public static partial void ProbeRefused(ILogger logger, RejectionReason reason);
 }

@@ -50,7 +50,16 @@ public static class WebhookReceiverExtensions
             var (received, rejection) = await verifier.VerifyAsync(context.Request, cancellationToken);
             if (rejection is not null)
             {
-                ReceiverLog.Refused(logger, rejection.Reason, rejection.Detail);
+                // The dispatcher's probe is meant to be refused; its own line tells it apart (same level: a forger can send the header too).
+                if (context.Request.Headers.ContainsKey(DeliveryHeaders.Probe))
+                {
+                    ReceiverLog.ProbeRefused(logger, rejection.Reason);
+                }
+                else
+                {
+                    ReceiverLog.Refused(logger, rejection.Reason, rejection.Detail);
+                }
+
                 return rejection.ToResult();
             }
 

@@ -17,4 +17,7 @@ public static class DeliveryHeaders
 
     /// <summary>The id of the tenant key that made <see cref="RsaSignature"/>: its <c>kid</c> in the tenant's key set.</summary>
     public const string RsaKeyId = "N-Signature-Key-Id";
+
+    /// <summary>Marks the dispatcher's deliberately mis-signed request that checks a listener refuses forgeries (its value: <c>invalid-signature</c>).</summary>
+    public const string Probe = "webhook-probe";
 }

@@ -40,14 +40,22 @@ internal sealed class DeliveryVerifier
         var timestampText = Header(request, DeliveryHeaders.Timestamp);
         var signature = Header(request, DeliveryHeaders.Signature);
         var rsaSignature = Header(request, DeliveryHeaders.RsaSignature);
-        string[] missing =
-        [
-            .. id is null ? [DeliveryHeaders.Id] : Array.Empty<string>(),
-            .. timestampText is null ? [DeliveryHeaders.Timestamp] : Array.Empty<string>(),
-            .. signature is null && _required.HasFlag(WebhookSignatures.Standard) ? [DeliveryHeaders.Signature] : Array.Empty<string>(),
-            .. rsaSignature is null && _required.HasFlag(WebhookSignatures.Rsa) ? [DeliveryHeaders.RsaSignature] : Array.Empty<string>(),
-        ];
-        if (missing.Length > 0)
+        List<string> missing = [];
+        foreach (var (name, value, needed) in new[]
+        {
+            (DeliveryHeaders.Id, id, true),
+            (DeliveryHeaders.Timestamp, timestampText, true),
+            (DeliveryHeaders.Signature, signature, _required.HasFlag(WebhookSignatures.Standard)),
+            (DeliveryHeaders.RsaSignature, rsaSignature, _required.HasFlag(WebhookSignatures.Rsa)),
+        })
+        {
+            if (needed && value is null)
+            {
+                missing.Add(name);
+            }
+        }
+
+        if (missing.Count > 0)
         {
             return Refuse(RejectionReason.MissingHeader, $"The request has no {string.Join(", ", missing)} header.");
         }
