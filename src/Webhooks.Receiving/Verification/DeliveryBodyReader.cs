@@ -26,7 +26,8 @@ internal static class DeliveryBodyReader
             var eventDate = Text(root, "eventDate", ref error);
             var eventCode = Text(root, "eventCode", ref error);
             var resourceId = Text(root, "resourceId", ref error);
-            var callAttempt = root.TryGetProperty("callAttempt", out var attempt) && attempt.TryGetInt32(out var number) && number >= 1 ? number : 0;
+            var callAttempt = root.TryGetProperty("callAttempt", out var attempt) && attempt.ValueKind == JsonValueKind.Number
+                && attempt.TryGetInt32(out var number) && number >= 1 ? number : 0;
             if (callAttempt == 0 && error.Length == 0)
             {
                 error = "\"callAttempt\" is not a whole number from 1.";

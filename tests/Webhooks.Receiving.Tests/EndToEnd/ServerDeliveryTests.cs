@@ -27,13 +27,13 @@ public sealed class ServerDeliveryTests(DeliveryServer server) : ApiTest(server)
             },
             port);
 
-        var (eventId, matched) = await tenant.Client.PublishAsync("entitlement.created", "ent_e2e", new { seats = 7, plan = "pro" });
+        var (eventId, matched) = await tenant.Client.PublishAsync("entitlement.created", "ent_e2e", new { seats = 7, name = "pro" });
 
         Assert.Equal(1, matched);
         var received = await receiver.WaitForAsync(e => e.EventId == eventId);
         Assert.Equal(("entitlement.created", "ent_e2e", 1, null), (received.EventCode, received.ResourceId, received.CallAttempt, received.SigningKeyId));
         Assert.Equal(7, received.Payload.GetProperty("seats").GetInt32());
-        Assert.Equal("pro", received.Payload.GetProperty("plan").GetString());
+        Assert.Equal(new Plan(7, "pro"), received.PayloadAs<Plan>());
         var delivery = await tenant.Client.WaitForStatusAsync(listenerId, eventId, "succeeded");
         Assert.Equal(204, Assert.Single(delivery.Attempts()).StatusCode());
     }
@@ -126,4 +126,6 @@ public sealed class ServerDeliveryTests(DeliveryServer server) : ApiTest(server)
         var created = await tenant.Client.CreateListenerAsync($"http://127.0.0.1:{port}/hooks", "entitlement.created");
         return (tenant, created.String("id"), created.String("secret"), port);
     }
+
+    private sealed record Plan(int Seats, string Name);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Webhooks.Api.Tests.Infrastructure;
 
@@ -39,10 +40,15 @@ public sealed class ReceiverHost : IAsyncDisposable
 
     /// <summary>
     /// Starts the receiver on <paramref name="port"/> (a free one when 0). <paramref name="onEvent"/> runs after the event
-    /// is recorded (to throw, say); <paramref name="map"/> adds endpoints of the app's own (a key set, say).
+    /// is recorded (to throw, say); <paramref name="respond"/>, when given, maps the handler whose result is the response;
+    /// <paramref name="map"/> adds endpoints of the app's own (a key set, say).
     /// </summary>
     public static async Task<ReceiverHost> StartAsync(
-        Action<WebhookReceiverOptions> configure, int port = 0, Func<WebhookEvent, Task>? onEvent = null, Action<WebApplication>? map = null)
+        Action<WebhookReceiverOptions> configure,
+        int port = 0,
+        Func<WebhookEvent, Task>? onEvent = null,
+        Func<WebhookEvent, IResult>? respond = null,
+        Action<WebApplication>? map = null)
     {
         var host = new ReceiverHost(port == 0 ? FreePort() : port);
         var builder = WebApplication.CreateSlimBuilder();
@@ -50,7 +56,7 @@ public sealed class ReceiverHost : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, host.BaseAddress.Port));
         builder.Services.AddWebhookReceiver(configure);
         var app = builder.Build();
-        app.MapWebhookReceiver("/hooks", async (WebhookEvent received, CancellationToken cancellationToken) =>
+        async Task Record(WebhookEvent received)
         {
             host._handled.Enqueue(received);
             host._arrived.Release();
@@ -58,7 +64,21 @@ public sealed class ReceiverHost : IAsyncDisposable
             {
                 await onEvent(received);
             }
-        });
+        }
+
+        if (respond is null)
+        {
+            app.MapWebhookReceiver("/hooks", (WebhookEvent received, CancellationToken cancellationToken) => Record(received));
+        }
+        else
+        {
+            app.MapWebhookReceiver("/hooks", async (WebhookEvent received, CancellationToken cancellationToken) =>
+            {
+                await Record(received);
+                return respond(received);
+            });
+        }
+
         map?.Invoke(app);
         await app.StartAsync();
         host._app = app;

@@ -244,6 +244,8 @@ public sealed class HandMadeRequestTests : IAsyncLifetime
     [InlineData("not json")]
     [InlineData("[1,2]")]
     [InlineData("{\"eventId\":\"evt_1\"}")]
+    [InlineData("{\"eventId\":\"evt_1\",\"eventDate\":\"2026-01-01T00:00:00Z\",\"eventCode\":\"a.b\",\"resourceId\":\"r\",\"callAttempt\":\"1\"}")]
+    [InlineData("{\"eventId\":\"evt_1\",\"eventDate\":\"yesterday\",\"eventCode\":\"a.b\",\"resourceId\":\"r\",\"callAttempt\":1}")]
     public async Task SignedBodyThatIsNotADelivery_Is400InvalidBody(string body)
     {
         var delivery = HandMadeDelivery.Create() with { EventId = "evt_1", Body = Encoding.UTF8.GetBytes(body) };

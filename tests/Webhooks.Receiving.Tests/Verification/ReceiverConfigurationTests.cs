@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Webhooks.Receiving.Tests.Infrastructure;
 
@@ -98,6 +99,19 @@ public sealed class ReceiverConfigurationTests : IDisposable
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("hunter2", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(receiver.Handled);
+    }
+
+    [Theory]
+    [InlineData(202)]
+    [InlineData(503)] // the handler asks for a retry without throwing
+    public async Task HandlerThatReturnsAResult_IsAnsweredWithIt(int status)
+    {
+        await using var receiver = await ReceiverHost.StartAsync(o => o.Secrets.Add(_secret), respond: _ => Results.StatusCode(status));
+
+        using var response = await SendWithSecretAsync(receiver);
+
+        Assert.Equal(status, (int)response.StatusCode);
         Assert.Single(receiver.Handled);
     }
 
