@@ -7,30 +7,48 @@ using System.Xml.Linq;
 namespace Webhooks.Server.Tests;
 
 /// <summary>
-/// A platform takes the dispatcher as three packages of one version: packing the solution yields exactly those, each
-/// with its metadata and assembly, the sibling references turned into package dependencies at the same version, and
-/// the schema scripts inside the grains' assembly. The server, the tests and the benchmark yield none.
+/// A platform takes the dispatcher as three packages of one version, and a listener author the receiver package:
+/// packing the solution yields exactly those, each with its metadata, assembly and documentation, the sibling references
+/// turned into package dependencies at the same version, and the schema scripts inside the grains' assembly. The
+/// server, the tests and the benchmark yield none.
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
     private const string Abstractions = "Webhooks.Orleans.Abstractions";
     private const string Grains = "Webhooks.Orleans.Grains";
     private const string Api = "Webhooks.Orleans.Api";
+    private const string Receiving = "Webhooks.Orleans.Receiving";
 
     private readonly string _output = Directory.CreateTempSubdirectory("webhooks-pack-").FullName;
 
     [Fact]
-    public async Task PackingTheSolution_YieldsTheThreeLibraryPackages_VersionedTogether()
+    public async Task PackingTheSolution_YieldsTheLibraryPackages_VersionedTogether()
     {
         var version = SharedVersion();
 
         await PackAsync();
 
         var packages = Directory.GetFiles(_output, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal);
-        Assert.Equal([$"{Abstractions}.{version}.nupkg", $"{Api}.{version}.nupkg", $"{Grains}.{version}.nupkg"], packages);
+        Assert.Equal([$"{Abstractions}.{version}.nupkg", $"{Api}.{version}.nupkg", $"{Grains}.{version}.nupkg", $"{Receiving}.{version}.nupkg"], packages);
         AssertPackage(Abstractions, "Webhooks.Abstractions", version, dependsOn: []);
         AssertPackage(Grains, "Webhooks.Grains", version, dependsOn: [Abstractions]);
         AssertPackage(Api, "Webhooks.Api", version, dependsOn: [Abstractions]);
+        AssertPackage(Receiving, "Webhooks.Receiving", version, dependsOn: []);
+    }
+
+    [Fact]
+    public async Task ReceivingPackage_DependsOnNoPackage_AndShipsTheListenerAuthorsReadme()
+    {
+        await PackAsync();
+
+        using var package = ZipFile.OpenRead(Path.Combine(_output, $"{Receiving}.{SharedVersion()}.nupkg"));
+        var nuspec = XDocument.Load(Entry(package, $"{Receiving}.nuspec").Open()).Root!;
+        // ASP.NET Core comes with the shared framework; Orleans and the server's projects stay out of a listener's app.
+        Assert.Empty(nuspec.Descendants(nuspec.Name.Namespace + "dependency"));
+        using var readme = new StreamReader(Entry(package, "README.md").Open());
+        var text = await readme.ReadToEndAsync();
+        Assert.StartsWith($"# {Receiving}", text, StringComparison.Ordinal);
+        Assert.Contains("MapWebhookReceiver", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json;
+using Webhooks.Api.Tests.Delivery;
+using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Receiving.Tests.Infrastructure;
+using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
+
+namespace Webhooks.Receiving.Tests.EndToEnd;
+
+/// <summary>
+/// The real server in-process (silo, API, SQLite, real HTTP delivery) and a receiver app on Kestrel registered with it
+/// as a listener: what the server sends verifies, both signatures at once, by the pinned modulus and by the key set.
+/// </summary>
+public sealed class ServerDeliveryTests(DeliveryServer server) : ApiTest(server), IClassFixture<DeliveryServer>
+{
+    [Fact]
+    public async Task PublishedEvent_VerifiesBySecretAndPinnedModulus_AndReachesTheHandler()
+    {
+        var (tenant, listenerId, secret, port) = await RegisterListenerAsync("Pinned");
+        var modulus = await tenant.Client.ModulusAsync();
+        await using var receiver = await ReceiverHost.StartAsync(
+            o =>
+            {
+                o.Secrets.Add(secret);
+                o.PublicKeyModulus = modulus;
+                o.RequiredSignatures = WebhookSignatures.Both;
+            },
+            port);
+
+        var (eventId, matched) = await tenant.Client.PublishAsync("entitlement.created", "ent_e2e", new { seats = 7, name = "pro" });
+
+        Assert.Equal(1, matched);
+        var received = await receiver.WaitForAsync(e => e.EventId == eventId);
+        Assert.Equal(("entitlement.created", "ent_e2e", 1, null), (received.EventCode, received.ResourceId, received.CallAttempt, received.SigningKeyId));
+        Assert.Equal(7, received.Payload.GetProperty("seats").GetInt32());
+        Assert.Equal(new Plan(7, "pro"), received.PayloadAs<Plan>());
+        var delivery = await tenant.Client.WaitForStatusAsync(listenerId, eventId, "succeeded");
+        Assert.Equal(204, Assert.Single(delivery.Attempts()).StatusCode());
+    }
+
+    [Fact]
+    public async Task PublishedEvent_VerifiesByTheTenantsKeySet_NamingTheKeyThatSignedIt()
+    {
+        var (tenant, listenerId, secret, port) = await RegisterListenerAsync("KeySet");
+        await using var receiver = await ReceiverHost.StartAsync(
+            o =>
+            {
+                o.Secrets.Add(secret);
+                o.KeySetUri = new Uri(Server.BaseAddress, $".well-known/webhooks/{tenant.Id}/jwks.json");
+            },
+            port);
+        using var credentials = await tenant.Client.GetAsync("api/v1/account/credentials");
+        var kid = (await Json.ReadObjectAsync(credentials)).String("kid");
+
+        var (eventId, _) = await tenant.Client.PublishAsync("entitlement.created", "ent_jwks", new { seats = 1 });
+
+        var received = await receiver.WaitForAsync(e => e.EventId == eventId);
+        Assert.Equal(kid, received.SigningKeyId);
+        await tenant.Client.WaitForStatusAsync(listenerId, eventId, "succeeded");
+    }
+
+    [Fact]
+    public async Task HandlerThatThrows_Gets500_AndTheServersRetryIsHandedOverAsTheNextAttempt()
+    {
+        var (tenant, listenerId, secret, port) = await RegisterListenerAsync("Retry");
+        await using var receiver = await ReceiverHost.StartAsync(
+            o => o.Secrets.Add(secret),
+            port,
+            onEvent: e => e.CallAttempt == 1 ? throw new InvalidOperationException("the handler's store is down") : Task.CompletedTask);
+
+        var (eventId, _) = await tenant.Client.PublishAsync("entitlement.created", "ent_retry");
+
+        await receiver.WaitForAsync(e => e.EventId == eventId && e.CallAttempt == 2);
+        var delivery = await tenant.Client.WaitForStatusAsync(listenerId, eventId, "succeeded");
+        Assert.Equal([500, 204], delivery.Attempts().Select(a => a.StatusCode() ?? 0));
+    }
+
+    [Fact]
+    public async Task TestEvent_ReachesTheHandler_WithTheListenersIdAndNoPayload()
+    {
+        var (tenant, listenerId, secret, port) = await RegisterListenerAsync("Test");
+        await using var receiver = await ReceiverHost.StartAsync(o => o.Secrets.Add(secret), port);
+
+        using var response = await tenant.Client.PostAsync($"{Route}/{listenerId}/test", null);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var received = await receiver.WaitForAsync(e => e.IsTest);
+        Assert.Equal(listenerId, received.ResourceId);
+        Assert.Equal(JsonValueKind.Null, received.Payload.ValueKind);
+    }
+
+    [Fact]
+    public async Task AfterASecretRotation_AReceiverWithOnlyTheNewSecretVerifies()
+    {
+        var (tenant, listenerId, _, port) = await RegisterListenerAsync("Rotation");
+        using var rotate = await tenant.Client.PostAsync($"{Route}/{listenerId}/secret/rotate", null);
+        Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
+        var newSecret = (await Json.ReadObjectAsync(rotate)).String("secret");
+        await using var receiver = await ReceiverHost.StartAsync(o => o.Secrets.Add(newSecret), port);
+
+        var (eventId, _) = await tenant.Client.PublishAsync("entitlement.created", "ent_rotated");
+
+        await receiver.WaitForAsync(e => e.EventId == eventId);
+    }
+
+    [Fact]
+    public async Task WrongSecret_IsRefusedWith401_TheServerLogsTheReason_AndTheHandlerNeverRuns()
+    {
+        var (tenant, listenerId, _, port) = await RegisterListenerAsync("Wrong");
+        await using var receiver = await ReceiverHost.StartAsync(o => o.Secrets.Add(Secrets.New()), port);
+
+        var (eventId, _) = await tenant.Client.PublishAsync("entitlement.created", "ent_wrong");
+
+        var delivery = await tenant.Client.WaitForDeliveryAsync(listenerId, eventId, d => d.Attempts().Length > 0);
+        var attempt = delivery.Attempts()[0];
+        Assert.Equal(401, attempt.StatusCode());
+        Assert.Contains("SignatureMismatch", attempt.GetProperty("responseBody").GetString(), StringComparison.Ordinal);
+        Assert.Empty(receiver.Handled);
+    }
+
+    /// <summary>A tenant with a listener at a free loopback port's <c>/hooks</c>, where the test then starts its receiver.</summary>
+    private async Task<(TestTenant Tenant, string ListenerId, string Secret, int Port)> RegisterListenerAsync(string name)
+    {
+        var tenant = await Server.CreateTenantAsync(name);
+        var port = ReceiverHost.FreePort();
+        var created = await tenant.Client.CreateListenerAsync($"http://127.0.0.1:{port}/hooks", "entitlement.created");
+        return (tenant, created.String("id"), created.String("secret"), port);
+    }
+
+    private sealed record Plan(int Seats, string Name);
+}
