@@ -14,4 +14,5 @@ public sealed record ListenerView(
     [property: Id(6)] string? DisabledReason,
     [property: Id(7)] DateTimeOffset CreatedAt,
     [property: Id(8)] DateTimeOffset UpdatedAt,
-    [property: Id(9)] double? MaxDeliveriesPerSecond = null);
+    [property: Id(9)] double? MaxDeliveriesPerSecond = null,
+    [property: Id(10)] ListenerOrdering Ordering = ListenerOrdering.None);

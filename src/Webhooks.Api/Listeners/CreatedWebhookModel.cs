@@ -13,4 +13,5 @@ public sealed record CreatedWebhookModel(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     double? MaxDeliveriesPerSecond,
-    string Secret) : WebhookModel(Id, Uri, Subscriptions, Description, Enabled, DisabledReason, CreatedAt, UpdatedAt, MaxDeliveriesPerSecond);
+    string Ordering,
+    string Secret) : WebhookModel(Id, Uri, Subscriptions, Description, Enabled, DisabledReason, CreatedAt, UpdatedAt, MaxDeliveriesPerSecond, Ordering);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.ComponentModel.DataAnnotations;
 using Webhooks.Abstractions.Listeners;
 
 namespace Webhooks.Api.Listeners;
@@ -13,9 +14,10 @@ public record WebhookModel(
     string? DisabledReason,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    double? MaxDeliveriesPerSecond)
+    double? MaxDeliveriesPerSecond,
+    [property: AllowedValues(WebhookOrdering.None, WebhookOrdering.Resource, WebhookOrdering.Listener)] string Ordering)
 {
     public static WebhookModel From(ListenerView view) => new(
         view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt,
-        view.MaxDeliveriesPerSecond);
+        view.MaxDeliveriesPerSecond, WebhookOrdering.Format(view.Ordering));
 }

@@ -10,8 +10,14 @@ namespace Webhooks.Api.Listeners;
 /// Optional: at most this many attempts a second to the listener (0.01 to 10,000); deliveries beyond it wait. Omitted
 /// or null: no limit of the listener's own. Like every field, it is replaced by an update.
 /// </param>
+/// <param name="Ordering">
+/// Optional: <c>none</c> (omitted or null too), <c>resource</c> (deliveries of one <c>resourceId</c> arrive in the order
+/// the events were accepted, each once the one before it succeeded, was skipped or finally failed) or <c>listener</c>
+/// (one at a time, in acceptance order, for the whole listener).
+/// </param>
 public sealed record WebhookRequest(
     [property: Required, MaxLength(WebhookRequestValidator.MaxUriLength)] string? Uri,
     [property: Required, MinLength(1)] string?[]? Subscriptions,
     [property: MaxLength(WebhookRequestValidator.MaxDescriptionLength)] string? Description = null,
-    [property: Range(WebhookRequestValidator.MinDeliveriesPerSecond, WebhookRequestValidator.MaxDeliveriesPerSecond)] double? MaxDeliveriesPerSecond = null);
+    [property: Range(WebhookRequestValidator.MinDeliveriesPerSecond, WebhookRequestValidator.MaxDeliveriesPerSecond)] double? MaxDeliveriesPerSecond = null,
+    [property: AllowedValues(WebhookOrdering.None, WebhookOrdering.Resource, WebhookOrdering.Listener)] string? Ordering = null);

@@ -37,6 +37,11 @@ public sealed class WebhookRequestValidator(EventCatalog catalog, IOptions<Webho
                 $"The maxDeliveriesPerSecond must be between {MinDeliveriesPerSecond} and {MaxDeliveriesPerSecond:0}, or null for no limit.";
         }
 
+        if (!WebhookOrdering.TryParse(request.Ordering, out _))
+        {
+            errors["ordering"] = $"The ordering must be one of {string.Join(", ", WebhookOrdering.Values.Select(v => $"\"{v}\""))}, or null for \"{WebhookOrdering.None}\".";
+        }
+
         return errors;
     }
 

@@ -83,6 +83,7 @@ public sealed partial class ListenerGrain(
             State.Subscriptions = definition.Subscriptions;
             State.Description = definition.Description;
             State.MaxDeliveriesPerSecond = definition.MaxDeliveriesPerSecond;
+            State.Ordering = definition.Ordering;
         }
         else
         {
@@ -100,6 +101,7 @@ public sealed partial class ListenerGrain(
         }
         else
         {
+            Queue.SetOrdering(State.Ordering); // rebuilds the heads when it changed; attempts out keep their resources held
             Pump();
         }
 
@@ -154,6 +156,7 @@ public sealed partial class ListenerGrain(
     private ListenerView? View() => State.Exists
         ? new ListenerView(
             this.GetPrimaryKeyString(), State.TenantId!, State.Uri!, State.Subscriptions, State.Description,
-            !deliveries.State.Disabled, deliveries.State.DisabledReason, State.CreatedAt, State.UpdatedAt, State.MaxDeliveriesPerSecond)
+            !deliveries.State.Disabled, deliveries.State.DisabledReason, State.CreatedAt, State.UpdatedAt, State.MaxDeliveriesPerSecond,
+            State.Ordering)
         : null;
 }

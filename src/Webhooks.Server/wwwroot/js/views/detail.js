@@ -127,6 +127,7 @@ export async function renderDetail(view, { id }, ctx) {
         h('div', {}, h('dt', {}, 'Id'), h('dd', { class: 'mono' }, listener.id)),
         listener.description ? h('div', {}, h('dt', {}, 'Description'), h('dd', {}, listener.description)) : null,
         listener.maxDeliveriesPerSecond != null ? h('div', {}, h('dt', {}, 'Rate limit'), h('dd', {}, `${listener.maxDeliveriesPerSecond} per second`)) : null,
+        h('div', {}, h('dt', {}, 'Delivery order'), h('dd', {}, ORDERING_NAMES[listener.ordering] ?? 'None')),
         h('div', {}, h('dt', {}, 'State'), h('dd', {}, state)),
         h('div', {}, h('dt', {}, 'Created'), h('dd', {}, time(listener.createdAt))),
         h('div', {}, h('dt', {}, 'Updated'), h('dd', {}, time(listener.updatedAt)))),
@@ -159,3 +160,6 @@ function askReplay(parked, returnFocus) {
     ],
   });
 }
+
+/** The API's ordering values, in words. */
+const ORDERING_NAMES = { none: 'None (in parallel)', resource: 'Per resource, in order', listener: 'All events in order, one at a time' };

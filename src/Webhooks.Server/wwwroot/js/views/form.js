@@ -1,4 +1,4 @@
-// Add Webhook and edit: URI → Select events → Save Events → (optional rate limit) → Save. Edit also has the three-dots menu with "Delete webhook".
+// Add Webhook and edit: URI → Select events → Save Events → (optional rate limit, delivery order) → Save. Edit also has the three-dots menu with "Delete webhook".
 import { api } from '../api.js';
 import { confirm } from '../dialogs.js';
 import { add, h, notice, replace } from '../dom.js';
@@ -6,7 +6,12 @@ import { actionsMenu } from '../menu.js';
 import { pickEvents } from './events-picker.js';
 import { eventChips } from './outcome.js';
 
-const FIELDS = ['uri', 'description', 'subscriptions', 'maxDeliveriesPerSecond'];
+const FIELDS = ['uri', 'description', 'subscriptions', 'maxDeliveriesPerSecond', 'ordering'];
+const ORDERINGS = [
+  ['none', 'None: in parallel, fastest'],
+  ['resource', 'Per resource: one resource\'s events in order'],
+  ['listener', 'All events in order, one at a time'],
+];
 
 export async function renderForm(view, { id }, ctx) {
   let listener = null;
@@ -32,6 +37,9 @@ export async function renderForm(view, { id }, ctx) {
     id: 'maxDeliveriesPerSecond', name: 'maxDeliveriesPerSecond', type: 'number', inputmode: 'decimal', min: '0.01', max: '10000', step: 'any',
     value: listener?.maxDeliveriesPerSecond ?? '', 'aria-describedby': 'maxDeliveriesPerSecond-hint maxDeliveriesPerSecond-error',
   });
+  const currentOrdering = listener?.ordering ?? 'none';
+  const ordering = h('select', { id: 'ordering', name: 'ordering', 'aria-describedby': 'ordering-hint ordering-error' },
+    ...ORDERINGS.map(([value, label]) => h('option', { value, selected: value === currentOrdering }, label)));
   const chosen = h('div', { class: 'chosen-events', id: 'chosen-events' });
   const select = h('button', { type: 'button', class: 'button', 'aria-describedby': 'chosen-events subscriptions-error' }, 'Select events');
   const save = h('button', { type: 'submit', class: 'button primary' }, 'Save');
@@ -50,6 +58,7 @@ export async function renderForm(view, { id }, ctx) {
     uri.removeAttribute('aria-invalid');
     description.removeAttribute('aria-invalid');
     rate.removeAttribute('aria-invalid');
+    ordering.removeAttribute('aria-invalid');
   };
 
   select.addEventListener('click', async () => {
@@ -78,6 +87,7 @@ export async function renderForm(view, { id }, ctx) {
     const body = {
       uri: uri.value.trim(), subscriptions, description: description.value.trim() || null,
       maxDeliveriesPerSecond: rate.value.trim() === '' ? null : Number(rate.value),
+      ordering: ordering.value,
     };
     save.disabled = true;
     try {
@@ -108,7 +118,7 @@ export async function renderForm(view, { id }, ctx) {
       if (byField.has(key)) {
         replace(errors[name], byField.get(key));
         errors[name].hidden = false;
-        const input = { uri, description, maxDeliveriesPerSecond: rate, subscriptions: select }[name];
+        const input = { uri, description, maxDeliveriesPerSecond: rate, ordering, subscriptions: select }[name];
         if (input !== select) {
           input.setAttribute('aria-invalid', 'true');
         }
@@ -151,6 +161,11 @@ export async function renderForm(view, { id }, ctx) {
         h('p', { id: 'maxDeliveriesPerSecond-hint', class: 'hint' }, 'At most this many requests a second to this URL; the others wait, none fails for it. Empty: no limit.'),
         rate,
         errors.maxDeliveriesPerSecond),
+      h('div', { class: 'field' },
+        h('label', { for: 'ordering' }, 'Delivery order'),
+        h('p', { id: 'ordering-hint', class: 'hint' }, 'In order, an event is sent only once the one before it (of the same resource, or of this webhook) succeeded or finally failed; a retry holds back the events behind it.'),
+        ordering,
+        errors.ordering),
       h('div', { class: 'actions' },
         save,
         h('a', { class: 'button', href: listener ? `#/webhooks/${listener.id}` : '#/webhooks' }, 'Cancel'))));
