@@ -32,6 +32,9 @@ public sealed class WebhookValidationTests(ApiServer server) : ApiTest(server), 
         { "rate of zero", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"maxDeliveriesPerSecond":0}""", ["maxDeliveriesPerSecond"] },
         { "negative rate", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"maxDeliveriesPerSecond":-1}""", ["maxDeliveriesPerSecond"] },
         { "rate above the maximum", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"maxDeliveriesPerSecond":10001}""", ["maxDeliveriesPerSecond"] },
+        { "unknown ordering", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"ordering":"fifo"}""", ["ordering"] },
+        { "ordering in another case", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"ordering":"Resource"}""", ["ordering"] },
+        { "empty ordering", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"ordering":""}""", ["ordering"] },
     };
 
     [Theory]
