@@ -42,6 +42,7 @@ public sealed class WebhookFormTests(WebFixture fixture)
         // Fixed, it saves; "All events" subscribes to "*".
         await uri.FillAsync("https://example.com/hooks");
         await rate.FillAsync("2.5");
+        await page.GetByLabel("Delivery order").SelectOptionAsync("resource");
         await page.GetByRole(AriaRole.Button, new() { Name = "Select events", Exact = true }).ClickAsync();
         var picker = page.GetByRole(AriaRole.Dialog, new() { Name = "Select events" });
         await picker.GetByRole(AriaRole.Checkbox, new() { Name = "All events" }).CheckAsync();
@@ -54,7 +55,14 @@ public sealed class WebhookFormTests(WebFixture fixture)
         var saved = Assert.Single(list.GetProperty("items").EnumerateArray());
         Assert.Equal("*", Assert.Single(saved.GetProperty("subscriptions").EnumerateArray()).GetString());
         Assert.Equal(2.5, saved.GetProperty("maxDeliveriesPerSecond").GetDouble());
+        Assert.Equal("resource", saved.GetProperty("ordering").GetString());
         await browser.ScreenshotAsync("saved-all-events");
+
+        // The webhook's page shows the order; its edit form starts from it.
+        await page.GetByRole(AriaRole.Link, new() { Name = "https://example.com/hooks", Exact = true }).ClickAsync();
+        await Expect(page.Locator("dl.facts")).ToContainTextAsync("Delivery orderPer resource, in order");
+        await page.GetByRole(AriaRole.Button, new() { Name = "edit", Exact = true }).ClickAsync();
+        await Expect(page.GetByLabel("Delivery order")).ToHaveValueAsync("resource");
 
         browser.AssertNoConsoleErrors(provokedStatuses: 422);
     }
@@ -110,7 +118,7 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await add.FocusAsync();
         await keyboard.PressAsync("Enter");
 
-        // Tab order follows the seed's steps: URI, description, Select events … (the optional rate limit) Save.
+        // Tab order follows the seed's steps: URI, description, Select events … (the optional rate limit and delivery order) Save.
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add Webhook", Level = 1 })).ToBeFocusedAsync();
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByLabel("URI", new() { Exact = true })).ToBeFocusedAsync();
@@ -143,9 +151,12 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await Expect(picker).ToBeHiddenAsync();
         await Expect(select).ToBeFocusedAsync();
 
-        // The optional rate limit, left empty, then Save.
+        // The optional rate limit, left empty, and the delivery order, left as it is, then Save.
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByLabel("Max deliveries per second (optional)")).ToBeFocusedAsync();
+        await keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Delivery order")).ToBeFocusedAsync();
+        await Expect(page.GetByLabel("Delivery order")).ToHaveValueAsync("none");
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true })).ToBeFocusedAsync();
         await keyboard.PressAsync("Enter");
