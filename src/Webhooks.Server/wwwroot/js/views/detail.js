@@ -4,7 +4,7 @@ import { confirm, modal } from '../dialogs.js';
 import { add, breakable, h, notice, replace, time } from '../dom.js';
 import { deliveryLog } from './deliveries.js';
 import { flashNotice } from './list.js';
-import { enabledBadge, eventChips } from './outcome.js';
+import { ORDERING_NAMES, enabledBadge, eventChips } from './outcome.js';
 import { secretPanel } from './secret.js';
 import { runTest } from './test-event.js';
 
@@ -160,6 +160,3 @@ function askReplay(parked, returnFocus) {
     ],
   });
 }
-
-/** The API's ordering values, in words. */
-const ORDERING_NAMES = { none: 'None (in parallel)', resource: 'Per resource, in order', listener: 'All events in order, one at a time' };

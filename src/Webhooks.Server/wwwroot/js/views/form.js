@@ -4,14 +4,10 @@ import { confirm } from '../dialogs.js';
 import { add, h, notice, replace } from '../dom.js';
 import { actionsMenu } from '../menu.js';
 import { pickEvents } from './events-picker.js';
-import { eventChips } from './outcome.js';
+import { ORDERING_NAMES, eventChips } from './outcome.js';
 
 const FIELDS = ['uri', 'description', 'subscriptions', 'maxDeliveriesPerSecond', 'ordering'];
-const ORDERINGS = [
-  ['none', 'None: in parallel, fastest'],
-  ['resource', 'Per resource: one resource\'s events in order'],
-  ['listener', 'All events in order, one at a time'],
-];
+
 
 export async function renderForm(view, { id }, ctx) {
   let listener = null;
@@ -39,7 +35,7 @@ export async function renderForm(view, { id }, ctx) {
   });
   const currentOrdering = listener?.ordering ?? 'none';
   const ordering = h('select', { id: 'ordering', name: 'ordering', 'aria-describedby': 'ordering-hint ordering-error' },
-    ...ORDERINGS.map(([value, label]) => h('option', { value, selected: value === currentOrdering }, label)));
+    ...Object.entries(ORDERING_NAMES).map(([value, label]) => h('option', { value, selected: value === currentOrdering }, label)));
   const chosen = h('div', { class: 'chosen-events', id: 'chosen-events' });
   const select = h('button', { type: 'button', class: 'button', 'aria-describedby': 'chosen-events subscriptions-error' }, 'Select events');
   const save = h('button', { type: 'submit', class: 'button primary' }, 'Save');
