@@ -43,6 +43,11 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
             await Step("(a) fan-out", async () => report.FanOut = await FanOutAsync());
         }
 
+        if (options.Scenarios.Contains("fanout-ordered"))
+        {
+            await Step("(f) ordered fan-out", async () => report.FanOutOrdered = await FanOutOrderedAsync());
+        }
+
         if (options.Scenarios.Contains("inprocess"))
         {
             await Step("(b) in-process publish", async () => report.InProcess = await InProcessAsync());
@@ -149,6 +154,37 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
             SetupSeconds = Math.Round(setup.Elapsed.TotalSeconds, 1),
         };
         await ThroughputAsync(figures, 'a', server, _load.OverHttp(tenant, code));
+        return figures;
+    }
+
+    /// <summary>
+    /// (f) (a) with every listener ordered per resource, the events spread over <see cref="BenchmarkOptions.OrderedResources"/>
+    /// resource ids: what keeping each resource's order costs against (a).
+    /// </summary>
+    private async Task<OrderedFigures> FanOutOrderedAsync()
+    {
+        var setup = Stopwatch.StartNew();
+        await using var server = await StartServerAsync("fanout-ordered");
+        var tenant = await server.CreateTenantAsync("bench-fanout-ordered");
+        var code = (await server.EventCodesAsync(tenant))[0];
+        for (var i = 0; i < options.FanOutListeners; i++)
+        {
+            await CreateListenerAsync(tenant, code, OrderedFigures.Resource);
+        }
+
+        var figures = new OrderedFigures
+        {
+            Description = $"1 tenant, {options.FanOutListeners} listeners on {code}, ordered per resource, {options.OrderedResources} resources",
+            Publishing = "HTTP POST api/v1/events (tenant key)",
+            TenantListeners = options.FanOutListeners,
+            MatchingListeners = options.FanOutListeners,
+            Resources = options.OrderedResources,
+            SetupSeconds = Math.Round(setup.Elapsed.TotalSeconds, 1),
+        };
+        await ThroughputAsync(figures, 'f', server, _load.OverHttp(tenant, code, options.OrderedResources));
+        figures.RatioToFanOut = report.FanOut is { DeliveriesPerSecond: > 0 } a
+            ? Math.Round(figures.DeliveriesPerSecond / a.DeliveriesPerSecond, 3)
+            : 0;
         return figures;
     }
 
@@ -529,10 +565,10 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
         return times;
     }
 
-    private async Task<int> CreateListenerAsync(Tenant tenant, string code)
+    private async Task<int> CreateListenerAsync(Tenant tenant, string code, string? ordering = null)
     {
         var index = Interlocked.Increment(ref _nextListener);
-        var (_, secret) = await ServerUnderTest.CreateListenerAsync(tenant, listener.ListenerUri(index), code);
+        var (_, secret) = await ServerUnderTest.CreateListenerAsync(tenant, listener.ListenerUri(index), code, ordering);
         _signers[index] = (secret, tenant);
         return index;
     }

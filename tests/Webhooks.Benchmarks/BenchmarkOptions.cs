@@ -15,7 +15,7 @@ internal sealed class BenchmarkOptions
           --out <file>               write the figures as JSON (the table is always printed)
           --storage sqlite|postgresql  the grain storage (default sqlite; postgresql starts a throw-away server)
           --quick                    smoke mode: tiny sizes, finishes in seconds (CI)
-          --scenarios <list>         a subset, comma-separated, of: raw,fanout,inprocess,backlog,routing,scale
+          --scenarios <list>         a subset, comma-separated, of: raw,fanout,fanout-ordered,inprocess,backlog,routing,scale
           --concurrency <n>          requests in flight, for the raw ceiling and the publishers (default 32; quick 4)
           --payload-bytes <n>        size of each event's payload (default 256)
           --duration <s>             seconds of each peak phase (default 20; quick 1)
@@ -45,6 +45,9 @@ internal sealed class BenchmarkOptions
     public int RoutingListeners { get; private set; }
     public int MatchingListeners => 10;
     public int FanOutListeners => 10;
+
+    /// <summary>The resource ids the ordered fan-out's events are spread over.</summary>
+    public int OrderedResources => 100;
     public int ScaleTenants { get; private set; }
     public int ScaleListenersPerTenant { get; private set; }
     public TimeSpan SetupBudget { get; private set; }
@@ -55,7 +58,7 @@ internal sealed class BenchmarkOptions
     /// <summary>Full mode warms each listener's log up to its retention, so the figures are the steady state's.</summary>
     public bool WarmUpToRetention => !Quick;
 
-    public static readonly string[] AllScenarios = ["raw", "fanout", "inprocess", "backlog", "routing", "scale"];
+    public static readonly string[] AllScenarios = ["raw", "fanout", "fanout-ordered", "inprocess", "backlog", "routing", "scale"];
 
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -122,8 +125,9 @@ internal sealed class BenchmarkOptions
             o.Scenarios.Add("raw");
         }
 
-        if (o.Scenarios.Contains("routing"))
+        if (o.Scenarios.Contains("routing") || o.Scenarios.Contains("fanout-ordered"))
         {
+            o.Scenarios.Add("raw");
             o.Scenarios.Add("fanout");
         }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -60,10 +61,18 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options)
     /// <summary>A JSON payload of exactly <see cref="BenchmarkOptions.PayloadBytes"/> bytes (at least 12).</summary>
     public string Payload { get; } = $$"""{"data":"{{new string('x', Math.Max(options.PayloadBytes - 11, 1))}}"}""";
 
-    /// <summary>Publishing over the HTTP API, as the platform would: <c>POST api/v1/events</c> with the tenant's key.</summary>
-    public Publish OverHttp(Tenant tenant, string eventCode) => async eventId =>
+    /// <summary>The resource id of an event when the events are spread over <paramref name="resources"/> ids: fixed width too.</summary>
+    public static string ResourceId(string eventId, int resources) =>
+        "res-" + (long.Parse(eventId[^10..], CultureInfo.InvariantCulture) % resources).ToString("D10", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Publishing over the HTTP API, as the platform would: <c>POST api/v1/events</c> with the tenant's key; each event a
+    /// resource of its own, or one of <paramref name="resources"/> when given.
+    /// </summary>
+    public Publish OverHttp(Tenant tenant, string eventCode, int? resources = null) => async eventId =>
     {
-        var body = $$"""{"eventId":"{{eventId}}","eventCode":"{{eventCode}}","resourceId":"{{ResourceId(eventId)}}","payload":{{Payload}}}""";
+        var resourceId = resources is { } count ? ResourceId(eventId, count) : ResourceId(eventId);
+        var body = $$"""{"eventId":"{{eventId}}","eventCode":"{{eventCode}}","resourceId":"{{resourceId}}","payload":{{Payload}}}""";
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await tenant.Client.PostAsync("api/v1/events", content);

@@ -70,6 +70,21 @@ internal sealed class RoutingFigures : ThroughputFigures
     public long MisroutedDeliveries { get; set; }
 }
 
+/// <summary>Ordered fan-out: scenario (a) with its listeners ordered per resource; its throughput against (a)'s.</summary>
+internal sealed class OrderedFigures : ThroughputFigures
+{
+    /// <summary>The ordering the listeners are created with.</summary>
+    public const string Resource = "resource";
+
+    public string Ordering { get; set; } = Resource;
+
+    /// <summary>How many resource ids the events are spread over.</summary>
+    public int Resources { get; set; }
+
+    /// <summary>Deliveries/s here over (a)'s, in the same run.</summary>
+    public double RatioToFanOut { get; set; }
+}
+
 /// <summary>Backlog: the cost of accepting one more event for a down listener at backlog 0 and at backlog N.</summary>
 internal sealed class BacklogFigures
 {
@@ -142,6 +157,7 @@ internal sealed class Report
     public double HalfPeakSeconds { get; set; }
     public RawCeilingFigures? RawCeiling { get; set; }
     public ThroughputFigures? FanOut { get; set; }
+    public OrderedFigures? FanOutOrdered { get; set; }
     public ThroughputFigures? InProcess { get; set; }
     public BacklogFigures? Backlog { get; set; }
     public RoutingFigures? Routing { get; set; }
@@ -169,7 +185,7 @@ internal sealed class Report
         raw.CpuMicrosecondsPerRequest = raw.CpuMicrosecondsPerRequestAtEnd > 0
             ? Math.Min(raw.CpuMicrosecondsPerRequestAtStart, raw.CpuMicrosecondsPerRequestAtEnd)
             : raw.CpuMicrosecondsPerRequestAtStart;
-        foreach (var figures in new[] { FanOut, InProcess, Routing })
+        foreach (var figures in new[] { FanOut, FanOutOrdered, InProcess, Routing })
         {
             if (figures is not null)
             {
@@ -202,10 +218,11 @@ internal sealed class Report
         }
 
         Row(Invariant($"(a) fan-out: HTTP, {FanOut?.MatchingListeners} listeners"), FanOut);
+        Row(Invariant($"(f) (a) ordered, {FanOutOrdered?.Resources} resources"), FanOutOrdered);
         Row("(b) in-process publish, 1 listener", InProcess);
         Row(Invariant($"(d) routing: {Routing?.MatchingListeners} of {Routing?.TenantListeners:N0} match"), Routing);
         s.AppendLine();
-        foreach (var (name, f) in new[] { ("(a) fan-out", FanOut), ("(b) in-process", InProcess), ("(d) routing", Routing) })
+        foreach (var (name, f) in new[] { ("(a) fan-out", FanOut), ("(f) ordered fan-out", FanOutOrdered), ("(b) in-process", InProcess), ("(d) routing", Routing) })
         {
             if (f?.DiskBytesPerDelivery is { } bytes)
             {
@@ -217,6 +234,11 @@ internal sealed class Report
         {
             s.AppendLine(Invariant($"(c) backlog, down listener: accepting one more event takes {b.AcceptMsAtZero:0.##} ms (median of {b.Samples}) at backlog 0, {b.AcceptMsAtBacklog:0.##} ms at {b.BacklogReached:N0} queued{(b.BacklogReached < b.BacklogTarget ? Invariant($" (target {b.BacklogTarget:N0}; the fill budget ran out)") : "")}: cost ratio {b.CostRatio:0.00}x"));
             s.AppendLine(Invariant($"    filling the backlog: {b.FillEventsPerSecond:N0} events/s over {b.FillSeconds:0} s; the API reports {b.PendingReportedByApi:N0} pending"));
+        }
+
+        if (FanOutOrdered is { } o)
+        {
+            s.AppendLine(Invariant($"(f) ordered fan-out ({o.Ordering}, {o.Resources} resources) vs (a) unordered: {o.RatioToFanOut:0.00}x the deliveries/s"));
         }
 
         if (Routing is { } r)

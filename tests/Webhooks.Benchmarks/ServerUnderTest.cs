@@ -140,10 +140,10 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         return [.. list.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("code").GetString()!)];
     }
 
-    /// <summary>Creates a listener through the API; returns its id and signing secret.</summary>
-    public static async Task<(string Id, string Secret)> CreateListenerAsync(Tenant tenant, Uri uri, params string[] subscriptions)
+    /// <summary>Creates a listener of one event code through the API, unordered unless <paramref name="ordering"/> says; returns its id and signing secret.</summary>
+    public static async Task<(string Id, string Secret)> CreateListenerAsync(Tenant tenant, Uri uri, string subscription, string? ordering = null)
     {
-        using var response = await tenant.Client.PostAsJsonAsync("api/v1/account/webhooks", new { uri = uri.ToString(), subscriptions });
+        using var response = await tenant.Client.PostAsJsonAsync("api/v1/account/webhooks", new { uri = uri.ToString(), subscriptions = new[] { subscription }, ordering });
         await EnsureAsync(response, HttpStatusCode.Created);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
         return (body.GetProperty("id").GetString()!, body.GetProperty("secret").GetString()!);

@@ -17,6 +17,8 @@ public sealed class BenchmarkSmokeTests : IDisposable
         "rawCeiling.requestsPerSecond", "rawCeiling.concurrency", "rawCeiling.bodyBytes",
         "rawCeiling.latencyMs.p50", "rawCeiling.latencyMs.p95", "rawCeiling.latencyMs.p99",
         .. Throughput("fanOut"),
+        .. Throughput("fanOutOrdered"),
+        "fanOutOrdered.ratioToFanOut", "fanOutOrdered.resources", "fanOutOrdered.ordering",
         .. Throughput("inProcess"),
         .. Throughput("routing"),
         "routing.costRatioVsFanOut",

@@ -16,14 +16,16 @@ public sealed class ScriptedEndpoint
     private readonly Lock _gate = new();
     private readonly List<ReceivedRequest> _received = [];
     private readonly List<(Func<IReadOnlyList<ReceivedRequest>, bool> Condition, TaskCompletionSource Done)> _waiters = [];
+    private readonly Func<ReceivedRequest, Reply>? _answer;
     private Queue<Reply> _script;
     private Reply _last;
 
-    internal ScriptedEndpoint(Uri uri, Reply[] script)
+    internal ScriptedEndpoint(Uri uri, Reply[] script, Func<ReceivedRequest, Reply>? answer = null)
     {
         Uri = uri;
         _script = new Queue<Reply>(script);
         _last = script.Length > 0 ? script[^1] : 200;
+        _answer = answer;
     }
 
     public Uri Uri { get; }
@@ -68,7 +70,7 @@ public sealed class ScriptedEndpoint
         {
             _received.Add(request);
             _waiters.RemoveAll(w => w.Condition(_received) && w.Done.TrySetResult());
-            return _script.TryDequeue(out var next) ? next : _last;
+            return _answer is not null ? _answer(request) : _script.TryDequeue(out var next) ? next : _last;
         }
     }
 

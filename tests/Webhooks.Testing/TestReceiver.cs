@@ -183,6 +183,15 @@ public sealed class TestReceiver : IAsyncDisposable
         return endpoint;
     }
 
+    /// <summary>A new path of its own whose every request is answered as <paramref name="answer"/> says, called one request at a time.</summary>
+    public ScriptedEndpoint AnsweringEndpoint(Func<ReceivedRequest, Reply> answer)
+    {
+        var path = "/hooks/" + Guid.NewGuid().ToString("N");
+        var endpoint = new ScriptedEndpoint(Url(path), [], answer);
+        _endpoints[path] = endpoint;
+        return endpoint;
+    }
+
     /// <summary>Completes when a request for <paramref name="path"/> has arrived (including one that already has).</summary>
     public Task<ReceivedRequest> WhenReceived(string path) => Arrival(path).Task;
 

@@ -46,6 +46,7 @@ public sealed class WebhookFormTests(WebFixture fixture)
         // Fixed, it saves; "All events" subscribes to "*".
         await uri.FillAsync("https://example.com/hooks");
         await rate.FillAsync("2.5");
+        await page.GetByLabel("Delivery order").SelectOptionAsync("resource");
         await headers.FillAsync("Authorization: Bearer page-token-abcdef1234\n\nX-Team: billing");
         await page.GetByRole(AriaRole.Button, new() { Name = "Select events", Exact = true }).ClickAsync();
         var picker = page.GetByRole(AriaRole.Dialog, new() { Name = "Select events" });
@@ -59,14 +60,20 @@ public sealed class WebhookFormTests(WebFixture fixture)
         var saved = Assert.Single(list.GetProperty("items").EnumerateArray());
         Assert.Equal("*", Assert.Single(saved.GetProperty("subscriptions").EnumerateArray()).GetString());
         Assert.Equal(2.5, saved.GetProperty("maxDeliveriesPerSecond").GetDouble());
+        Assert.Equal("resource", saved.GetProperty("ordering").GetString());
         Assert.Equal("***1234", saved.GetProperty("headers").GetProperty("Authorization").GetString());
         await browser.ScreenshotAsync("saved-all-events");
 
-        // Edited and saved with the masked values left as shown: the stored values stay (a stored mask would show as "***").
-        await page.GotoAsync($"/#/webhooks/{saved.GetProperty("id").GetString()}/edit");
+        // The webhook's page shows the order; its edit form starts from it.
+        await page.GetByRole(AriaRole.Link, new() { Name = "https://example.com/hooks", Exact = true }).ClickAsync();
+        await Expect(page.Locator("dl.facts")).ToContainTextAsync("Delivery orderPer resource, in order");
+        await page.GetByRole(AriaRole.Button, new() { Name = "edit", Exact = true }).ClickAsync();
+        await Expect(page.GetByLabel("Delivery order")).ToHaveValueAsync("resource");
+
+        // Saved with the masked values left as shown: the stored values stay (a stored mask would show as "***").
         await Expect(headers).ToHaveValueAsync("Authorization: ***1234\nX-Team: ***");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
-        await Expect(page.GetByText("Request headers")).ToBeVisibleAsync();
+        await Expect(page.Locator("dl.facts")).ToContainTextAsync("Request headers");
         var kept = await api.SendAsync(HttpMethod.Get, $"api/v1/account/webhooks/{saved.GetProperty("id").GetString()}", null, HttpStatusCode.OK);
         Assert.Equal("***1234", kept.GetProperty("headers").GetProperty("Authorization").GetString());
 
@@ -124,7 +131,7 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await add.FocusAsync();
         await keyboard.PressAsync("Enter");
 
-        // Tab order follows the seed's steps: URI, description, Select events … (the optional rate limit and headers) Save.
+        // Tab order follows the seed's steps: URI, description, Select events … (the optional rate limit, delivery order and headers) Save.
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add Webhook", Level = 1 })).ToBeFocusedAsync();
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByLabel("URI", new() { Exact = true })).ToBeFocusedAsync();
@@ -157,9 +164,12 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await Expect(picker).ToBeHiddenAsync();
         await Expect(select).ToBeFocusedAsync();
 
-        // The optional rate limit and headers, left empty, then Save.
+        // The optional rate limit, left empty, the delivery order, left as it is, and the headers, left empty, then Save.
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByLabel("Max deliveries per second (optional)")).ToBeFocusedAsync();
+        await keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Delivery order")).ToBeFocusedAsync();
+        await Expect(page.GetByLabel("Delivery order")).ToHaveValueAsync("none");
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByLabel("Request headers (optional)")).ToBeFocusedAsync();
         await keyboard.PressAsync("Tab");

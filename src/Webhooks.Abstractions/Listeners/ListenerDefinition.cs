@@ -3,8 +3,9 @@ using System.Collections.Immutable;
 namespace Webhooks.Abstractions.Listeners;
 
 /// <summary>
-/// What a tenant chose for a listener: where to send, which event codes (<c>*</c> for all), and at most how many
-/// attempts a second it takes (null: no limit of its own), and the headers of its own that every request carries.
+/// What a tenant chose for a listener: where to send, which event codes (<c>*</c> for all), at most how many
+/// attempts a second it takes (null: no limit of its own), what order its deliveries keep, and the headers of its own
+/// that every request carries.
 /// </summary>
 /// <remarks>
 /// <see cref="Headers"/> come from the caller in clear; the tenant's router replaces them with
@@ -17,5 +18,6 @@ public sealed record ListenerDefinition(
     [property: Id(1)] ImmutableArray<string> Subscriptions,
     [property: Id(2)] string? Description,
     [property: Id(3)] double? MaxDeliveriesPerSecond = null,
+    [property: Id(4)] ListenerOrdering Ordering = ListenerOrdering.None,
     [property: Id(8)] ImmutableDictionary<string, string>? Headers = null,
     [property: Id(9)] string? ProtectedHeaders = null);

@@ -13,5 +13,6 @@ public sealed record CreatedWebhookModel(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     double? MaxDeliveriesPerSecond,
+    string Ordering,
     IReadOnlyDictionary<string, string>? Headers,
-    string Secret) : WebhookModel(Id, Uri, Subscriptions, Description, Enabled, DisabledReason, CreatedAt, UpdatedAt, MaxDeliveriesPerSecond, Headers);
+    string Secret) : WebhookModel(Id, Uri, Subscriptions, Description, Enabled, DisabledReason, CreatedAt, UpdatedAt, MaxDeliveriesPerSecond, Ordering, Headers);

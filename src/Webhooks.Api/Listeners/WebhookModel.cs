@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.ComponentModel.DataAnnotations;
 using Webhooks.Abstractions.Listeners;
 
 namespace Webhooks.Api.Listeners;
@@ -17,11 +18,12 @@ public record WebhookModel(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     double? MaxDeliveriesPerSecond,
+    [property: AllowedValues(WebhookOrdering.None, WebhookOrdering.Resource, WebhookOrdering.Listener)] string Ordering,
     IReadOnlyDictionary<string, string>? Headers)
 {
     public static WebhookModel From(ListenerView view) => new(
         view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt,
-        view.MaxDeliveriesPerSecond, InNameOrder(view.Headers));
+        view.MaxDeliveriesPerSecond, WebhookOrdering.Format(view.Ordering), InNameOrder(view.Headers));
 
     /// <summary>The listener's headers by name, so that every read of it shows them in one order.</summary>
     internal static SortedDictionary<string, string>? InNameOrder(IReadOnlyDictionary<string, string>? headers) =>

@@ -10,6 +10,11 @@ namespace Webhooks.Api.Listeners;
 /// Optional: at most this many attempts a second to the listener (0.01 to 10,000); deliveries beyond it wait. Omitted
 /// or null: no limit of the listener's own. Like every field, it is replaced by an update.
 /// </param>
+/// <param name="Ordering">
+/// Optional: <c>none</c> (omitted or null too), <c>resource</c> (deliveries of one <c>resourceId</c> arrive in the order
+/// the events were accepted, each once the one before it succeeded, was skipped or finally failed) or <c>listener</c>
+/// (one at a time, in acceptance order, for the whole listener).
+/// </param>
 /// <param name="Headers">
 /// Optional: up to 10 headers of the listener's own that every request to it carries (a static token for its gateway,
 /// say). Names the dispatcher sets or that control the connection are refused. Values are kept encrypted and shown
@@ -20,4 +25,5 @@ public sealed record WebhookRequest(
     [property: Required, MinLength(1)] string?[]? Subscriptions,
     [property: MaxLength(WebhookRequestValidator.MaxDescriptionLength)] string? Description = null,
     [property: Range(WebhookRequestValidator.MinDeliveriesPerSecond, WebhookRequestValidator.MaxDeliveriesPerSecond)] double? MaxDeliveriesPerSecond = null,
+    [property: AllowedValues(WebhookOrdering.None, WebhookOrdering.Resource, WebhookOrdering.Listener)] string? Ordering = null,
     Dictionary<string, string?>? Headers = null);

@@ -43,6 +43,11 @@ public sealed class WebhookRequestValidator(EventCatalog catalog, IOptions<Webho
             errors["headers"] = headersError;
         }
 
+        if (!WebhookOrdering.TryParse(request.Ordering, out _))
+        {
+            errors["ordering"] = $"The ordering must be one of {string.Join(", ", WebhookOrdering.Values.Select(v => $"\"{v}\""))}, or null for \"{WebhookOrdering.None}\".";
+        }
+
         return errors;
     }
 

@@ -1,3 +1,5 @@
+using Webhooks.Abstractions.Listeners;
+
 namespace Webhooks.Grains.Delivery;
 
 /// <summary>
@@ -8,10 +10,18 @@ namespace Webhooks.Grains.Delivery;
 /// The listener grain owns the queue and runs the attempts; this decides which ones start and keeps the attempts
 /// in flight (still pending in the queue, so never started twice) and the state the decision depends on: the
 /// <see cref="ConcurrencyLimit"/>, the probing flag and the rate's token bucket. It lives as long as the activation.
+/// For ordered listeners it also holds each started attempt's ordering key until the attempt's outcome is on storage
+/// (<see cref="Release"/>), whatever the listener's ordering, so a change of ordering finds every key that is busy.
 /// </remarks>
 internal sealed class DeliveryPump(ConcurrencyLimit limit, TimeProvider time)
 {
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+
+    // Every started attempt not yet released, by event id (an unordered listener may start a delivery again before its
+    // last outcome is stored), with what its key is made of; and the keys they hold under _heldFor, with how many each.
+    private readonly Dictionary<string, Hold> _holds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _heldKeys = new(StringComparer.Ordinal);
+    private ListenerOrdering _heldFor;
     private bool _probing;
     private RateBucket? _rate;
 
@@ -42,10 +52,13 @@ internal sealed class DeliveryPump(ConcurrencyLimit limit, TimeProvider time)
         var max = _probing ? 1 : limit.Current;
         var now = time.GetUtcNow();
         var starting = new List<DeliveryRecord>();
+        HoldKeysFor(queue.Ordering);
         if (_inFlight.Count < max && queue.AnyDue(now))
         {
             var rate = RateFor(perSecond);
-            // Deliveries in flight are still pending and still due, hence the look past them.
+            // Deliveries in flight are still pending and still due, hence the look past them. In an ordered listener
+            // the queue offers only the heads, and the heads passed over here are those of busy keys: at most one per
+            // attempt held, so a backlog behind them costs nothing.
             foreach (var due in queue.Due(now))
             {
                 if (_inFlight.Count >= max)
@@ -53,7 +66,12 @@ internal sealed class DeliveryPump(ConcurrencyLimit limit, TimeProvider time)
                     break;
                 }
 
-                if (_inFlight.Contains(due.EventId))
+                // The ordering invariant: a delivery of an ordered listener starts only as the head of its key (the
+                // queue's Due) while no other attempt of that key is out or has an outcome not yet stored (the held
+                // keys). Otherwise a crash after sending the next but before storing the head's outcome would send
+                // the head again after its successor.
+                var key = DeliveryQueue.OrderKey(_heldFor, due.ResourceId, due.IsTest);
+                if (_inFlight.Contains(due.EventId) || (key is not null && _heldKeys.ContainsKey(key)))
                 {
                     continue;
                 }
@@ -65,6 +83,7 @@ internal sealed class DeliveryPump(ConcurrencyLimit limit, TimeProvider time)
                 }
 
                 _inFlight.Add(due.EventId);
+                HoldFor(due);
                 starting.Add(due);
             }
         }
@@ -77,8 +96,30 @@ internal sealed class DeliveryPump(ConcurrencyLimit limit, TimeProvider time)
         return starting;
     }
 
-    /// <summary>An attempt came back (or was abandoned): its slot is free.</summary>
+    /// <summary>An attempt came back (or was abandoned): its slot is free. Its key stays held until <see cref="Release"/>.</summary>
     public void Finished(string eventId) => _inFlight.Remove(eventId);
+
+    /// <summary>
+    /// An attempt's outcome is on storage (or it was never recorded, and the delivery is as it was): its ordering key
+    /// may start its next delivery. Never called for an outcome whose write failed, whose activation is going away.
+    /// </summary>
+    public void Release(string eventId)
+    {
+        if (!_holds.TryGetValue(eventId, out var hold))
+        {
+            return;
+        }
+
+        if (--hold.Count == 0)
+        {
+            _holds.Remove(eventId);
+        }
+
+        if (DeliveryQueue.OrderKey(_heldFor, hold.ResourceId, hold.IsTest) is { } key)
+        {
+            Unhold(key);
+        }
+    }
 
     /// <summary>Takes an attempt's answer into account; true when the concurrency limit changed.</summary>
     /// <param name="epoch">The <see cref="Epoch"/> the attempt started in.</param>
@@ -89,6 +130,64 @@ internal sealed class DeliveryPump(ConcurrencyLimit limit, TimeProvider time)
         var changed = !_probing && limit.Record(epoch, outcome, timeout);
         _probing &= !outcome.Succeeded;
         return changed;
+    }
+
+    private void HoldFor(DeliveryRecord delivery)
+    {
+        if (_holds.TryGetValue(delivery.EventId, out var hold))
+        {
+            hold.Count++;
+        }
+        else
+        {
+            _holds[delivery.EventId] = hold = new Hold(delivery.ResourceId, delivery.IsTest);
+        }
+
+        if (DeliveryQueue.OrderKey(_heldFor, hold.ResourceId, hold.IsTest) is { } key)
+        {
+            _heldKeys[key] = _heldKeys.GetValueOrDefault(key) + 1;
+        }
+    }
+
+    private void Unhold(string key)
+    {
+        if (_heldKeys.TryGetValue(key, out var count) && count > 1)
+        {
+            _heldKeys[key] = count - 1;
+        }
+        else
+        {
+            _heldKeys.Remove(key);
+        }
+    }
+
+    // The held keys are counted under one ordering; when the listener's changes, they are counted again from the holds.
+    private void HoldKeysFor(ListenerOrdering ordering)
+    {
+        if (ordering == _heldFor)
+        {
+            return;
+        }
+
+        _heldFor = ordering;
+        _heldKeys.Clear();
+        foreach (var hold in _holds.Values)
+        {
+            if (DeliveryQueue.OrderKey(ordering, hold.ResourceId, hold.IsTest) is { } key)
+            {
+                _heldKeys[key] = _heldKeys.GetValueOrDefault(key) + hold.Count;
+            }
+        }
+    }
+
+    /// <summary>What a started attempt's ordering key is made of, taken when it starts: a finished delivery drops its resource id.</summary>
+    private sealed class Hold(string? resourceId, bool isTest)
+    {
+        public string? ResourceId { get; } = resourceId;
+
+        public bool IsTest { get; } = isTest;
+
+        public int Count { get; set; } = 1;
     }
 
     /// <summary>The listener's token bucket, made anew when its rate changed; null without a rate of its own.</summary>

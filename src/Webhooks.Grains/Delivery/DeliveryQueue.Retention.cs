@@ -61,6 +61,7 @@ public sealed partial class DeliveryQueue
         _succeeded.Clear();
         _unsuccessful.Clear();
         _parked.Clear();
+        ClearOrder();
         _changed.Clear();
         _removed.Clear();
         _removeAll = true;

@@ -1,4 +1,5 @@
 using Webhooks.Abstractions.Delivery;
+using Webhooks.Abstractions.Listeners;
 
 namespace Webhooks.Grains.Delivery;
 
@@ -120,11 +121,16 @@ public sealed partial class DeliveryQueue
         return true;
     }
 
-    /// <summary>Pending deliveries whose next attempt is due, oldest due first.</summary>
-    public IEnumerable<DeliveryRecord> Due(DateTimeOffset now) => _pending.TakeWhile(d => d.NextAttemptAt <= now);
+    /// <summary>
+    /// Pending deliveries whose next attempt is due, oldest due first; in an ordered listener only the heads of their
+    /// ordering keys (<see cref="Ordering"/>), as the others may not start yet.
+    /// </summary>
+    public IEnumerable<DeliveryRecord> Due(DateTimeOffset now) => Startable.TakeWhile(d => d.NextAttemptAt <= now);
 
-    /// <summary>Whether any pending delivery is due: a look at the earliest, without walking the set.</summary>
-    public bool AnyDue(DateTimeOffset now) => _pending.Min is { } first && first.NextAttemptAt <= now;
+    /// <summary>Whether any delivery <see cref="Due"/> returns is due: a look at the earliest, without walking the set.</summary>
+    public bool AnyDue(DateTimeOffset now) => Startable.Min is { } first && first.NextAttemptAt <= now;
+
+    private SortedSet<DeliveryRecord> Startable => _ordering == ListenerOrdering.None ? _pending : _heads;
 
     /// <summary>Records an attempt's outcome: success, the next scheduled attempt, or failure; and the listener's health.</summary>
     public void Record(DeliveryRecord record, int attempt, DateTimeOffset startedAt, AttemptOutcome outcome, DateTimeOffset now, RetryPolicy retries, TimeSpan disableAfter)
@@ -212,7 +218,8 @@ public sealed partial class DeliveryQueue
         _removed.Add(record.Seq);
     }
 
-    private void Index(DeliveryRecord record) =>
+    private void Index(DeliveryRecord record)
+    {
         (record.Status switch
         {
             DeliveryStatus.Pending => _pending,
@@ -220,11 +227,26 @@ public sealed partial class DeliveryQueue
             DeliveryStatus.Succeeded => _succeeded,
             _ => _unsuccessful,
         }).Add(record);
+        if (record.Status == DeliveryStatus.Pending && _ordering != ListenerOrdering.None)
+        {
+            AddToOrder(record);
+        }
+    }
 
     // Called before a record's status or schedule changes: the sets are ordered by those.
     private void Unindex(DeliveryRecord record)
     {
-        if (!_pending.Remove(record) && !_parked.Remove(record) && !_succeeded.Remove(record))
+        if (_pending.Remove(record))
+        {
+            if (_ordering != ListenerOrdering.None)
+            {
+                RemoveFromOrder(record);
+            }
+
+            return;
+        }
+
+        if (!_parked.Remove(record) && !_succeeded.Remove(record))
         {
             _unsuccessful.Remove(record);
         }

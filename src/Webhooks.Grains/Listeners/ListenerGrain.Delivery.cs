@@ -63,6 +63,7 @@ public sealed partial class ListenerGrain
         TrimLog(); // rows trimmed before but not yet removed from storage (see DeliveryQueue.RemovalBatch)
         _retries = new RetryPolicy(o.GetRetrySchedule(), o.JitterRatio, Random.Shared.NextDouble);
         _pump = new DeliveryPump(new ConcurrencyLimit(o.InitialConcurrency, o.MaxConcurrencyPerListener), time);
+        Queue.SetOrdering(State.Ordering);
         // The wake-up row starts unlisted: adding it again is an idempotent insert, cheaper than trusting that an
         // earlier activation's did land.
         Pump();
@@ -182,6 +183,7 @@ public sealed partial class ListenerGrain
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
+            _pump.Release(delivery.EventId); // nothing recorded: the delivery is as it was, still its key's head
             return;
         }
         catch (Exception ex)
@@ -196,7 +198,10 @@ public sealed partial class ListenerGrain
 
         if (_stopped || !ReferenceEquals(Queue.Find(delivery.EventId), delivery) || delivery.Status != DeliveryStatus.Pending)
         {
-            return; // the listener or its tenant was deleted, or the log moved on, while the attempt was out
+            // The listener or its tenant was deleted, or the log moved on, while the attempt was out: nothing to record.
+            _pump.Release(delivery.EventId);
+            Pump();
+            return;
         }
 
         var o = options.Value;
@@ -226,7 +231,8 @@ public sealed partial class ListenerGrain
 
         // The slot is free now: the next due attempt need not wait for this outcome's write. That write only
         // moves this delivery out of Pending; should it fail, the activation starts over from storage, where
-        // the delivery is still pending, and sends it again.
+        // the delivery is still pending, and sends it again. In an ordered listener this delivery's key stays held
+        // (DeliveryPump.Release) until the write has landed, so its successor is never sent before it is.
         Pump();
         try
         {
@@ -234,11 +240,14 @@ public sealed partial class ListenerGrain
         }
         catch (Exception ex)
         {
+            // The key stays held: the activation is going away (WriteOrDeactivateAsync), and the next one loads this
+            // delivery as storage has it, possibly still pending and still its key's head.
             _announcements.Clear(); // the outcome is not stored: the attempt runs again, and its outcome announces
             LogOutcomeNotStored(logger, ex, this.GetPrimaryKeyString(), delivery.EventId);
             return;
         }
 
+        _pump.Release(delivery.EventId);
         PublishAnnouncements();
         Pump();
     }

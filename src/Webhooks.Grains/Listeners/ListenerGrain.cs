@@ -88,6 +88,7 @@ public sealed partial class ListenerGrain(
             State.Subscriptions = definition.Subscriptions;
             State.Description = definition.Description;
             State.MaxDeliveriesPerSecond = definition.MaxDeliveriesPerSecond;
+            State.Ordering = definition.Ordering;
             var headers = definition.Headers ?? protector.UnprotectListenerHeaders(definition.ProtectedHeaders);
             State.ProtectedHeaders = protector.ProtectListenerHeaders(ListenerHeaderRules.Merge(headers, Headers()));
         }
@@ -108,6 +109,7 @@ public sealed partial class ListenerGrain(
         }
         else
         {
+            Queue.SetOrdering(State.Ordering); // rebuilds the heads when it changed; attempts out keep their resources held
             Pump();
         }
 
@@ -163,6 +165,6 @@ public sealed partial class ListenerGrain(
         ? new ListenerView(
             this.GetPrimaryKeyString(), State.TenantId!, State.Uri!, State.Subscriptions, State.Description,
             !deliveries.State.Disabled, deliveries.State.DisabledReason, State.CreatedAt, State.UpdatedAt, State.MaxDeliveriesPerSecond,
-            State.ProtectedHeaders is null ? null : ListenerHeaderRules.Masked(Headers()))
+            State.Ordering, State.ProtectedHeaders is null ? null : ListenerHeaderRules.Masked(Headers()))
         : null;
 }

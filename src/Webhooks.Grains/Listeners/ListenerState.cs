@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Webhooks.Abstractions.Listeners;
 
 namespace Webhooks.Grains.Listeners;
 
@@ -32,6 +33,9 @@ public sealed class ListenerState
 
     /// <summary>At most this many attempts a second to the listener (a token bucket in the grain); null: no limit.</summary>
     [Id(14)] public double? MaxDeliveriesPerSecond { get; set; }
+
+    /// <summary>What order the listener's deliveries keep (<see cref="ListenerOrdering"/>); stored as its number.</summary>
+    [Id(15)] public ListenerOrdering Ordering { get; set; }
 
     /// <summary>The listener's own request headers as JSON, protected by Data Protection; null when it has none.</summary>
     [Id(20)] public string? ProtectedHeaders { get; set; }

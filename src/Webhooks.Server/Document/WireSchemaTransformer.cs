@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
@@ -48,6 +49,18 @@ internal sealed class WireSchemaTransformer(IApiDescriptionGroupCollectionProvid
         if (IsRequiredInRequest(property) || IsLeftOutWhenNull(property))
         {
             NeverNull(schema);
+        }
+
+        // The generator leaves AllowedValues out; a field that takes a few names lists them (and null, if it takes null).
+        if (property.AttributeProvider?.GetCustomAttributes(typeof(AllowedValuesAttribute), inherit: true).OfType<AllowedValuesAttribute>().FirstOrDefault() is { } allowed)
+        {
+            var values = allowed.Values.Select(v => v is null ? JsonNullSentinel.JsonNull : (JsonNode)JsonValue.Create(v.ToString()!)).ToList();
+            if (schema.Type is { } type && (type & JsonSchemaType.Null) != 0)
+            {
+                values.Add(JsonNullSentinel.JsonNull);
+            }
+
+            schema.Enum = values;
         }
     }
 

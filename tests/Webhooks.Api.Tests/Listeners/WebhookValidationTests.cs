@@ -42,6 +42,9 @@ public sealed class WebhookValidationTests(ApiServer server) : ApiTest(server), 
         { "null header value", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{"X-Team":null}}""", ["headers"] },
         { "one name twice", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{"X-Team":"a","x-team":"b"}}""", ["headers"] },
         { "eleven headers", $$$"""{"uri":"https://hooks.example.com/a","subscriptions":["*"],"headers":{{{{string.Join(",", Enumerable.Range(1, 11).Select(i => $"\"X-H{i}\":\"v\""))}}}}}""", ["headers"] },
+        { "unknown ordering", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"ordering":"fifo"}""", ["ordering"] },
+        { "ordering in another case", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"ordering":"Resource"}""", ["ordering"] },
+        { "empty ordering", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"ordering":""}""", ["ordering"] },
     };
 
     [Theory]

@@ -208,6 +208,21 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
         Assert.Equal(["integer"], Types(Schema(document, "PagedResultOfWebhookModel").GetProperty("properties").GetProperty("elementsTotal")));
     }
 
+    [Fact]
+    public async Task Ordering_ListsItsValues_TheRequestNullToo()
+    {
+        var document = await ReadDocumentAsync();
+
+        string Values(string schema) => string.Join(",", Schema(document, schema).GetProperty("properties").GetProperty("ordering").GetProperty("enum")
+            .EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? "null" : v.GetString()));
+
+        Assert.Equal("none,resource,listener,null", Values("WebhookRequest"));
+        Assert.Equal("none,resource,listener", Values("WebhookModel"));
+        Assert.Equal("none,resource,listener", Values("CreatedWebhookModel"));
+        Assert.Contains("ordering", Schema(document, "WebhookModel").GetProperty("required").Strings());
+        Assert.DoesNotContain("ordering", Schema(document, "WebhookRequest").GetProperty("required").Strings());
+    }
+
     [Theory]
     [InlineData("PublishEventRequest")]
     [InlineData("FeedEventModel")]

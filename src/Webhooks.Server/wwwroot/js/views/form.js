@@ -1,12 +1,12 @@
-// Add Webhook and edit: URI → Select events → Save Events → (optional rate limit, own headers) → Save. Edit also has the three-dots menu with "Delete webhook".
+// Add Webhook and edit: URI → Select events → Save Events → (optional rate limit, delivery order, own headers) → Save. Edit also has the three-dots menu with "Delete webhook".
 import { api } from '../api.js';
 import { confirm } from '../dialogs.js';
 import { add, h, notice, replace } from '../dom.js';
 import { actionsMenu } from '../menu.js';
 import { pickEvents } from './events-picker.js';
-import { eventChips } from './outcome.js';
+import { ORDERING_NAMES, eventChips } from './outcome.js';
 
-const FIELDS = ['uri', 'description', 'subscriptions', 'maxDeliveriesPerSecond', 'headers'];
+const FIELDS = ['uri', 'description', 'subscriptions', 'maxDeliveriesPerSecond', 'ordering', 'headers'];
 
 export async function renderForm(view, { id }, ctx) {
   let listener = null;
@@ -32,6 +32,9 @@ export async function renderForm(view, { id }, ctx) {
     id: 'maxDeliveriesPerSecond', name: 'maxDeliveriesPerSecond', type: 'number', inputmode: 'decimal', min: '0.01', max: '10000', step: 'any',
     value: listener?.maxDeliveriesPerSecond ?? '', 'aria-describedby': 'maxDeliveriesPerSecond-hint maxDeliveriesPerSecond-error',
   });
+  const currentOrdering = listener?.ordering ?? 'none';
+  const ordering = h('select', { id: 'ordering', name: 'ordering', 'aria-describedby': 'ordering-hint ordering-error' },
+    ...Object.entries(ORDERING_NAMES).map(([value, label]) => h('option', { value, selected: value === currentOrdering }, label)));
   // One "Name: value" per line. Values come back masked; a line left as shown keeps the stored value (the API's rule).
   const headers = h('textarea', {
     id: 'headers', name: 'headers', rows: '3', autocomplete: 'off', spellcheck: 'false', class: 'mono',
@@ -56,6 +59,7 @@ export async function renderForm(view, { id }, ctx) {
     uri.removeAttribute('aria-invalid');
     description.removeAttribute('aria-invalid');
     rate.removeAttribute('aria-invalid');
+    ordering.removeAttribute('aria-invalid');
     headers.removeAttribute('aria-invalid');
   };
 
@@ -91,6 +95,7 @@ export async function renderForm(view, { id }, ctx) {
     const body = {
       uri: uri.value.trim(), subscriptions, description: description.value.trim() || null,
       maxDeliveriesPerSecond: rate.value.trim() === '' ? null : Number(rate.value),
+      ordering: ordering.value,
       headers: own.headers,
     };
     save.disabled = true;
@@ -122,7 +127,7 @@ export async function renderForm(view, { id }, ctx) {
       if (byField.has(key)) {
         replace(errors[name], byField.get(key));
         errors[name].hidden = false;
-        const input = { uri, description, maxDeliveriesPerSecond: rate, headers, subscriptions: select }[name];
+        const input = { uri, description, maxDeliveriesPerSecond: rate, ordering, headers, subscriptions: select }[name];
         if (input !== select) {
           input.setAttribute('aria-invalid', 'true');
         }
@@ -165,6 +170,11 @@ export async function renderForm(view, { id }, ctx) {
         h('p', { id: 'maxDeliveriesPerSecond-hint', class: 'hint' }, 'At most this many requests a second to this URL; the others wait, none fails for it. Empty: no limit.'),
         rate,
         errors.maxDeliveriesPerSecond),
+      h('div', { class: 'field' },
+        h('label', { for: 'ordering' }, 'Delivery order'),
+        h('p', { id: 'ordering-hint', class: 'hint' }, 'In order, an event is sent only once the one before it (of the same resource, or of this webhook) succeeded or finally failed; a retry holds back the events behind it.'),
+        ordering,
+        errors.ordering),
       h('div', { class: 'field' },
         h('label', { for: 'headers' }, 'Request headers (optional)'),
         h('p', { id: 'headers-hint', class: 'hint' }, 'Sent with every request to this URL, one "Name: value" per line (at most 10), for example a token for your gateway. Values are stored encrypted and shown masked; leave a masked value as it is to keep it.'),

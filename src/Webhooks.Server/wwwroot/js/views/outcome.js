@@ -44,3 +44,6 @@ export function eventChips(subscriptions, limit = Infinity) {
     shown.map((code) => h('li', { class: 'chip' }, code)),
     rest > 0 ? h('li', { class: 'chip more', title: subscriptions.slice(limit).join(', ') }, `+${rest} more`) : null);
 }
+
+/** The API's ordering values, in words, in the order the form offers them. */
+export const ORDERING_NAMES = { none: 'None (in parallel)', resource: 'Per resource, in order', listener: 'All events in order, one at a time' };
