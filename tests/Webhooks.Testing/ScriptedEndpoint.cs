@@ -18,6 +18,7 @@ public sealed class ScriptedEndpoint
     private readonly List<(Func<IReadOnlyList<ReceivedRequest>, bool> Condition, TaskCompletionSource Done)> _waiters = [];
     private Queue<Reply> _script;
     private Reply _last;
+    private Func<ReceivedRequest, Reply>? _judge;
 
     internal ScriptedEndpoint(Uri uri, Reply[] script)
     {
@@ -52,6 +53,15 @@ public sealed class ScriptedEndpoint
         }
     }
 
+    /// <summary>From now on, each request gets what <paramref name="judge"/> makes of it (a listener that checks signatures, say), instead of the script.</summary>
+    public void AnswerWith(Func<ReceivedRequest, Reply> judge)
+    {
+        lock (_gate)
+        {
+            _judge = judge;
+        }
+    }
+
     /// <summary>Waits until <paramref name="count"/> requests carrying <paramref name="eventId"/> have arrived and returns them.</summary>
     public async Task<IReadOnlyList<ReceivedRequest>> WaitForAsync(string eventId, int count = 1)
     {
@@ -68,7 +78,7 @@ public sealed class ScriptedEndpoint
         {
             _received.Add(request);
             _waiters.RemoveAll(w => w.Condition(_received) && w.Done.TrySetResult());
-            return _script.TryDequeue(out var next) ? next : _last;
+            return _judge is { } judge ? judge(request) : _script.TryDequeue(out var next) ? next : _last;
         }
     }
 

@@ -32,6 +32,10 @@ public sealed partial class DeliveryQueue
     private readonly Dictionary<string, DeliveryRecord> _byEventId;
     private readonly SortedSet<DeliveryRecord> _pending = new(DueOrder.Instance);
 
+    // The pending test events again, apart: a disabled listener still sends its tests (DueTests), and must find them
+    // without walking a backlog that waits for it to be enabled.
+    private readonly SortedSet<DeliveryRecord> _pendingTests = new(DueOrder.Instance);
+
     // Finished deliveries in two sets: the count cap (Trim) reaches only succeeded ones, so a failure stays for its
     // retention (Expire) however many successes follow it.
     private readonly SortedSet<DeliveryRecord> _succeeded = new(LogOrder.Instance);
@@ -126,6 +130,9 @@ public sealed partial class DeliveryQueue
     /// <summary>Whether any pending delivery is due: a look at the earliest, without walking the set.</summary>
     public bool AnyDue(DateTimeOffset now) => _pending.Min is { } first && first.NextAttemptAt <= now;
 
+    /// <summary>Pending test events whose attempt is due, oldest due first: what a disabled listener still sends.</summary>
+    public IEnumerable<DeliveryRecord> DueTests(DateTimeOffset now) => _pendingTests.TakeWhile(d => d.NextAttemptAt <= now);
+
     /// <summary>Records an attempt's outcome: success, the next scheduled attempt, or failure; and the listener's health.</summary>
     public void Record(DeliveryRecord record, int attempt, DateTimeOffset startedAt, AttemptOutcome outcome, DateTimeOffset now, RetryPolicy retries, TimeSpan disableAfter)
     {
@@ -212,7 +219,13 @@ public sealed partial class DeliveryQueue
         _removed.Add(record.Seq);
     }
 
-    private void Index(DeliveryRecord record) =>
+    private void Index(DeliveryRecord record)
+    {
+        if (record is { IsTest: true, Status: DeliveryStatus.Pending })
+        {
+            _pendingTests.Add(record);
+        }
+
         (record.Status switch
         {
             DeliveryStatus.Pending => _pending,
@@ -220,10 +233,16 @@ public sealed partial class DeliveryQueue
             DeliveryStatus.Succeeded => _succeeded,
             _ => _unsuccessful,
         }).Add(record);
+    }
 
     // Called before a record's status or schedule changes: the sets are ordered by those.
     private void Unindex(DeliveryRecord record)
     {
+        if (record.IsTest)
+        {
+            _pendingTests.Remove(record);
+        }
+
         if (!_pending.Remove(record) && !_parked.Remove(record) && !_succeeded.Remove(record))
         {
             _unsuccessful.Remove(record);
