@@ -28,7 +28,7 @@ public interface IListenerGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<ImmutableArray<bool>> EnqueueAsync(ImmutableArray<EventEnvelope> envelopes);
 
-    /// <summary>Queues the test event (one attempt, never retried) and returns its id; null when <paramref name="tenantId"/> has no such listener.</summary>
+    /// <summary>Queues the test event (one attempt, never retried; sent even while the listener is disabled) and returns its id; null when <paramref name="tenantId"/> has no such listener.</summary>
     Task<string?> TestAsync(string tenantId);
 
     /// <summary>
