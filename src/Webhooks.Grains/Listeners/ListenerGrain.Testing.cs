@@ -35,9 +35,9 @@ public sealed partial class ListenerGrain
             return null;
         }
 
-        var bound = TimeSpan.FromTicks(Math.Min(Math.Min(request.Wait.Ticks, (options.Value.Timeout + TestWaitSlack).Ticks), MaxTestWait.Ticks));
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        waiting.CancelAfter(bound);
+        var bound = TimeSpan.FromTicks(Math.Clamp(request.Wait.Ticks, 0, Math.Min((options.Value.Timeout + TestWaitSlack).Ticks, MaxTestWait.Ticks)));
+        using var bounded = new CancellationTokenSource(bound, time);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(bounded.Token, _stopping.Token);
         var eventId = EnqueueTest(tenantId);
         var ended = new TaskCompletionSource<TestAttempt>(TaskCreationOptions.RunContinuationsAsynchronously);
         (_testWaiters ??= new(StringComparer.Ordinal))[eventId] = ended; // before the pump can start the attempt
