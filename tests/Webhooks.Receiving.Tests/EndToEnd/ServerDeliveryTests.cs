@@ -90,6 +90,31 @@ public sealed class ServerDeliveryTests(DeliveryServer server) : ApiTest(server)
     }
 
     [Fact]
+    public async Task ReportedTest_ToAReceiverThatVerifiesBothSignatures_SaysVerified_AndOnlyTheRealEventReachesTheHandler()
+    {
+        var (tenant, listenerId, secret, port) = await RegisterListenerAsync("Probe");
+        var modulus = await tenant.Client.ModulusAsync();
+        await using var receiver = await ReceiverHost.StartAsync(
+            o =>
+            {
+                o.Secrets.Add(secret);
+                o.PublicKeyModulus = modulus;
+                o.RequiredSignatures = WebhookSignatures.Both;
+            },
+            port);
+
+        using var response = await tenant.Client.PostAsync($"{Route}/{listenerId}/test?wait=true", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await Json.ReadObjectAsync(response);
+        Assert.Equal("verified", report.String("signatureCheck"));
+        Assert.Equal(204, report.Int("statusCode"));
+        var received = await receiver.WaitForAsync(e => e.IsTest);
+        Assert.Equal(report.String("eventId"), received.EventId);
+        Assert.Single(receiver.Handled); // the probe was refused before any handler ran, and answered before the report came
+    }
+
+    [Fact]
     public async Task AfterASecretRotation_AReceiverWithOnlyTheNewSecretVerifies()
     {
         var (tenant, listenerId, _, port) = await RegisterListenerAsync("Rotation");
