@@ -17,15 +17,7 @@ public sealed class ServerDeliveryTests(DeliveryServer server) : ApiTest(server)
     public async Task PublishedEvent_VerifiesBySecretAndPinnedModulus_AndReachesTheHandler()
     {
         var (tenant, listenerId, secret, port) = await RegisterListenerAsync("Pinned");
-        var modulus = await tenant.Client.ModulusAsync();
-        await using var receiver = await ReceiverHost.StartAsync(
-            o =>
-            {
-                o.Secrets.Add(secret);
-                o.PublicKeyModulus = modulus;
-                o.RequiredSignatures = WebhookSignatures.Both;
-            },
-            port);
+        await using var receiver = await StartVerifyingBothAsync(tenant, secret, port);
 
         var (eventId, matched) = await tenant.Client.PublishAsync("entitlement.created", "ent_e2e", new { seats = 7, name = "pro" });
 
@@ -93,15 +85,7 @@ public sealed class ServerDeliveryTests(DeliveryServer server) : ApiTest(server)
     public async Task ReportedTest_ToAReceiverThatVerifiesBothSignatures_SaysVerified_AndOnlyTheRealEventReachesTheHandler()
     {
         var (tenant, listenerId, secret, port) = await RegisterListenerAsync("Probe");
-        var modulus = await tenant.Client.ModulusAsync();
-        await using var receiver = await ReceiverHost.StartAsync(
-            o =>
-            {
-                o.Secrets.Add(secret);
-                o.PublicKeyModulus = modulus;
-                o.RequiredSignatures = WebhookSignatures.Both;
-            },
-            port);
+        await using var receiver = await StartVerifyingBothAsync(tenant, secret, port);
 
         using var response = await tenant.Client.PostAsync($"{Route}/{listenerId}/test?wait=true", null);
 
@@ -150,6 +134,20 @@ public sealed class ServerDeliveryTests(DeliveryServer server) : ApiTest(server)
         var port = ReceiverHost.FreePort();
         var created = await tenant.Client.CreateListenerAsync($"http://127.0.0.1:{port}/hooks", "entitlement.created");
         return (tenant, created.String("id"), created.String("secret"), port);
+    }
+
+    /// <summary>A receiver that requires both signatures: the listener's secret, and the tenant's modulus pinned.</summary>
+    private static async Task<ReceiverHost> StartVerifyingBothAsync(TestTenant tenant, string secret, int port)
+    {
+        var modulus = await tenant.Client.ModulusAsync();
+        return await ReceiverHost.StartAsync(
+            o =>
+            {
+                o.Secrets.Add(secret);
+                o.PublicKeyModulus = modulus;
+                o.RequiredSignatures = WebhookSignatures.Both;
+            },
+            port);
     }
 
     private sealed record Plan(int Seats, string Name);
