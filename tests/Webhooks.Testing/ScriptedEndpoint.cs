@@ -16,16 +16,16 @@ public sealed class ScriptedEndpoint
     private readonly Lock _gate = new();
     private readonly List<ReceivedRequest> _received = [];
     private readonly List<(Func<IReadOnlyList<ReceivedRequest>, bool> Condition, TaskCompletionSource Done)> _waiters = [];
-    private readonly Func<ReceivedRequest, Reply>? _answer;
     private Queue<Reply> _script;
     private Reply _last;
+    private Func<ReceivedRequest, Reply>? _judge;
 
     internal ScriptedEndpoint(Uri uri, Reply[] script, Func<ReceivedRequest, Reply>? answer = null)
     {
         Uri = uri;
         _script = new Queue<Reply>(script);
         _last = script.Length > 0 ? script[^1] : 200;
-        _answer = answer;
+        _judge = answer;
     }
 
     public Uri Uri { get; }
@@ -54,6 +54,15 @@ public sealed class ScriptedEndpoint
         }
     }
 
+    /// <summary>From now on, each request gets what <paramref name="judge"/> makes of it (a listener that checks signatures, say), instead of the script.</summary>
+    public void AnswerWith(Func<ReceivedRequest, Reply> judge)
+    {
+        lock (_gate)
+        {
+            _judge = judge;
+        }
+    }
+
     /// <summary>Waits until <paramref name="count"/> requests carrying <paramref name="eventId"/> have arrived and returns them.</summary>
     public async Task<IReadOnlyList<ReceivedRequest>> WaitForAsync(string eventId, int count = 1)
     {
@@ -70,7 +79,7 @@ public sealed class ScriptedEndpoint
         {
             _received.Add(request);
             _waiters.RemoveAll(w => w.Condition(_received) && w.Done.TrySetResult());
-            return _answer is not null ? _answer(request) : _script.TryDequeue(out var next) ? next : _last;
+            return _judge is { } judge ? judge(request) : _script.TryDequeue(out var next) ? next : _last;
         }
     }
 

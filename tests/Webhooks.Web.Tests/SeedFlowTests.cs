@@ -80,7 +80,8 @@ public sealed class SeedFlowTests(WebFixture fixture)
         Assert.Equal(["customer.created", "entitlement.created"], saved.GetProperty("subscriptions").EnumerateArray().Select(s => s.GetString()).Order());
         await browser.ScreenshotAsync("edited");
 
-        // Test: the button to the right of the listed events → confirm → the listener gets webhook.test, the page its outcome.
+        // Test: the button to the right of the listed events → confirm → the listener gets webhook.test, then a copy with a
+        // wrong signature; it accepts both, so the page shows the outcome and warns that the endpoint checks no signature.
         await menu.GetByRole(AriaRole.Link, new() { Name = "Webhooks" }).ClickAsync();
         entry = PageSteps.Entry(page, editedUri);
         await entry.GetByRole(AriaRole.Button, new() { Name = "Test" }).ClickAsync();
@@ -89,17 +90,22 @@ public sealed class SeedFlowTests(WebFixture fixture)
         await browser.ScreenshotAsync("test-confirmation");
         await confirmTest.GetByRole(AriaRole.Button, new() { Name = "Send test event" }).ClickAsync();
         await Expect(entry).ToContainTextAsync("Test event delivered: HTTP 200");
-        await listener.WaitForAsync(1, PageSteps.DeliveryWait);
-        var test = Assert.Single(listener.Received);
-        Assert.Equal("webhook.test", test.GetProperty("eventCode").GetString());
-        Assert.Equal(id, test.GetProperty("resourceId").GetString());
+        var warning = entry.GetByRole(AriaRole.Alert).Filter(new() { HasText = "accepts requests that anyone could forge" });
+        await Expect(warning).ToBeVisibleAsync();
+        await Expect(warning).ToContainTextAsync("docs/receiving.md");
+        await listener.WaitForAsync(2, PageSteps.DeliveryWait);
+        Assert.Equal(2, listener.Requests.Count);
+        Assert.All(listener.Received, test => Assert.Equal("webhook.test", test.GetProperty("eventCode").GetString()));
+        Assert.Equal(id, listener.Received[0].GetProperty("resourceId").GetString());
+        Assert.Equal("invalid-signature", listener.Requests.Last().Headers["webhook-probe"]);
         await Expect(entry).ToContainTextAsync("Succeeded");
+        await browser.AssertAccessibleAsync("the test's outcome and warning");
         await browser.ScreenshotAsync("tested");
 
         // An event published through the API shows in the entry's delivery log, with its attempt.
         await api.SendAsync(HttpMethod.Post, "api/v1/events",
             new { eventCode = "entitlement.created", resourceId = "ent_42", payload = new { seats = 5 } }, HttpStatusCode.Accepted);
-        await listener.WaitForAsync(2, PageSteps.DeliveryWait);
+        await listener.WaitForAsync(3, PageSteps.DeliveryWait);
         Assert.Contains(listener.Received, e => e.GetProperty("eventCode").GetString() == "entitlement.created");
         await page.GetByRole(AriaRole.Link, new() { Name = editedUri, Exact = true }).ClickAsync();
         var log = page.GetByRole(AriaRole.List, new() { Name = "Deliveries, newest first" });

@@ -28,8 +28,17 @@ public interface IListenerGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<ImmutableArray<bool>> EnqueueAsync(ImmutableArray<EventEnvelope> envelopes);
 
-    /// <summary>Queues the test event (one attempt, never retried) and returns its id; null when <paramref name="tenantId"/> has no such listener.</summary>
+    /// <summary>Queues the test event (one attempt, never retried; sent even while the listener is disabled) and returns its id; null when <paramref name="tenantId"/> has no such listener.</summary>
     Task<string?> TestAsync(string tenantId);
+
+    /// <summary>
+    /// Sends the test event like <see cref="TestAsync"/> (even while the listener is disabled) and waits for its attempt to end,
+    /// at most <see cref="TestRequest.Wait"/>, the delivery timeout and 25 s (below the grain call's response timeout); then,
+    /// when asked, sends the signature probe and judges its answer within what remains of that bound. Interleaves: the wait
+    /// blocks no other call. Null when <paramref name="tenantId"/> has no such listener.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<TestReport?> TestAndReportAsync(string tenantId, TestRequest request);
 
     /// <summary>A page of the delivery log, newest first; null when <paramref name="tenantId"/> has no such listener.</summary>
     [ReadOnly]

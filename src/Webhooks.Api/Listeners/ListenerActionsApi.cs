@@ -24,7 +24,13 @@ public static class ListenerActionsApi
     {
         group.MapPost("{webhookListenerId}/test", TestAsync)
             .WithName("TestWebhook")
-            .WithSummary("Sends the test event (webhook.test, no payload, resource id = the listener's id) once; it is never retried.");
+            .WithSummary("Sends the test event (webhook.test, no payload, resource id = the listener's id) once, even to a disabled listener; it is never retried.")
+            .WithDescription("Without wait, answers 204 at once (the compatible contract). With wait=true, or the header Prefer: wait=N (seconds), "
+                + "it answers 200 with the attempt's outcome once it ends, the wait bounded by N, the delivery timeout (plus 1 s) and 25 s; "
+                + "when the bound passes first, 202 with the event id, whose outcome the delivery log shows. Unless probe=false, a forged copy "
+                + "of the request (wrong N-Signature and webhook-signature, its own webhook-id, header webhook-probe: invalid-signature) follows a "
+                + "successful attempt, once, and signatureCheck says what the listener made of it: verified (refused with a 4xx), notVerified "
+                + "(accepted), unknown (anything else).");
 
         group.MapGet("{webhookListenerId}/deliveries", ListDeliveriesAsync)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
@@ -66,10 +72,33 @@ public static class ListenerActionsApi
         return group;
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> TestAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)
+    private static async Task<Results<NoContent, Ok<WebhookTestResultModel>, Accepted<WebhookTestResultModel>, ProblemHttpResult>> TestAsync(
+        string webhookListenerId, bool? wait, bool? probe, HttpRequest request, TenantScope tenant, IGrainFactory grains)
     {
-        var eventId = Listener(grains, webhookListenerId) is { } listener ? await listener.TestAsync(tenant.TenantId) : null;
-        return eventId is null ? ResourceNotFound.Listener() : TypedResults.NoContent();
+        if (Listener(grains, webhookListenerId) is not { } listener)
+        {
+            return ResourceNotFound.Listener();
+        }
+
+        var preferred = PreferWait.Read(request.Headers["Prefer"]);
+        if (wait ?? preferred is not null)
+        {
+            var bound = preferred is { } seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.MaxValue;
+            if (await listener.TestAndReportAsync(tenant.TenantId, new TestRequest(bound, probe ?? true)) is not { } report)
+            {
+                return ResourceNotFound.Listener();
+            }
+
+            if (preferred is { } applied)
+            {
+                request.HttpContext.Response.Headers[PreferWait.AppliedHeader] = $"wait={applied}";
+            }
+
+            var model = WebhookTestResultModel.From(report);
+            return report.Finished ? TypedResults.Ok(model) : TypedResults.Accepted((string?)null, model);
+        }
+
+        return await listener.TestAsync(tenant.TenantId) is null ? ResourceNotFound.Listener() : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<WebhookStatsModel>, ProblemHttpResult>> GetStatsAsync(string webhookListenerId, TenantScope tenant, IGrainFactory grains)

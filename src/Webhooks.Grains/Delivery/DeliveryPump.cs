@@ -96,6 +96,14 @@ internal sealed class DeliveryPump(ConcurrencyLimit limit, TimeProvider time)
         return starting;
     }
 
+    /// <summary>
+    /// Takes the due test events of a disabled listener and counts them in flight. A test is one attempt a user asked for
+    /// and waits on, so it goes whatever the limit and the rate; the rest of the queue stays where it is.
+    /// </summary>
+    /// <param name="queue">The listener's queue.</param>
+    public List<DeliveryRecord> TakeDueTests(DeliveryQueue queue) =>
+        [.. queue.DueTests(time.GetUtcNow()).Where(test => _inFlight.Add(test.EventId))];
+
     /// <summary>An attempt came back (or was abandoned): its slot is free. Its key stays held until <see cref="Release"/>.</summary>
     public void Finished(string eventId) => _inFlight.Remove(eventId);
 

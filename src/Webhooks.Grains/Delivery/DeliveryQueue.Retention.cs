@@ -58,6 +58,7 @@ public sealed partial class DeliveryQueue
         _log.Clear();
         _byEventId.Clear();
         _pending.Clear();
+        _pendingTests.Clear();
         _succeeded.Clear();
         _unsuccessful.Clear();
         _parked.Clear();

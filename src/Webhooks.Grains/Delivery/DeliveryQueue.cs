@@ -33,6 +33,10 @@ public sealed partial class DeliveryQueue
     private readonly Dictionary<string, DeliveryRecord> _byEventId;
     private readonly SortedSet<DeliveryRecord> _pending = new(DueOrder.Instance);
 
+    // The pending test events again, apart: a disabled listener still sends its tests (DueTests), and must find them
+    // without walking a backlog that waits for it to be enabled.
+    private readonly SortedSet<DeliveryRecord> _pendingTests = new(DueOrder.Instance);
+
     // Finished deliveries in two sets: the count cap (Trim) reaches only succeeded ones, so a failure stays for its
     // retention (Expire) however many successes follow it.
     private readonly SortedSet<DeliveryRecord> _succeeded = new(LogOrder.Instance);
@@ -132,6 +136,9 @@ public sealed partial class DeliveryQueue
 
     private SortedSet<DeliveryRecord> Startable => _ordering == ListenerOrdering.None ? _pending : _heads;
 
+    /// <summary>Pending test events whose attempt is due, oldest due first: what a disabled listener still sends.</summary>
+    public IEnumerable<DeliveryRecord> DueTests(DateTimeOffset now) => _pendingTests.TakeWhile(d => d.NextAttemptAt <= now);
+
     /// <summary>Records an attempt's outcome: success, the next scheduled attempt, or failure; and the listener's health.</summary>
     public void Record(DeliveryRecord record, int attempt, DateTimeOffset startedAt, AttemptOutcome outcome, DateTimeOffset now, RetryPolicy retries, TimeSpan disableAfter)
     {
@@ -220,6 +227,11 @@ public sealed partial class DeliveryQueue
 
     private void Index(DeliveryRecord record)
     {
+        if (record is { IsTest: true, Status: DeliveryStatus.Pending })
+        {
+            _pendingTests.Add(record);
+        }
+
         (record.Status switch
         {
             DeliveryStatus.Pending => _pending,
@@ -236,6 +248,11 @@ public sealed partial class DeliveryQueue
     // Called before a record's status or schedule changes: the sets are ordered by those.
     private void Unindex(DeliveryRecord record)
     {
+        if (record.IsTest)
+        {
+            _pendingTests.Remove(record);
+        }
+
         if (_pending.Remove(record))
         {
             if (_ordering != ListenerOrdering.None)

@@ -144,6 +144,15 @@ public sealed partial class ListenerGrain
                 WaitForToken(wait);
             }
         }
+        else if (pending > 0 && deliveries.State.Disabled && !_stopping.IsCancellationRequested)
+        {
+            // A disabled listener still sends the test events it is asked for (never retried, so nothing to come back
+            // for); the deliveries that wait for it to be enabled stay where they are.
+            foreach (var test in _pump!.TakeDueTests(Queue))
+            {
+                _ = AttemptAsync(test);
+            }
+        }
 
         WakeUps.KeepAwake(active, pending > 0 && !_stopping.IsCancellationRequested);
     }
@@ -174,9 +183,10 @@ public sealed partial class ListenerGrain
         var epoch = _pump!.Epoch;
         var startedAt = time.GetUtcNow();
         AttemptOutcome outcome;
+        DeliveryRequest? request = null;
         try
         {
-            var request = await Signer.SignAsync(this.GetPrimaryKeyString(), State.TenantId!, new Uri(State.Uri!), Keys(), Headers(), delivery, attempt);
+            request = await Signer.SignAsync(this.GetPrimaryKeyString(), State.TenantId!, new Uri(State.Uri!), Keys(), Headers(), delivery, attempt);
             // Started on this turn, but the exchange itself runs on the thread pool once it first waits for the
             // network: the grain keeps serving (other attempts, enqueues, edits) while a listener takes its time.
             outcome = await sender.SendAsync(request, _stopping.Token);
@@ -215,6 +225,11 @@ public sealed partial class ListenerGrain
         Queue.Record(delivery, attempt, startedAt, outcome, now, _retries!, o.DisableAfter);
         CountAttempt(delivery, outcome, now);
         metrics.AttemptRecorded(delivery.Status, outcome);
+        if (delivery.IsTest)
+        {
+            TestEnded(delivery.EventId, outcome, request);
+        }
+
         if (!wasDisabled && deliveries.State.Disabled)
         {
             metrics.ListenerDisabled();

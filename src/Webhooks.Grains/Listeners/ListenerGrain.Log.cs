@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
-using Webhooks.Abstractions;
 using Webhooks.Abstractions.Catalog;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Listeners;
-using Webhooks.Abstractions.Publishing;
 using Webhooks.Grains.Delivery;
 
 namespace Webhooks.Grains.Listeners;
@@ -73,9 +71,7 @@ public sealed partial class ListenerGrain
             return null;
         }
 
-        var now = time.GetUtcNow();
-        var eventId = WebhookPublisher.EventIdPrefix + ResourceIds.NewRandomToken(16);
-        Queue.Enqueue(new EventEnvelope(tenantId, eventId, EventCatalog.TestEventCode, this.GetPrimaryKeyString(), now, null), isTest: true, now);
+        var eventId = EnqueueTest(tenantId);
         await WriteDeliveriesAsync();
         Pump();
         return eventId;

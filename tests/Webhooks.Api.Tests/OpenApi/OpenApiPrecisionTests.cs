@@ -32,7 +32,7 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
         { "get /api/v1/account/webhooks/{webhookListenerId}", [200, .. TenantCaller] },
         { "put /api/v1/account/webhooks/{webhookListenerId}", [204, 422, .. Body, .. TenantCaller] },
         { "delete /api/v1/account/webhooks/{webhookListenerId}", [204, .. TenantCaller] },
-        { "post /api/v1/account/webhooks/{webhookListenerId}/test", [204, .. TenantCaller] },
+        { "post /api/v1/account/webhooks/{webhookListenerId}/test", [200, 202, 204, .. TenantCaller] },
         { "get /api/v1/account/webhooks/{webhookListenerId}/deliveries", [200, 422, .. TenantCaller] },
         { "get /api/v1/account/webhooks/{webhookListenerId}/stats", [200, .. TenantCaller] },
         { "post /api/v1/account/webhooks/{webhookListenerId}/deliveries/{eventId}/redeliver", [202, .. TenantCaller] },
@@ -176,7 +176,8 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
             .Order(StringComparer.Ordinal);
 
         // Each is null on the wire when there is nothing to say: no description, not disabled, no name, no response yet,
-        // not yet counted, no next attempt, no headers of its own, no attempt in a stats window, no failure yet. The events feed's next is left out instead of sent as null, so it is not here.
+        // not yet counted, no next attempt, no headers of its own, no attempt in a stats window, no failure yet, a test not
+        // answered within its wait or not probed. The events feed's next is left out instead of sent as null, so it is not here.
         Assert.Equal(
             [
                 "ApiKeyCreatedModel.name", "ApiKeyModel.name",
@@ -189,6 +190,8 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
                 "FeedEventModel.resourceId",
                 "WebhookModel.description", "WebhookModel.disabledReason", "WebhookModel.headers", "WebhookModel.maxDeliveriesPerSecond",
                 "WebhookStatsModel.lastError",
+                "WebhookTestResultModel.durationMs", "WebhookTestResultModel.error", "WebhookTestResultModel.responseExcerpt",
+                "WebhookTestResultModel.signatureCheck", "WebhookTestResultModel.statusCode",
             ],
             nullable);
         Assert.DoesNotContain("next", Schema(document, "EventFeedModel").GetProperty("required").Strings());

@@ -39,6 +39,7 @@ public sealed class TenantIsolationTests(IsolationServer server) : ApiTest(serve
         ["DELETE api/v1/account/webhooks/{webhookListenerId}"] = (Access.TenantResource, null),
         ["POST api/v1/account/webhooks/{webhookListenerId}/test"] = (Access.TenantResource, null),
         ["GET api/v1/account/webhooks/{webhookListenerId}/deliveries"] = (Access.TenantResource, null),
+        ["GET api/v1/account/webhooks/{webhookListenerId}/stats"] = (Access.TenantResource, null),
         ["POST api/v1/account/webhooks/{webhookListenerId}/deliveries/{eventId}/redeliver"] = (Access.TenantResource, null),
         ["POST api/v1/account/webhooks/{webhookListenerId}/recover"] = (Access.TenantResource, """{"since":"2000-01-01T00:00:00Z"}"""),
         ["POST api/v1/account/webhooks/{webhookListenerId}/secret/rotate"] = (Access.TenantResource, null),

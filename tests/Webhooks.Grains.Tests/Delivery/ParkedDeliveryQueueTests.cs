@@ -225,4 +225,33 @@ public sealed class ParkedDeliveryQueueTests
             [DeliveryStatus.Failed, DeliveryStatus.Pending, DeliveryStatus.Pending, DeliveryStatus.Failed],
             queue.Deliveries.Select(d => d.Status));
     }
+
+    [Fact]
+    public void DueTests_WhileDisabled_AreTheTestEventsOnly_UntilTheirAttemptIsRecorded()
+    {
+        var queue = new DeliveryQueue(new DeliveryState());
+        queue.Enqueue(Event("event_pending"), isTest: false, T0); // pending when the listener is disabled: it waits
+        queue.Disable();
+        queue.Enqueue(Event("event_parked"), isTest: false, T0);
+        Assert.True(queue.Enqueue(Event("event_test"), isTest: true, T0));
+
+        var test = Assert.Single(queue.DueTests(T0));
+        Assert.Equal("event_test", test.EventId);
+        Assert.Equal(DeliveryStatus.Pending, test.Status);
+        Assert.Equal(2, queue.PendingCount);
+        Assert.Equal(1, queue.ParkedCount);
+
+        queue.Record(test, 1, T0, Failure, T0, FailNow, TimeSpan.FromDays(5));
+
+        Assert.Empty(queue.DueTests(T0));
+        Assert.Equal(DeliveryStatus.Failed, test.Status); // never retried
+        Assert.True(queue.State.Disabled);
+        Assert.Null(queue.State.FailingSince); // a test says nothing about the listener's health
+        Assert.Equal(DeliveryStatus.Pending, queue.Find("event_pending")!.Status);
+        Assert.Equal(DeliveryStatus.Parked, queue.Find("event_parked")!.Status);
+
+        Assert.True(queue.Enqueue(Event("event_test_2"), isTest: true, T0));
+        queue.Clear();
+        Assert.Empty(queue.DueTests(T0));
+    }
 }

@@ -17,15 +17,7 @@ public sealed class ServerDeliveryTests(DeliveryServer server) : ApiTest(server)
     public async Task PublishedEvent_VerifiesBySecretAndPinnedModulus_AndReachesTheHandler()
     {
         var (tenant, listenerId, secret, port) = await RegisterListenerAsync("Pinned");
-        var modulus = await tenant.Client.ModulusAsync();
-        await using var receiver = await ReceiverHost.StartAsync(
-            o =>
-            {
-                o.Secrets.Add(secret);
-                o.PublicKeyModulus = modulus;
-                o.RequiredSignatures = WebhookSignatures.Both;
-            },
-            port);
+        await using var receiver = await StartVerifyingBothAsync(tenant, secret, port);
 
         var (eventId, matched) = await tenant.Client.PublishAsync("entitlement.created", "ent_e2e", new { seats = 7, name = "pro" });
 
@@ -90,6 +82,23 @@ public sealed class ServerDeliveryTests(DeliveryServer server) : ApiTest(server)
     }
 
     [Fact]
+    public async Task ReportedTest_ToAReceiverThatVerifiesBothSignatures_SaysVerified_AndOnlyTheRealEventReachesTheHandler()
+    {
+        var (tenant, listenerId, secret, port) = await RegisterListenerAsync("Probe");
+        await using var receiver = await StartVerifyingBothAsync(tenant, secret, port);
+
+        using var response = await tenant.Client.PostAsync($"{Route}/{listenerId}/test?wait=true", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await Json.ReadObjectAsync(response);
+        Assert.Equal("verified", report.String("signatureCheck"));
+        Assert.Equal(204, report.Int("statusCode"));
+        var received = await receiver.WaitForAsync(e => e.IsTest);
+        Assert.Equal(report.String("eventId"), received.EventId);
+        Assert.Single(receiver.Handled); // the probe was refused before any handler ran, and answered before the report came
+    }
+
+    [Fact]
     public async Task AfterASecretRotation_AReceiverWithOnlyTheNewSecretVerifies()
     {
         var (tenant, listenerId, _, port) = await RegisterListenerAsync("Rotation");
@@ -125,6 +134,20 @@ public sealed class ServerDeliveryTests(DeliveryServer server) : ApiTest(server)
         var port = ReceiverHost.FreePort();
         var created = await tenant.Client.CreateListenerAsync($"http://127.0.0.1:{port}/hooks", "entitlement.created");
         return (tenant, created.String("id"), created.String("secret"), port);
+    }
+
+    /// <summary>A receiver that requires both signatures: the listener's secret, and the tenant's modulus pinned.</summary>
+    private static async Task<ReceiverHost> StartVerifyingBothAsync(TestTenant tenant, string secret, int port)
+    {
+        var modulus = await tenant.Client.ModulusAsync();
+        return await ReceiverHost.StartAsync(
+            o =>
+            {
+                o.Secrets.Add(secret);
+                o.PublicKeyModulus = modulus;
+                o.RequiredSignatures = WebhookSignatures.Both;
+            },
+            port);
     }
 
     private sealed record Plan(int Seats, string Name);

@@ -68,7 +68,8 @@ export const api = {
   createWebhook: (body) => request('POST', BASE, { body }),
   updateWebhook: (id, body) => request('PUT', one(id), { body }),
   deleteWebhook: (id) => request('DELETE', one(id)),
-  testWebhook: (id) => request('POST', `${one(id)}/test`),
+  /** Sends the test event and waits for its outcome (200), or for as long as the server allows (202: only the event id). */
+  testWebhookAndWait: (id) => request('POST', `${one(id)}/test?wait=true`),
   listDeliveries: (id, { pageNumber = 1, pageSize = 20, status = '' } = {}) =>
     request('GET', `${one(id)}/deliveries?${page(pageNumber, pageSize)}${status ? `&status=${encodeURIComponent(status)}` : ''}`),
   redeliver: (id, eventId) => request('POST', `${one(id)}/deliveries/${encodeURIComponent(eventId)}/redeliver`),
