@@ -7,10 +7,10 @@ using System.Xml.Linq;
 namespace Webhooks.Server.Tests;
 
 /// <summary>
-/// A platform takes the dispatcher as three packages of one version, and a listener author the receiver package:
-/// packing the solution yields exactly those, each with its metadata, assembly and documentation, the sibling references
-/// turned into package dependencies at the same version, and the schema scripts inside the grains' assembly. The
-/// server, the tests and the benchmark yield none.
+/// A platform takes the dispatcher as three packages of one version, a listener author the receiver package, and an API
+/// client the typed client package: packing the solution yields exactly those, each with its metadata, assembly and
+/// documentation, the sibling references turned into package dependencies at the same version, and the schema scripts
+/// inside the grains' assembly. The server, the tests and the benchmark yield none.
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
@@ -18,6 +18,7 @@ public sealed class PackageTests : IDisposable
     private const string Grains = "Webhooks.Orleans.Grains";
     private const string Api = "Webhooks.Orleans.Api";
     private const string Receiving = "Webhooks.Orleans.Receiving";
+    private const string Client = "Webhooks.Orleans.Client";
 
     private readonly string _output = Directory.CreateTempSubdirectory("webhooks-pack-").FullName;
 
@@ -29,11 +30,32 @@ public sealed class PackageTests : IDisposable
         await PackAsync();
 
         var packages = Directory.GetFiles(_output, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal);
-        Assert.Equal([$"{Abstractions}.{version}.nupkg", $"{Api}.{version}.nupkg", $"{Grains}.{version}.nupkg", $"{Receiving}.{version}.nupkg"], packages);
+        Assert.Equal([$"{Abstractions}.{version}.nupkg", $"{Api}.{version}.nupkg", $"{Client}.{version}.nupkg", $"{Grains}.{version}.nupkg", $"{Receiving}.{version}.nupkg"], packages);
         AssertPackage(Abstractions, "Webhooks.Abstractions", version, dependsOn: []);
         AssertPackage(Grains, "Webhooks.Grains", version, dependsOn: [Abstractions]);
         AssertPackage(Api, "Webhooks.Api", version, dependsOn: [Abstractions]);
         AssertPackage(Receiving, "Webhooks.Receiving", version, dependsOn: []);
+        AssertPackage(Client, "Webhooks.Client", version, dependsOn: []);
+    }
+
+    [Fact]
+    public async Task ClientPackage_DependsOnlyOnTheGeneratorsRuntime_AndShipsTheApiClientsReadme()
+    {
+        await PackAsync();
+
+        using var package = ZipFile.OpenRead(Path.Combine(_output, $"{Client}.{SharedVersion()}.nupkg"));
+        var nuspec = XDocument.Load(Entry(package, $"{Client}.nuspec").Open()).Root!;
+        // An API client's app takes the generated code's runtime, never Orleans, ASP.NET Core or the server's projects.
+        var dependencies = nuspec.Descendants(nuspec.Name.Namespace + "dependency").Select(d => (string)d.Attribute("id")!).ToArray();
+        Assert.NotEmpty(dependencies);
+        Assert.All(dependencies, id => Assert.StartsWith("Microsoft.Kiota.", id, StringComparison.Ordinal));
+        Assert.Empty(nuspec.Descendants(nuspec.Name.Namespace + "frameworkReference"));
+        using var readme = new StreamReader(Entry(package, "README.md").Open());
+        var text = await readme.ReadToEndAsync();
+        Assert.StartsWith($"# {Client}", text, StringComparison.Ordinal);
+        Assert.Contains("WebhooksApiException", text, StringComparison.Ordinal);
+        // What the code was generated from, and the script that regenerates it, stay in the repository.
+        Assert.DoesNotContain(package.Entries, e => e.Name is "openapi.json" or "regenerate.sh");
     }
 
     [Fact]

@@ -7,6 +7,9 @@ using Microsoft.AspNetCore.Http;
 using StandardWebhooks;
 using StandardWebhooks.Diagnostics;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Client.Generated;
+using Webhooks.Client.Generated.Models;
+using Webhooks.Client.Payloads;
 using Webhooks.Testing;
 
 namespace Webhooks.Api.Tests.Delivery;
@@ -29,6 +32,29 @@ internal static class DeliveryClient
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         var body = await Json.ReadObjectAsync(response);
         return (body.String("eventId"), body.Int("matchedWebhooks"));
+    }
+
+    /// <summary>Publishes through the typed client and returns what the 202 said.</summary>
+    public static async Task<(string EventId, int MatchedWebhooks)> PublishAsync(
+        this WebhooksApiClient client, string eventCode, string resourceId = "ent_1", object? payload = null, string? eventId = null)
+    {
+        var accepted = await client.Api.V1.Events.PostAsync(new PublishEventRequest
+        {
+            EventId = eventId,
+            EventCode = eventCode,
+            ResourceId = resourceId,
+            Payload = payload is null ? null : JsonPayload.From(payload),
+        });
+        Assert.NotNull(accepted);
+        return (accepted.EventId!, accepted.MatchedWebhooks!.Value);
+    }
+
+    /// <summary>The first 100 deliveries of a listener's log, through the typed client.</summary>
+    public static async Task<PagedResultOfDeliveryModel> DeliveriesAsync(this WebhooksApiClient client, string listenerId)
+    {
+        var page = await client.Api.V1.Account.Webhooks[listenerId].Deliveries.GetAsync(c => c.QueryParameters.PageSize = 100);
+        Assert.NotNull(page);
+        return page;
     }
 
     public static async Task<JsonElement> DeliveriesAsync(this HttpClient client, string listenerId, string query = "?pageSize=100")
@@ -75,6 +101,14 @@ internal static class DeliveryClient
         var body = await Json.ReadObjectAsync(response);
         Assert.Equal("AQAB", body.String("publicKeyExponent"));
         return body.String("publicKeyModulus");
+    }
+
+    /// <summary>The tenant's public modulus through the typed client.</summary>
+    public static async Task<string> ModulusAsync(this WebhooksApiClient client)
+    {
+        var credentials = await client.Api.V1.Account.Credentials.GetAsync();
+        Assert.Equal("AQAB", credentials?.PublicKeyExponent);
+        return credentials!.PublicKeyModulus!;
     }
 
     /// <summary>RSA PKCS#1 v1.5 over SHA-256 of the exact body, checked with a key built from the modulus alone.</summary>

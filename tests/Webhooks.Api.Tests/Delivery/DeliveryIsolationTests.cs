@@ -37,9 +37,9 @@ public sealed class DeliveryIsolationTests(DeliveryServer server) : ApiTest(serv
         var a = await Server.CreateTenantAsync("Tenant A");
         var b = await Server.CreateTenantAsync("Tenant B");
 
-        var aModulus = await a.Client.ModulusAsync();
-        var bModulus = await b.Client.ModulusAsync();
-        using var platformAsB = Server.CreateClient(ApiServer.PlatformKey, b.Id);
+        var aModulus = await a.Api.ModulusAsync();
+        var bModulus = await b.Api.ModulusAsync();
+        var platformAsB = Server.CreateApiClient(ApiServer.PlatformKey, b.Id);
         using var aNamingB = new HttpRequestMessage(HttpMethod.Get, "api/v1/account/credentials") { Headers = { { "N-TenantId", b.Id } } };
         using var refused = await a.Client.SendAsync(aNamingB);
 
@@ -47,6 +47,6 @@ public sealed class DeliveryIsolationTests(DeliveryServer server) : ApiTest(serv
         Assert.Equal(bModulus, await platformAsB.ModulusAsync());
         Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
         Assert.DoesNotContain(bModulus, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(aModulus, await a.Client.ModulusAsync());
+        Assert.Equal(aModulus, await a.Api.ModulusAsync());
     }
 }

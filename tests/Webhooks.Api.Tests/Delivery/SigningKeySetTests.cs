@@ -24,7 +24,7 @@ public sealed class SigningKeySetTests(ApiServer server) : ApiTest(server), ICla
         var key = Assert.Single((await Json.ReadObjectAsync(response)).GetProperty("keys").EnumerateArray());
         Assert.Equal(["kty", "kid", "use", "alg", "n", "e"], key.EnumerateObject().Select(p => p.Name));
         Assert.Equal(("RSA", "sig", "RS256", "AQAB"), (key.String("kty"), key.String("use"), key.String("alg"), key.String("e")));
-        Assert.Equal(await tenant.Client.ModulusAsync(), key.String("n"));
+        Assert.Equal(await tenant.Api.ModulusAsync(), key.String("n"));
         using var credentials = await tenant.Client.GetAsync("api/v1/account/credentials");
         Assert.Equal(key.String("kid"), (await Json.ReadObjectAsync(credentials)).String("kid"));
         Assert.Equal(TimeSpan.FromSeconds(300), response.Headers.CacheControl?.MaxAge);

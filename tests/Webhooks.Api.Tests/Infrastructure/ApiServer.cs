@@ -1,12 +1,14 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Client;
+using Webhooks.Client.Generated;
+using Webhooks.Client.Generated.Models;
 
 namespace Webhooks.Api.Tests.Infrastructure;
 
@@ -96,15 +98,33 @@ public class ApiServer : IAsyncLifetime
         return client;
     }
 
-    /// <summary>Creates a tenant through the platform API and returns it with a client that uses its key.</summary>
+    /// <summary>
+    /// The typed client over real HTTP, with <paramref name="apiKey"/> and <paramref name="tenantId"/> (the platform
+    /// key by default); its responses are recorded like every other client's.
+    /// </summary>
+    public WebhooksApiClient CreateApiClient(string apiKey = PlatformKey, string? tenantId = null)
+    {
+        var options = new WebhooksClientOptions { BaseAddress = BaseAddress, ApiKey = apiKey, TenantId = tenantId };
+        var client = new HttpClient(WebhooksClientFactory.CreateHandler(options, new ResponseRecorder(Responses, new SocketsHttpHandler { AllowAutoRedirect = false })))
+        {
+            BaseAddress = BaseAddress,
+        };
+        lock (_clients)
+        {
+            _clients.Add(client);
+        }
+
+        return WebhooksClientFactory.Create(client);
+    }
+
+    /// <summary>Creates a tenant through the platform API (with the typed client) and returns it with clients that use its key.</summary>
     public async Task<TestTenant> CreateTenantAsync(string name = "Acme")
     {
-        using var response = await Platform.PostAsJsonAsync("api/v1/tenants", new { name });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await Json.ReadObjectAsync(response);
-        var id = body.GetProperty("id").GetString()!;
-        var apiKey = body.GetProperty("apiKey").GetString()!;
-        return new TestTenant(id, apiKey, CreateClient(apiKey));
+        var created = await CreateApiClient().Api.V1.Tenants.PostAsync(new CreateTenantRequest { Name = name });
+        Assert.NotNull(created);
+        var id = created.Id!;
+        var apiKey = created.ApiKey!;
+        return new TestTenant(id, apiKey, CreateClient(apiKey), CreateApiClient(apiKey));
     }
 
     public async Task DisposeAsync()
@@ -146,5 +166,5 @@ public class ApiServer : IAsyncLifetime
     }
 }
 
-/// <summary>A tenant created for one test, with a client that authenticates as it.</summary>
-public sealed record TestTenant(string Id, string ApiKey, HttpClient Client);
+/// <summary>A tenant created for one test, with a raw client and a typed client that authenticate as it.</summary>
+public sealed record TestTenant(string Id, string ApiKey, HttpClient Client, WebhooksApiClient Api);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Webhooks.Client.Generated;
+using Webhooks.Client.Generated.Models;
 
 namespace Webhooks.Api.Tests.Infrastructure;
 
@@ -28,6 +30,17 @@ public static partial class WebhooksClient
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return await Json.ReadObjectAsync(response);
     }
+
+    /// <summary>Creates a listener through the typed client and returns it.</summary>
+    public static async Task<CreatedWebhookModel> CreateListenerAsync(this WebhooksApiClient client, string uri, params string[] subscriptions)
+    {
+        var created = await client.Api.V1.Account.Webhooks.PostAsync(new WebhookRequest { Uri = uri, Subscriptions = [.. subscriptions] });
+        Assert.NotNull(created);
+        return created;
+    }
+
+    public static Task<CreatedWebhookModel> CreateListenerAsync(this WebhooksApiClient client) =>
+        client.CreateListenerAsync($"https://hooks.example.com/{Guid.NewGuid():N}", "entitlement.created");
 
     public static Task<JsonElement> CreateListenerAsync(this HttpClient client) =>
         client.CreateListenerAsync($"https://hooks.example.com/{Guid.NewGuid():N}", "entitlement.created");

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Client.Errors;
+using Webhooks.Client.Generated.Models;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Listeners;
@@ -46,10 +48,11 @@ public sealed class WebhookLifecycleTests(ApiServer server) : ApiTest(server), I
     {
         var tenant = await Server.CreateTenantAsync();
 
-        var first = await tenant.Client.CreateListenerAsync();
-        var second = await tenant.Client.CreateListenerAsync();
+        var first = await tenant.Api.CreateListenerAsync();
+        var second = await tenant.Api.CreateListenerAsync();
 
-        Assert.NotEqual(first.String("id"), second.String("id"));
+        Assert.Matches(ListenerId(), first.Id);
+        Assert.NotEqual(first.Id, second.Id);
     }
 
     [Fact]
@@ -131,20 +134,18 @@ public sealed class WebhookLifecycleTests(ApiServer server) : ApiTest(server), I
     public async Task Update_OfExistingListener_Returns204AndLaterGetShowsTheChange()
     {
         var tenant = await Server.CreateTenantAsync();
-        var created = await tenant.Client.CreateListenerAsync("https://hooks.example.com/before", "entitlement.created");
-        var id = created.String("id");
-        var before = await tenant.Client.GetListenerAsync(id);
+        var listeners = tenant.Api.Api.V1.Account.Webhooks;
+        var id = (await tenant.Api.CreateListenerAsync("https://hooks.example.com/before", "entitlement.created")).Id!;
+        var before = await listeners[id].GetAsync();
 
-        using var response = await tenant.Client.PutAsync($"{Route}/{id}", Body("https://hooks.example.com/after", "customer.created", "entitlement.renewed"));
+        await listeners[id].PutAsync(new WebhookRequest { Uri = "https://hooks.example.com/after", Subscriptions = ["customer.created", "entitlement.renewed"] });
 
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
-        var after = await tenant.Client.GetListenerAsync(id);
-        Assert.Equal(id, after.String("id"));
-        Assert.Equal("https://hooks.example.com/after", after.String("uri"));
-        Assert.Equal(["customer.created", "entitlement.renewed"], after.GetProperty("subscriptions").Strings());
-        Assert.Equal(before.GetProperty("createdAt").GetDateTimeOffset(), after.GetProperty("createdAt").GetDateTimeOffset());
-        Assert.True(after.GetProperty("updatedAt").GetDateTimeOffset() > before.GetProperty("updatedAt").GetDateTimeOffset());
+        var after = await listeners[id].GetAsync();
+        Assert.Equal(id, after?.Id);
+        Assert.Equal("https://hooks.example.com/after", after?.Uri);
+        Assert.Equal(["customer.created", "entitlement.renewed"], after?.Subscriptions);
+        Assert.Equal(before?.CreatedAt, after?.CreatedAt);
+        Assert.True(after?.UpdatedAt > before?.UpdatedAt);
     }
 
     [Fact]
@@ -176,18 +177,17 @@ public sealed class WebhookLifecycleTests(ApiServer server) : ApiTest(server), I
     public async Task Delete_OfExistingListener_Returns204ThenGetReturns404AndListOmitsIt()
     {
         var tenant = await Server.CreateTenantAsync();
-        var kept = (await tenant.Client.CreateListenerAsync()).String("id");
-        var deleted = (await tenant.Client.CreateListenerAsync()).String("id");
+        var listeners = tenant.Api.Api.V1.Account.Webhooks;
+        var kept = (await tenant.Api.CreateListenerAsync()).Id!;
+        var deleted = (await tenant.Api.CreateListenerAsync()).Id!;
 
-        using var response = await tenant.Client.DeleteAsync($"{Route}/{deleted}");
+        await listeners[deleted].DeleteAsync();
 
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
-        using var get = await tenant.Client.GetAsync($"{Route}/{deleted}");
-        await Problems.AssertProblemAsync(get, HttpStatusCode.NotFound, "NotFound");
-        var list = await tenant.Client.ListAsync();
-        Assert.Equal([kept], list.Ids());
-        Assert.Equal(1, list.Int("elementsTotal"));
+        var get = await Assert.ThrowsAsync<WebhooksApiException>(() => listeners[deleted].GetAsync());
+        Assert.Equal((404, "NotFound"), (get.Status, get.ErrorCode));
+        var list = await listeners.GetAsync();
+        Assert.Equal([kept], list?.Items?.Select(l => l.Id));
+        Assert.Equal(1, list?.ElementsTotal);
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Webhooks.Api.Tests.Delivery;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Client.Generated.Models;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Tenants;
@@ -15,19 +15,19 @@ public sealed class ApiKeysTests(ApiServer server) : ApiTest(server), IClassFixt
     {
         var tenant = await Server.CreateTenantAsync();
 
-        using var response = await Server.Platform.PostAsJsonAsync(KeysRoute(tenant.Id), new { name = "ci pipeline" });
+        var key = await Server.CreateApiClient().Api.V1.Tenants[tenant.Id].Keys.PostAsync(new CreateApiKeyRequest { Name = "ci pipeline" });
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await Json.ReadObjectAsync(response);
-        var (id, apiKey) = (body.String("id"), body.String("apiKey"));
-        Assert.Equal("ci pipeline", body.String("name"));
-        Assert.Equal($"wk.{tenant.Id}.{id}", body.String("prefix"));
-        Assert.StartsWith(body.String("prefix") + ".", apiKey, StringComparison.Ordinal);
+        Assert.NotNull(key);
+        var (id, apiKey) = (key.Id!, key.ApiKey!);
+        Assert.Equal("ci pipeline", key.Name);
+        Assert.Equal($"wk.{tenant.Id}.{id}", key.Prefix);
+        Assert.StartsWith(key.Prefix + ".", apiKey, StringComparison.Ordinal);
         Assert.Equal(4, apiKey.Split('.').Length);
-        Assert.Equal(JsonValueKind.String, body.GetProperty("createdAt").ValueKind);
-        using var client = Server.CreateClient(apiKey);
-        var created = await client.CreateListenerAsync();
-        Assert.Equal([created.String("id")], (await tenant.Client.ListAsync()).Ids());
+        Assert.NotNull(key.CreatedAt);
+        var created = await Server.CreateApiClient(apiKey).CreateListenerAsync();
+        Assert.Equal([created.Id], (await tenant.Api.Api.V1.Account.Webhooks.GetAsync())?.Items?.Select(l => l.Id));
+        var listed = await Server.CreateApiClient().Api.V1.Tenants[tenant.Id].Keys.GetAsync();
+        Assert.Equal([tenant.ApiKey.Split('.')[2], id], listed?.Items?.Select(k => k.Id));
     }
 
     [Fact]
@@ -86,9 +86,8 @@ public sealed class ApiKeysTests(ApiServer server) : ApiTest(server), IClassFixt
         var listener = (await tenant.Client.CreateListenerAsync()).String("id");
         Assert.Equal(HttpStatusCode.OK, (await tenant.Client.GetAsync(Route)).StatusCode); // warm: any cache would hold it now
 
-        using var revoke = await Server.Platform.DeleteAsync($"{KeysRoute(tenant.Id)}/{tenant.ApiKey.Split('.')[2]}");
+        await Server.CreateApiClient().Api.V1.Tenants[tenant.Id].Keys[tenant.ApiKey.Split('.')[2]].DeleteAsync();
 
-        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
         foreach (var (method, path) in new[] { ("GET", Route), ("GET", $"{Route}/{listener}"), ("DELETE", $"{Route}/{listener}"), ("POST", "api/v1/events"), ("GET", "api/v1/account/credentials") })
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? DeliveryClient.Event("entitlement.created") : null };
@@ -170,9 +169,8 @@ public sealed class ApiKeysTests(ApiServer server) : ApiTest(server), IClassFixt
 
     private async Task<string> CreateKeyAsync(string tenantId, string? name)
     {
-        using var response = await Server.Platform.PostAsJsonAsync(KeysRoute(tenantId), new { name });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await Json.ReadObjectAsync(response)).String("apiKey");
+        var key = await Server.CreateApiClient().Api.V1.Tenants[tenantId].Keys.PostAsync(new CreateApiKeyRequest { Name = name });
+        return key!.ApiKey!;
     }
 
     private async Task<JsonElement> ListKeysAsync(string tenantId)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Webhooks.Api.Tests.Infrastructure;
+using Webhooks.Client.Generated.Models;
 using static Webhooks.Api.Tests.Infrastructure.WebhooksClient;
 
 namespace Webhooks.Api.Tests.Tenants;
@@ -27,16 +28,19 @@ public sealed class TenantsApiTests(ApiServer server) : ApiTest(server), IClassF
     [Fact]
     public async Task CreateTenant_ReturnedKey_AuthenticatesAsThatTenant()
     {
-        using var response = await Server.Platform.PostAsJsonAsync(TenantsRoute, new { name = "Keyed" });
-        var body = await Json.ReadObjectAsync(response);
-        using var client = Server.CreateClient(body.String("apiKey"));
+        var created = await Server.CreateApiClient().Api.V1.Tenants.PostAsync(new CreateTenantRequest { Name = "Keyed" });
+        Assert.Matches(TenantId(), created?.Id);
+        Assert.Equal("Keyed", created?.Name);
+        var client = Server.CreateApiClient(created!.ApiKey!);
 
-        var page = await client.ListAsync();
-        var created = await client.CreateListenerAsync();
+        var page = await client.Api.V1.Account.Webhooks.GetAsync();
+        var listener = await client.CreateListenerAsync();
 
-        Assert.Equal(0, page.Int("elementsTotal"));
-        using var platform = Server.CreateClient(ApiServer.PlatformKey, body.String("id"));
-        Assert.Equal([created.String("id")], (await platform.ListAsync()).Ids());
+        Assert.Equal(0, page?.ElementsTotal);
+        var platform = Server.CreateApiClient(ApiServer.PlatformKey, created.Id);
+        Assert.Equal([listener.Id], (await platform.Api.V1.Account.Webhooks.GetAsync())?.Items?.Select(l => l.Id));
+        var tenant = await Server.CreateApiClient().Api.V1.Tenants[created.Id].GetAsync();
+        Assert.Equal(("Keyed", created.CreatedAt), (tenant?.Name, tenant?.CreatedAt));
     }
 
     [Fact]
