@@ -53,6 +53,8 @@ namespace Webhooks.Client.Generated.Models
 #endif
         /// <summary>The maxDeliveriesPerSecond property</summary>
         public double? MaxDeliveriesPerSecond { get; set; }
+        /// <summary>The ordering property</summary>
+        public global::Webhooks.Client.Generated.Models.CreatedWebhookModel_ordering? Ordering { get; set; }
         /// <summary>The secret property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -111,6 +113,7 @@ namespace Webhooks.Client.Generated.Models
                 { "headers", n => { Headers = n.GetObjectValue<global::Webhooks.Client.Generated.Models.CreatedWebhookModel_headers>(global::Webhooks.Client.Generated.Models.CreatedWebhookModel_headers.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "maxDeliveriesPerSecond", n => { MaxDeliveriesPerSecond = n.GetDoubleValue(); } },
+                { "ordering", n => { Ordering = n.GetEnumValue<global::Webhooks.Client.Generated.Models.CreatedWebhookModel_ordering>(); } },
                 { "secret", n => { Secret = n.GetStringValue(); } },
                 { "subscriptions", n => { Subscriptions = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
@@ -131,6 +134,7 @@ namespace Webhooks.Client.Generated.Models
             writer.WriteObjectValue<global::Webhooks.Client.Generated.Models.CreatedWebhookModel_headers>("headers", Headers);
             writer.WriteStringValue("id", Id);
             writer.WriteDoubleValue("maxDeliveriesPerSecond", MaxDeliveriesPerSecond);
+            writer.WriteEnumValue<global::Webhooks.Client.Generated.Models.CreatedWebhookModel_ordering>("ordering", Ordering);
             writer.WriteStringValue("secret", Secret);
             writer.WriteCollectionOfPrimitiveValues<string>("subscriptions", Subscriptions);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);

@@ -53,6 +53,8 @@ namespace Webhooks.Client.Generated.Models
 #endif
         /// <summary>The maxDeliveriesPerSecond property</summary>
         public double? MaxDeliveriesPerSecond { get; set; }
+        /// <summary>The ordering property</summary>
+        public global::Webhooks.Client.Generated.Models.WebhookModel_ordering? Ordering { get; set; }
         /// <summary>The subscriptions property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -103,6 +105,7 @@ namespace Webhooks.Client.Generated.Models
                 { "headers", n => { Headers = n.GetObjectValue<global::Webhooks.Client.Generated.Models.WebhookModel_headers>(global::Webhooks.Client.Generated.Models.WebhookModel_headers.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "maxDeliveriesPerSecond", n => { MaxDeliveriesPerSecond = n.GetDoubleValue(); } },
+                { "ordering", n => { Ordering = n.GetEnumValue<global::Webhooks.Client.Generated.Models.WebhookModel_ordering>(); } },
                 { "subscriptions", n => { Subscriptions = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
                 { "uri", n => { Uri = n.GetStringValue(); } },
@@ -122,6 +125,7 @@ namespace Webhooks.Client.Generated.Models
             writer.WriteObjectValue<global::Webhooks.Client.Generated.Models.WebhookModel_headers>("headers", Headers);
             writer.WriteStringValue("id", Id);
             writer.WriteDoubleValue("maxDeliveriesPerSecond", MaxDeliveriesPerSecond);
+            writer.WriteEnumValue<global::Webhooks.Client.Generated.Models.WebhookModel_ordering>("ordering", Ordering);
             writer.WriteCollectionOfPrimitiveValues<string>("subscriptions", Subscriptions);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
             writer.WriteStringValue("uri", Uri);

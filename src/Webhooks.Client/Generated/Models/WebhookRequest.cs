@@ -33,6 +33,8 @@ namespace Webhooks.Client.Generated.Models
 #endif
         /// <summary>Optional: at most this many attempts a second to the listener (0.01 to 10,000); deliveries beyond it wait. Omittedor null: no limit of the listener&apos;s own. Like every field, it is replaced by an update.</summary>
         public double? MaxDeliveriesPerSecond { get; set; }
+        /// <summary>Optional: `none` (omitted or null too), `resource` (deliveries of one `resourceId` arrive in the orderthe events were accepted, each once the one before it succeeded, was skipped or finally failed) or `listener`(one at a time, in acceptance order, for the whole listener).</summary>
+        public global::Webhooks.Client.Generated.Models.WebhookRequest_ordering? Ordering { get; set; }
         /// <summary>At least one event code from the catalog, or `*`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -77,6 +79,7 @@ namespace Webhooks.Client.Generated.Models
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "headers", n => { Headers = n.GetObjectValue<global::Webhooks.Client.Generated.Models.WebhookRequest_headers>(global::Webhooks.Client.Generated.Models.WebhookRequest_headers.CreateFromDiscriminatorValue); } },
                 { "maxDeliveriesPerSecond", n => { MaxDeliveriesPerSecond = n.GetDoubleValue(); } },
+                { "ordering", n => { Ordering = n.GetEnumValue<global::Webhooks.Client.Generated.Models.WebhookRequest_ordering>(); } },
                 { "subscriptions", n => { Subscriptions = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "uri", n => { Uri = n.GetStringValue(); } },
             };
@@ -91,6 +94,7 @@ namespace Webhooks.Client.Generated.Models
             writer.WriteStringValue("description", Description);
             writer.WriteObjectValue<global::Webhooks.Client.Generated.Models.WebhookRequest_headers>("headers", Headers);
             writer.WriteDoubleValue("maxDeliveriesPerSecond", MaxDeliveriesPerSecond);
+            writer.WriteEnumValue<global::Webhooks.Client.Generated.Models.WebhookRequest_ordering>("ordering", Ordering);
             writer.WriteCollectionOfPrimitiveValues<string>("subscriptions", Subscriptions);
             writer.WriteStringValue("uri", Uri);
             writer.WriteAdditionalData(AdditionalData);

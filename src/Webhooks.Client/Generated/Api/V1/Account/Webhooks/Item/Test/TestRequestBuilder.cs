@@ -22,7 +22,7 @@ namespace Webhooks.Client.Generated.Api.V1.Account.Webhooks.Item.Test
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public TestRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/account/webhooks/{webhookListenerId}/test", pathParameters)
+        public TestRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/account/webhooks/{webhookListenerId}/test{?probe*,wait*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,12 +30,13 @@ namespace Webhooks.Client.Generated.Api.V1.Account.Webhooks.Item.Test
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public TestRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/account/webhooks/{webhookListenerId}/test", rawUrl)
+        public TestRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/account/webhooks/{webhookListenerId}/test{?probe*,wait*}", rawUrl)
         {
         }
         /// <summary>
-        /// Sends the test event (webhook.test, no payload, resource id = the listener&apos;s id) once; it is never retried.
+        /// Without wait, answers 204 at once (the compatible contract). With wait=true, or the header Prefer: wait=N (seconds), it answers 200 with the attempt&apos;s outcome once it ends, the wait bounded by N, the delivery timeout (plus 1 s) and 25 s; when the bound passes first, 202 with the event id, whose outcome the delivery log shows. Unless probe=false, a forged copy of the request (wrong N-Signature and webhook-signature, its own webhook-id, header webhook-probe: invalid-signature) follows a successful attempt, once, and signatureCheck says what the listener made of it: verified (refused with a 4xx), notVerified (accepted), unknown (anything else).
         /// </summary>
+        /// <returns>A <see cref="global::Webhooks.Client.Generated.Models.WebhookTestResultModel"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Webhooks.Client.Generated.Models.Problem">When receiving a 400 status code</exception>
@@ -46,11 +47,11 @@ namespace Webhooks.Client.Generated.Api.V1.Account.Webhooks.Item.Test
         /// <exception cref="global::Webhooks.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task PostAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Webhooks.Client.Generated.Models.WebhookTestResultModel?> PostAsync(Action<RequestConfiguration<global::Webhooks.Client.Generated.Api.V1.Account.Webhooks.Item.Test.TestRequestBuilder.TestRequestBuilderPostQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task PostAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Webhooks.Client.Generated.Models.WebhookTestResultModel> PostAsync(Action<RequestConfiguration<global::Webhooks.Client.Generated.Api.V1.Account.Webhooks.Item.Test.TestRequestBuilder.TestRequestBuilderPostQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToPostRequestInformation(requestConfiguration);
@@ -63,25 +64,25 @@ namespace Webhooks.Client.Generated.Api.V1.Account.Webhooks.Item.Test
                 { "429", global::Webhooks.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Webhooks.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
-            await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::Webhooks.Client.Generated.Models.WebhookTestResultModel>(requestInfo, global::Webhooks.Client.Generated.Models.WebhookTestResultModel.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Sends the test event (webhook.test, no payload, resource id = the listener&apos;s id) once; it is never retried.
+        /// Without wait, answers 204 at once (the compatible contract). With wait=true, or the header Prefer: wait=N (seconds), it answers 200 with the attempt&apos;s outcome once it ends, the wait bounded by N, the delivery timeout (plus 1 s) and 25 s; when the bound passes first, 202 with the event id, whose outcome the delivery log shows. Unless probe=false, a forged copy of the request (wrong N-Signature and webhook-signature, its own webhook-id, header webhook-probe: invalid-signature) follows a successful attempt, once, and signatureCheck says what the listener made of it: verified (refused with a 4xx), notVerified (accepted), unknown (anything else).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<global::Webhooks.Client.Generated.Api.V1.Account.Webhooks.Item.Test.TestRequestBuilder.TestRequestBuilderPostQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<global::Webhooks.Client.Generated.Api.V1.Account.Webhooks.Item.Test.TestRequestBuilder.TestRequestBuilderPostQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.POST, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
-            requestInfo.Headers.TryAdd("Accept", "application/problem+json");
+            requestInfo.Headers.TryAdd("Accept", "application/json");
             return requestInfo;
         }
         /// <summary>
@@ -92,6 +93,21 @@ namespace Webhooks.Client.Generated.Api.V1.Account.Webhooks.Item.Test
         public global::Webhooks.Client.Generated.Api.V1.Account.Webhooks.Item.Test.TestRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Webhooks.Client.Generated.Api.V1.Account.Webhooks.Item.Test.TestRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Without wait, answers 204 at once (the compatible contract). With wait=true, or the header Prefer: wait=N (seconds), it answers 200 with the attempt&apos;s outcome once it ends, the wait bounded by N, the delivery timeout (plus 1 s) and 25 s; when the bound passes first, 202 with the event id, whose outcome the delivery log shows. Unless probe=false, a forged copy of the request (wrong N-Signature and webhook-signature, its own webhook-id, header webhook-probe: invalid-signature) follows a successful attempt, once, and signatureCheck says what the listener made of it: verified (refused with a 4xx), notVerified (accepted), unknown (anything else).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class TestRequestBuilderPostQueryParameters 
+        {
+            #pragma warning disable CS1591
+            [QueryParameter("probe")]
+            public bool? Probe { get; set; }
+            #pragma warning restore CS1591
+            #pragma warning disable CS1591
+            [QueryParameter("wait")]
+            public bool? Wait { get; set; }
+            #pragma warning restore CS1591
         }
     }
 }
