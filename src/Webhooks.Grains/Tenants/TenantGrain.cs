@@ -1,6 +1,6 @@
+using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
-using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Webhooks.Abstractions;
