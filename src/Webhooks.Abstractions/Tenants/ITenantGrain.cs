@@ -26,11 +26,23 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Revokes a key: from this call on it verifies nowhere. False when the tenant has no such key.</summary>
     Task<bool> RevokeKeyAsync(string keyId);
 
-    /// <summary>The public half of the tenant's <c>N-Signature</c> key; null when the tenant does not exist.</summary>
+    /// <summary>The public half of the <c>N-Signature</c> key signing now; null when the tenant does not exist.</summary>
     Task<TenantCredentials?> GetCredentialsAsync();
 
-    /// <summary>The tenant's private signing key as stored: PKCS#8 protected by Data Protection. Only silos can open it.</summary>
+    /// <summary>Every public key a listener may see a signature from now (waiting, active, retiring); null when the tenant does not exist.</summary>
+    Task<TenantKeySet?> GetKeySetAsync();
+
+    /// <summary>The private key signing now, as stored: PKCS#8 protected by Data Protection. Only silos can open it.</summary>
     Task<byte[]> GetProtectedSigningKeyAsync();
+
+    /// <summary>The keys not yet retired, protected, with their activation times: what a silo signs from until it reads them again.</summary>
+    Task<ImmutableArray<ProtectedSigningKey>> GetSigningKeysAsync();
+
+    /// <summary>
+    /// Makes the next <c>N-Signature</c> key and publishes it at once; deliveries switch to it after the activation delay, or
+    /// now with <paramref name="activateNow"/>. A key still waiting is replaced. Null when the tenant does not exist.
+    /// </summary>
+    Task<SigningKeyRotated?> RotateSigningKeyAsync(bool activateNow);
 
     /// <summary>
     /// Starts deleting the tenant, or confirms a deletion already under way; null when there is no such tenant. The intent
@@ -60,6 +72,10 @@ public enum TenantStatus
 public sealed record TenantCredentials(
     [property: Id(0)] string PublicKeyModulus,
     [property: Id(1)] string PublicKeyExponent);
+
+/// <summary>The public keys of a tenant's key set, oldest activation first.</summary>
+[GenerateSerializer, Immutable, Alias("webhooks.TenantKeySet")]
+public sealed record TenantKeySet([property: Id(0)] ImmutableArray<TenantCredentials> Keys);
 
 /// <summary>A tenant as the platform sees it.</summary>
 [GenerateSerializer, Immutable, Alias("webhooks.TenantView")]

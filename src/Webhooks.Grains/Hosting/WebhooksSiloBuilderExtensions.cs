@@ -45,6 +45,7 @@ public static class WebhooksSiloBuilderExtensions
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, KeyRingLocationCheck>();
         silo.Services.TryAddSingleton<SecretProtector>();
         silo.Services.TryAddSingleton<SignedBodies>();
+        silo.Services.AddSelfValidatingOptions<SigningOptions>().BindConfiguration(SigningOptions.Section);
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<WebhooksMetrics>();
         silo.Services.AddWebhookPublishing();

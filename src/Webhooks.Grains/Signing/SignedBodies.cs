@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using Webhooks.Abstractions.Tenants;
 using Webhooks.Grains.Delivery;
 
@@ -13,31 +14,38 @@ public sealed record SignedBody(byte[] Body, string Signature, string KeyId);
 /// signature of each call attempt (an RSA signature costs far more than the HTTP request around it). Tenant
 /// private keys are opened once and kept in memory only.
 /// </summary>
-public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector)
+/// <remarks>
+/// A silo's copy of a tenant's keys carries each key's activation time, so every silo switches to a rotated key at the
+/// same instant without being told. The copy is read again after <see cref="SigningOptions.KeyRefreshInterval"/> (and
+/// at once on the silo that rotated), which bounds how long another silo signs with the old key after an emergency
+/// switch. A signed body is cached per key id: once a key activates, no body signed by its predecessor is served again.
+/// </remarks>
+public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector, TimeProvider time, IOptions<SigningOptions> options)
 {
     // Two generations: lookups see both, inserts go to the young one, and when it is full the old one is
     // dropped. Memory stays bounded and a burst's bodies stay shared while its listeners are attempting.
     private const int GenerationSize = 4096;
 
-    private readonly ConcurrentDictionary<string, Task<SigningKey>> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<TenantKeys>> _keys = new(StringComparer.Ordinal);
     private readonly object _rotate = new();
-    private ConcurrentDictionary<(string, string, int), Lazy<Task<SignedBody>>> _young = new();
-    private ConcurrentDictionary<(string, string, int), Lazy<Task<SignedBody>>> _old = new();
+    private ConcurrentDictionary<(string, string, int, string), Lazy<Task<SignedBody>>> _young = new();
+    private ConcurrentDictionary<(string, string, int, string), Lazy<Task<SignedBody>>> _old = new();
 
-    /// <summary>The body of attempt <paramref name="callAttempt"/> of <paramref name="delivery"/>'s event, signed with its tenant's key.</summary>
-    public Task<SignedBody> GetAsync(string tenantId, DeliveryRecord delivery, int callAttempt)
+    /// <summary>The body of attempt <paramref name="callAttempt"/> of <paramref name="delivery"/>'s event, signed with the tenant's key active now.</summary>
+    public async Task<SignedBody> GetAsync(string tenantId, DeliveryRecord delivery, int callAttempt)
     {
-        var key = (tenantId, delivery.EventId, callAttempt);
+        var signingKey = (await KeysAsync(tenantId)).ActiveAt(time.GetUtcNow());
+        var key = (tenantId, delivery.EventId, callAttempt, signingKey.Id);
         if (_old.TryGetValue(key, out var aged) && !aged.Value.IsFaulted)
         {
-            return aged.Value;
+            return await aged.Value;
         }
 
         var young = _young;
-        var entry = young.GetOrAdd(key, _ => new Lazy<Task<SignedBody>>(() => SignAsync(tenantId, delivery, callAttempt)));
+        var entry = young.GetOrAdd(key, _ => new Lazy<Task<SignedBody>>(() => Sign(delivery, callAttempt, signingKey)));
         if (entry.Value.IsFaulted)
         {
-            young.TryRemove(new KeyValuePair<(string, string, int), Lazy<Task<SignedBody>>>(key, entry));
+            young.TryRemove(new KeyValuePair<(string, string, int, string), Lazy<Task<SignedBody>>>(key, entry));
         }
 
         if (young.Count > GenerationSize)
@@ -52,39 +60,84 @@ public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector
             }
         }
 
-        return entry.Value;
+        return await entry.Value;
     }
 
     /// <summary>
-    /// Drops this silo's copy of a deleted tenant's private key. Not disposed: a signature may still be using it, and the
-    /// collector frees it after.
+    /// Drops this silo's copy of a tenant's keys: after its deletion, or a rotation made on this silo, so the next
+    /// signature reads them again. Not disposed: a signature may still be using them, and the collector frees them after.
     /// </summary>
     public void Forget(string tenantId) => _keys.TryRemove(tenantId, out _);
 
-    private async Task<SignedBody> SignAsync(string tenantId, DeliveryRecord delivery, int callAttempt)
+    // A failure is a faulted task, so the caller drops the entry and the next attempt signs again.
+    private static Task<SignedBody> Sign(DeliveryRecord delivery, int callAttempt, SigningKey key)
     {
-        var body = DeliveryBody.Serialize(delivery, callAttempt);
-        var key = await KeyAsync(tenantId);
-        return new SignedBody(body, TenantSigningKey.Sign(key.Rsa, body), key.Id);
+        try
+        {
+            var body = DeliveryBody.Serialize(delivery, callAttempt);
+            return Task.FromResult(new SignedBody(body, TenantSigningKey.Sign(key.Rsa, body), key.Id));
+        }
+        catch (Exception failure)
+        {
+            return Task.FromException<SignedBody>(failure);
+        }
     }
 
-    private Task<SigningKey> KeyAsync(string tenantId)
+    /// <summary>The tenant's keys as this silo holds them, read again once older than the refresh interval.</summary>
+    private async Task<TenantKeys> KeysAsync(string tenantId)
     {
-        var key = _keys.GetOrAdd(tenantId, id => LoadAsync(id));
-        if (key.IsFaulted)
+        var cached = _keys.GetOrAdd(tenantId, id => LoadAsync(id, previous: null));
+        if (cached.IsFaulted)
         {
-            _keys.TryRemove(new KeyValuePair<string, Task<SigningKey>>(tenantId, key));
+            _keys.TryRemove(new KeyValuePair<string, Task<TenantKeys>>(tenantId, cached));
+        }
+        else if (cached.IsCompletedSuccessfully && time.GetUtcNow() - cached.Result.ReadAt >= options.Value.KeyRefreshInterval)
+        {
+            var fresh = LoadAsync(tenantId, cached.Result);
+            cached = _keys.TryUpdate(tenantId, fresh, cached) ? fresh : _keys.GetOrAdd(tenantId, fresh);
         }
 
-        return key;
+        return await cached;
     }
 
-    private async Task<SigningKey> LoadAsync(string tenantId)
+    // Keys already open in the previous copy are reused: a refresh opens only a key it has not seen.
+    private async Task<TenantKeys> LoadAsync(string tenantId, TenantKeys? previous)
     {
-        var protectedKey = await grains.GetGrain<ITenantGrain>(tenantId).GetProtectedSigningKeyAsync();
-        var rsa = TenantSigningKey.Load(protector, protectedKey);
-        return new SigningKey(rsa, TenantSigningKey.KeyId(rsa));
+        var stored = await grains.GetGrain<ITenantGrain>(tenantId).GetSigningKeysAsync();
+        var keys = new List<(DateTimeOffset, SigningKey)>(stored.Length);
+        foreach (var key in stored)
+        {
+            var open = previous?.Keys.FirstOrDefault(k => k.Key.Modulus == key.Modulus).Key
+                ?? Open(key);
+            keys.Add((key.ActivatesAt, open));
+        }
+
+        return new TenantKeys(keys, time.GetUtcNow());
     }
 
-    private sealed record SigningKey(RSA Rsa, string Id);
+    private SigningKey Open(ProtectedSigningKey stored)
+    {
+        var rsa = TenantSigningKey.Load(protector, stored.PrivateKey);
+        return new SigningKey(rsa, TenantSigningKey.KeyId(rsa), stored.Modulus);
+    }
+
+    private sealed record SigningKey(RSA Rsa, string Id, string Modulus);
+
+    /// <summary>A tenant's keys with their activation times, oldest first, and when this silo read them.</summary>
+    private sealed record TenantKeys(IReadOnlyList<(DateTimeOffset ActivatesAt, SigningKey Key)> Keys, DateTimeOffset ReadAt)
+    {
+        public SigningKey ActiveAt(DateTimeOffset now)
+        {
+            var active = Keys[0].Key;
+            foreach (var (activatesAt, key) in Keys)
+            {
+                if (activatesAt <= now)
+                {
+                    active = key;
+                }
+            }
+
+            return active;
+        }
+    }
 }

@@ -12,6 +12,9 @@ public static class TenantSigningKey
 {
     public const int KeySizeBits = 2048;
 
+    /// <summary>The public exponent of every key, base64url (65537).</summary>
+    public const string Exponent = "AQAB";
+
     /// <summary>A new key pair: the protected PKCS#8 private key and the base64url public modulus.</summary>
     public static (byte[] ProtectedPrivateKey, string Modulus) Create(SecretProtector protector)
     {

@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Tenants;
 using Webhooks.Grains.Delivery;
@@ -10,8 +12,8 @@ using Webhooks.Grains.Storage;
 namespace Webhooks.Grains.Tenants;
 
 /// <summary>
-/// A tenant: its name and API keys. Keys are random 256-bit secrets, so an unsalted SHA-256 is a safe digest. Its
-/// deletion lives in <c>TenantGrain.Deletion.cs</c>.
+/// A tenant: its name, API keys and <c>N-Signature</c> keys. API keys are random 256-bit secrets, so an unsalted SHA-256
+/// is a safe digest. Its deletion lives in <c>TenantGrain.Deletion.cs</c>.
 /// </summary>
 public sealed partial class TenantGrain(
     [PersistentState("tenant", WebhooksStorage.ProviderName)] IPersistentState<TenantState> tenant,
@@ -19,6 +21,8 @@ public sealed partial class TenantGrain(
     SecretProtector protector,
     ITenantRows rows,
     IWakeUps wakeUps,
+    SignedBodies bodies,
+    IOptions<SigningOptions> signing,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain, IRemindable
 {
     private const int KeyIdBytes = 6;
@@ -35,7 +39,8 @@ public sealed partial class TenantGrain(
         tenant.State.Name = name;
         tenant.State.CreatedAt = time.GetUtcNow();
         var key = IssueKey(name: null);
-        (tenant.State.ProtectedSigningKey, tenant.State.SigningKeyModulus) = TenantSigningKey.Create(protector);
+        var (privateKey, modulus) = TenantSigningKey.Create(protector);
+        tenant.State.SigningKeys = [new ProtectedSigningKey(privateKey, modulus, tenant.State.CreatedAt, tenant.State.CreatedAt)];
         await PersistAsync();
         return new TenantCreated(View()!, key.ToString());
     }
@@ -87,10 +92,49 @@ public sealed partial class TenantGrain(
         }
 
         await EnsureSigningKeyAsync();
-        return new TenantCredentials(tenant.State.SigningKeyModulus!, "AQAB");
+        return Credentials(SigningKeySchedule.Active(tenant.State.SigningKeys, time.GetUtcNow()));
     }
 
-    public async Task<byte[]> GetProtectedSigningKeyAsync()
+    public async Task<TenantKeySet?> GetKeySetAsync()
+    {
+        if (!tenant.State.Live)
+        {
+            return null;
+        }
+
+        await EnsureSigningKeyAsync();
+        return new TenantKeySet([.. SigningKeySchedule.Published(tenant.State.SigningKeys, time.GetUtcNow()).Select(Credentials)]);
+    }
+
+    public async Task<byte[]> GetProtectedSigningKeyAsync() =>
+        SigningKeySchedule.Active(await SigningKeysAsync(), time.GetUtcNow()).PrivateKey;
+
+    public async Task<ImmutableArray<ProtectedSigningKey>> GetSigningKeysAsync() =>
+        [.. SigningKeySchedule.Published(await SigningKeysAsync(), time.GetUtcNow())];
+
+    public async Task<SigningKeyRotated?> RotateSigningKeyAsync(bool activateNow)
+    {
+        if (!tenant.State.Live)
+        {
+            return null;
+        }
+
+        await EnsureSigningKeyAsync();
+        var now = time.GetUtcNow();
+        var previous = SigningKeySchedule.Active(tenant.State.SigningKeys, now);
+        var (privateKey, modulus) = TenantSigningKey.Create(protector);
+        var options = signing.Value;
+        tenant.State.SigningKeys = SigningKeySchedule.Rotate(
+            tenant.State.SigningKeys, privateKey, modulus, now, options.KeyActivationDelay, options.KeyRetirementDelay, activateNow);
+        await PersistAsync();
+        bodies.Forget(this.GetPrimaryKeyString()); // this silo reads the new schedule at once; others within their refresh interval
+        var next = tenant.State.SigningKeys[^1];
+        var retiring = tenant.State.SigningKeys.Find(k => k.Modulus == previous.Modulus);
+        LogSigningKeyRotated(logger, this.GetPrimaryKeyString(), next.ActivatesAt);
+        return new SigningKeyRotated(Credentials(next), next.ActivatesAt, Credentials(previous), retiring?.RetiresAt ?? now);
+    }
+
+    private async Task<List<ProtectedSigningKey>> SigningKeysAsync()
     {
         if (!tenant.State.Exists)
         {
@@ -98,18 +142,28 @@ public sealed partial class TenantGrain(
         }
 
         await EnsureSigningKeyAsync();
-        return tenant.State.ProtectedSigningKey!;
+        return tenant.State.SigningKeys;
     }
 
-    // Tenants created before signing existed get their key on first use.
+    // Tenants created before signing existed get their key on first use; those created before rotation existed have
+    // their one key moved into the schedule, active since the tenant was created.
     private async Task EnsureSigningKeyAsync()
     {
-        if (tenant.State.ProtectedSigningKey is null)
+        if (tenant.State.SigningKeys.Count > 0)
         {
-            (tenant.State.ProtectedSigningKey, tenant.State.SigningKeyModulus) = TenantSigningKey.Create(protector);
-            await PersistAsync();
+            return;
         }
+
+        var (privateKey, modulus) = tenant.State.ProtectedSigningKey is { } stored
+            ? (stored, tenant.State.SigningKeyModulus!)
+            : TenantSigningKey.Create(protector);
+        tenant.State.SigningKeys = [new ProtectedSigningKey(privateKey, modulus, tenant.State.CreatedAt, tenant.State.CreatedAt)];
+        tenant.State.ProtectedSigningKey = null;
+        tenant.State.SigningKeyModulus = null;
+        await PersistAsync();
     }
+
+    private static TenantCredentials Credentials(ProtectedSigningKey key) => new(key.Modulus, TenantSigningKey.Exponent);
 
     // A failed write leaves memory ahead of storage (a tenant that looks created with a key nobody received);
     // dropping the activation makes the next call start from what is stored.
@@ -130,4 +184,7 @@ public sealed partial class TenantGrain(
         : null;
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} has a new signing key; deliveries switch to it at {ActivatesAt:O}")]
+    private static partial void LogSigningKeyRotated(ILogger logger, string tenantId, DateTimeOffset activatesAt);
 }

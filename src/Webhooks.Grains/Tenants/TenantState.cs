@@ -1,3 +1,5 @@
+using Webhooks.Abstractions.Tenants;
+
 namespace Webhooks.Grains.Tenants;
 
 /// <summary>The persisted state of a tenant.</summary>
@@ -8,14 +10,20 @@ public sealed class TenantState
     [Id(1)] public DateTimeOffset CreatedAt { get; set; }
     [Id(2)] public List<StoredApiKey> ApiKeys { get; set; } = [];
 
-    /// <summary>The RSA private key, PKCS#8, protected by Data Protection: ciphertext at rest.</summary>
+    /// <summary>
+    /// The one signing key of a tenant stored before rotation existed (PKCS#8, protected by Data Protection); moved into
+    /// <see cref="SigningKeys"/> on first use, and null after.
+    /// </summary>
     [Id(3)] public byte[]? ProtectedSigningKey { get; set; }
 
-    /// <summary>The public modulus of that key, base64url.</summary>
+    /// <summary>The public modulus of <see cref="ProtectedSigningKey"/>, base64url; null once moved.</summary>
     [Id(4)] public string? SigningKeyModulus { get; set; }
 
     /// <summary>When the tenant's deletion was accepted; null while it is in service.</summary>
     [Id(5)] public DateTimeOffset? DeletingSince { get; set; }
+
+    /// <summary>The tenant's <c>N-Signature</c> keys with their schedule, oldest activation first (<c>SigningKeySchedule</c>).</summary>
+    [Id(6)] public List<ProtectedSigningKey> SigningKeys { get; set; } = [];
 
     public bool Exists => Name is not null;
 

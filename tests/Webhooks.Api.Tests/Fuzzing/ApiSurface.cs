@@ -34,6 +34,7 @@ public static partial class ApiSurface
         "POST /api/v1/account/webhooks/{webhookListenerId}/disable",
         "POST /api/v1/account/webhooks/recover",
         "GET /api/v1/account/credentials",
+        "POST /api/v1/account/credentials/rotate",
         "POST /api/v1/events",
         "GET /api/v1/events",
         "GET /api/v1/events/{eventId}",

@@ -12,7 +12,7 @@ public static class FuzzJson
 {
     /// <summary>Every field of every request body the API reads, plus names it does not know.</summary>
     public static readonly string[] FieldNames =
-        ["uri", "subscriptions", "description", "eventId", "eventCode", "resourceId", "payload", "name", "since", "until", "replayParked", "URI", "id", "tenantId", "", "__proto__", "a\u0000b"];
+        ["uri", "subscriptions", "description", "eventId", "eventCode", "resourceId", "payload", "name", "since", "until", "replayParked", "activateNow", "URI", "id", "tenantId", "", "__proto__", "a\u0000b"];
 
     /// <summary>Strings a parser, a validator or a database can trip on: lone surrogates, NUL, bidi controls, BOM, combining marks.</summary>
     public static readonly Gen<string> UnicodeEdge = Gen.Frequency(

@@ -179,6 +179,7 @@ public sealed class FuzzRequests(FuzzTargets targets, IReadOnlyList<ApiOperation
             FuzzJson.Dates.Select(d => (string?)$"{{\"since\":{FuzzJson.Quote(d)}}}"),
             Gen.Select(FuzzJson.Dates, FuzzJson.Dates).Select(t => (string?)$"{{\"since\":{FuzzJson.Quote(t.Item1)},\"until\":{FuzzJson.Quote(t.Item2)}}}")),
         _ when operation.PathTemplate.EndsWith("/enable", StringComparison.Ordinal) => Gen.OneOf("{\"replayParked\":true}", "{\"replayParked\":false}", "{}").Select(b => (string?)b),
+        "/api/v1/account/credentials/rotate" => Gen.OneOf("{\"activateNow\":true}", "{\"activateNow\":false}", "{}").Select(b => (string?)b),
         _ => Gen.Const<string?>("{}"),
     };
 

@@ -6,7 +6,7 @@ namespace Webhooks.Api.Tests.Fuzzing;
 
 /// <summary>
 /// Everything the API shows of one tenant, as the exact JSON text of its GET responses: the tenant, its listeners
-/// one by one and as a list, each listener's delivery log, and its credentials.
+/// one by one and as a list, each listener's delivery log, its credentials and its key set.
 /// </summary>
 public static class TenantSnapshot
 {
@@ -18,6 +18,7 @@ public static class TenantSnapshot
             (platform, $"api/v1/tenants/{tenantId}"),
             (tenant, $"{WebhooksClient.Route}?pageSize=100"),
             (tenant, "api/v1/account/credentials"),
+            (tenant, $".well-known/webhooks/{tenantId}/jwks.json"),
             (tenant, "api/v1/events?limit=1000"),
         };
         foreach (var id in listenerIds)

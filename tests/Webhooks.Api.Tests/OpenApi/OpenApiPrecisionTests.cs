@@ -42,6 +42,7 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
         { "post /api/v1/account/webhooks/{webhookListenerId}/enable", [200, .. Body, .. TenantCaller] },
         { "post /api/v1/account/webhooks/{webhookListenerId}/disable", [200, .. TenantCaller] },
         { "get /api/v1/account/credentials", [200, .. TenantCaller] },
+        { "post /api/v1/account/credentials/rotate", [200, .. Body, .. TenantCaller] },
         { "get /.well-known/webhooks/{tenantId}/jwks.json", [200, 304, 404, 503] },
         { "post /api/v1/events", [202, 422, .. Body, .. TenantCaller] },
         { "get /api/v1/events", [200, .. TenantCaller] },
@@ -140,6 +141,7 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
     [InlineData("RecoverRequest", new[] { "since" })]
     [InlineData("CreateApiKeyRequest", new string[0])]
     [InlineData("EnableRequest", new string[0])]
+    [InlineData("RotateCredentialsRequest", new string[0])]
     public async Task RequestBodies_RequireWhatTheServerRequires_AndNeverAllowNullThere(string schemaName, string[] required)
     {
         var schema = Schema(await ReadDocumentAsync(), schemaName);

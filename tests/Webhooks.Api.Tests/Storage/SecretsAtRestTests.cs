@@ -13,7 +13,8 @@ namespace Webhooks.Api.Tests.Storage;
 
 /// <summary>
 /// What the database holds after real API use: no API key, no listener secret (current or rotated out) and no
-/// private key in any readable form, in any row of any table, nor anywhere in the database's files.
+/// private key (the signing one, nor the next one a rotation made) in any readable form, in any row of any table, nor
+/// anywhere in the database's files.
 /// </summary>
 public sealed class SecretsAtRestTests(ApiServer server) : ApiTest(server), IClassFixture<ApiServer>
 {
@@ -32,7 +33,10 @@ public sealed class SecretsAtRestTests(ApiServer server) : ApiTest(server), ICla
         using var rotate = await tenant.Client.PostAsync($"{Route}/{first.String("id")}/secret/rotate", null);
         Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
         var rotated = (await Json.ReadObjectAsync(rotate)).String("secret");
-        var (protectedKey, privateKey) = await SigningKeyAsync(tenant.Id);
+        using var rotateKey = await tenant.Client.PostAsync("api/v1/account/credentials/rotate", null);
+        Assert.Equal(HttpStatusCode.OK, rotateKey.StatusCode);
+        var signingKeys = await SigningKeysAsync(tenant.Id);
+        Assert.Equal(2, signingKeys.Count); // the key signing now, and the next one, waiting
 
         var stored = ReadEveryValue();
         var files = ReadDatabaseFiles();
@@ -50,30 +54,39 @@ public sealed class SecretsAtRestTests(ApiServer server) : ApiTest(server), ICla
             forbidden.AddRange([secret, body, Convert.ToHexString(Convert.FromBase64String(body))]);
         }
 
-        var d = privateKey.ExportParameters(includePrivateParameters: true).D!;
-        var pkcs8 = privateKey.ExportPkcs8PrivateKey();
-        forbidden.AddRange([
-            Convert.ToBase64String(pkcs8)[..64], Convert.ToBase64String(d)[..64], System.Buffers.Text.Base64Url.EncodeToString(d)[..64],
-            Convert.ToHexString(d)[..64], "PRIVATE KEY", "\"d\":", "\"D\":"]);
+        foreach (var (_, privateKey) in signingKeys)
+        {
+            var d = privateKey.ExportParameters(includePrivateParameters: true).D!;
+            var pkcs8 = privateKey.ExportPkcs8PrivateKey();
+            forbidden.AddRange([
+                Convert.ToBase64String(pkcs8)[..64], Convert.ToBase64String(pkcs8)[^64..], Convert.ToBase64String(d)[..64],
+                System.Buffers.Text.Base64Url.EncodeToString(d)[..64], Convert.ToHexString(d)[..64]]);
+        }
+
+        forbidden.AddRange(["PRIVATE KEY", "\"d\":", "\"D\":"]);
 
         Assert.All(forbidden, secret =>
         {
             Assert.DoesNotContain(stored, value => value.Contains(secret, StringComparison.OrdinalIgnoreCase));
             Assert.DoesNotContain(secret, files, StringComparison.OrdinalIgnoreCase);
         });
-        // The private key is there, but only as Data Protection ciphertext; and the database read is the one in use.
-        Assert.Equal(DataProtectionMagic, protectedKey[..4]);
-        Assert.Contains(stored, value => value.Contains(Convert.ToBase64String(protectedKey), StringComparison.Ordinal));
+        // The private keys are there, but only as Data Protection ciphertext; and the database read is the one in use.
+        Assert.All(signingKeys, key =>
+        {
+            Assert.Equal(DataProtectionMagic, key.Protected[..4]);
+            Assert.Contains(stored, value => value.Contains(Convert.ToBase64String(key.Protected), StringComparison.Ordinal));
+        });
         Assert.Contains(stored, value => value.Contains(tenant.ApiKey.Split('.')[2], StringComparison.Ordinal));
         Assert.Contains(stored, value => value.Contains(first.String("id"), StringComparison.Ordinal));
     }
 
-    /// <summary>The tenant's signing key as stored, and opened with the server's own Data Protection keys.</summary>
-    private async Task<(byte[] Protected, RSA PrivateKey)> SigningKeyAsync(string tenantId)
+    /// <summary>The tenant's signing keys as stored, each opened with the server's own Data Protection keys.</summary>
+    private async Task<List<(byte[] Protected, RSA PrivateKey)>> SigningKeysAsync(string tenantId)
     {
         var grains = Server.Services.GetRequiredService<IGrainFactory>();
-        var protectedKey = await grains.GetGrain<ITenantGrain>(tenantId).GetProtectedSigningKeyAsync();
-        return (protectedKey, TenantSigningKey.Load(Server.Services.GetRequiredService<SecretProtector>(), protectedKey));
+        var protector = Server.Services.GetRequiredService<SecretProtector>();
+        var keys = await grains.GetGrain<ITenantGrain>(tenantId).GetSigningKeysAsync();
+        return [.. keys.Select(k => (k.PrivateKey, TenantSigningKey.Load(protector, k.PrivateKey)))];
     }
 
     /// <summary>Every cell of every table, text as it is and blobs as UTF-8, base64 and hex.</summary>

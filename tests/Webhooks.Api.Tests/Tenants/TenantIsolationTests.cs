@@ -50,6 +50,7 @@ public sealed class TenantIsolationTests(IsolationServer server) : ApiTest(serve
         ["GET api/v1/events"] = (Access.Tenant, null),
         ["GET api/v1/events/{eventId}"] = (Access.TenantResource, null),
         ["GET api/v1/account/credentials"] = (Access.Tenant, null),
+        ["POST api/v1/account/credentials/rotate"] = (Access.Tenant, """{"activateNow":true}"""),
         ["POST api/v1/tenants"] = (Access.Platform, """{"name":"Intruder"}"""),
         ["GET api/v1/tenants/{tenantId}"] = (Access.Platform, null),
         ["DELETE api/v1/tenants/{tenantId}"] = (Access.Platform, null),
@@ -158,6 +159,7 @@ public sealed class TenantIsolationTests(IsolationServer server) : ApiTest(serve
             await b.GetStringAsync("api/v1/events?limit=1000"),
             keys,
             await b.ModulusAsync(),
+            await b.GetStringAsync($".well-known/webhooks/{world.B.Id}/jwks.json"),
             world.BReceiver.Received.Count,
             ownKey.StatusCode);
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Webhooks.Grains.Hosting;
 using Webhooks.Grains.Retention;
+using Webhooks.Grains.Signing;
 using Webhooks.Grains.Storage;
 
 namespace Webhooks.Grains.Tests.Delivery;
@@ -19,6 +20,30 @@ public sealed class SelfValidatingOptionsTests
         var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RetentionOptions>>().Value);
 
         Assert.Contains(failure.Failures, f => f.Contains("Webhooks:Retention:SweepBatch", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("KeyActivationDelay", "-00:00:01")]
+    [InlineData("KeyRetirementDelay", "400.00:00:00")]
+    [InlineData("KeyRefreshInterval", "00:00:00")]
+    public void Signing_WithADelayOutOfRange_IsRefused_NamingTheKey(string key, string value)
+    {
+        using var services = Services(new() { [$"Webhooks:Signing:{key}"] = value },
+            s => s.AddSelfValidatingOptions<SigningOptions>().BindConfiguration(SigningOptions.Section));
+
+        var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SigningOptions>>().Value);
+
+        Assert.Contains(failure.Failures, f => f.Contains($"Webhooks:Signing:{key}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Signing_ByDefault_WaitsADay_AndKeepsTheOldKeyAWeek()
+    {
+        using var services = Services([], s => s.AddSelfValidatingOptions<SigningOptions>().BindConfiguration(SigningOptions.Section));
+
+        var options = services.GetRequiredService<IOptions<SigningOptions>>().Value;
+
+        Assert.Equal((TimeSpan.FromHours(24), TimeSpan.FromDays(7)), (options.KeyActivationDelay, options.KeyRetirementDelay));
     }
 
     [Fact]

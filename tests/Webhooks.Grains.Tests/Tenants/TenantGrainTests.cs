@@ -1,5 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Webhooks.Abstractions;
 using Webhooks.Abstractions.Tenants;
+using Webhooks.Grains.Signing;
+using Webhooks.Grains.Storage;
+using Webhooks.Grains.Tenants;
 using Webhooks.Grains.Tests.Infrastructure;
 
 namespace Webhooks.Grains.Tests.Tenants;
@@ -117,6 +122,54 @@ public sealed class TenantGrainTests(ClusterFixture fixture) : IClassFixture<Clu
         Assert.Null(await tenant.ListKeysAsync());
         Assert.False(await tenant.RevokeKeyAsync("AAAAAAAA"));
         Assert.Null(await tenant.GetAsync());
+    }
+
+    [Fact]
+    public async Task SigningKeyRotation_IsStored_WithItsSchedule_AndSurvivesReactivation()
+    {
+        var tenantId = ResourceIds.NewTenantId();
+        await CreateAsync(tenantId);
+        var tenant = _cluster.Tenant(tenantId);
+        var first = await tenant.GetCredentialsAsync();
+
+        var rotated = await tenant.RotateSigningKeyAsync(activateNow: false);
+        await _cluster.DeactivateAsync(tenant);
+
+        Assert.NotNull(rotated);
+        Assert.Equal(first, rotated.Previous);
+        Assert.Equal(first, await tenant.GetCredentialsAsync()); // the next key waits
+        Assert.Equal(new[] { first!, rotated.Key }, (await tenant.GetKeySetAsync())!.Keys.AsEnumerable());
+        var stored = await tenant.GetSigningKeysAsync();
+        Assert.Equal([first!.PublicKeyModulus, rotated.Key.PublicKeyModulus], stored.Select(k => k.Modulus));
+        Assert.Equal([rotated.PreviousRetiresAt, null], stored.Select(k => k.RetiresAt));
+        Assert.Equal(rotated.ActivatesAt, stored[1].ActivatesAt);
+        Assert.Null(await _cluster.Tenant(ResourceIds.NewTenantId()).RotateSigningKeyAsync(activateNow: true));
+    }
+
+    [Fact]
+    public async Task TenantStoredBeforeRotation_KeepsItsOneKey_AsTheActiveKeyOfTheSchedule()
+    {
+        var tenantId = ResourceIds.NewTenantId();
+        var (legacyKey, legacyModulus) = TenantSigningKey.Create(_cluster.SiloServices.GetRequiredService<SecretProtector>());
+        var storage = _cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>(WebhooksStorage.ProviderName);
+        var createdAt = DateTimeOffset.UtcNow.AddYears(-1);
+        await storage.WriteStateAsync("tenant", _cluster.Tenant(tenantId).GetGrainId(), new GrainState<TenantState>(new TenantState
+        {
+            Name = "Before rotation",
+            CreatedAt = createdAt,
+            ProtectedSigningKey = legacyKey,
+            SigningKeyModulus = legacyModulus,
+        }));
+        var tenant = _cluster.Tenant(tenantId);
+
+        Assert.Equal(legacyModulus, (await tenant.GetCredentialsAsync())!.PublicKeyModulus);
+        var stored = Assert.Single(await tenant.GetSigningKeysAsync());
+        Assert.Equal(legacyKey, stored.PrivateKey);
+        Assert.Equal((legacyModulus, createdAt), (stored.Modulus, stored.ActivatesAt));
+        var rotated = await tenant.RotateSigningKeyAsync(activateNow: false);
+        Assert.Equal(legacyModulus, rotated!.Previous.PublicKeyModulus);
+        await _cluster.DeactivateAsync(tenant);
+        Assert.Equal([legacyModulus, rotated.Key.PublicKeyModulus], (await tenant.GetSigningKeysAsync()).Select(k => k.Modulus));
     }
 
     private async Task<ApiKey> CreateAsync(string tenantId, string name = "Acme")

@@ -52,6 +52,35 @@ public sealed class ServerDeliveryTests(DeliveryServer server) : ApiTest(server)
     }
 
     [Fact]
+    public async Task AcrossAnEmergencyKeyRotation_AReceiverOnTheKeySetKeepsVerifying_FetchingTheSetAgainForTheNewKid()
+    {
+        var (tenant, listenerId, secret, port) = await RegisterListenerAsync("Key rotation");
+        await using var receiver = await ReceiverHost.StartAsync(
+            o =>
+            {
+                o.Secrets.Add(secret);
+                o.KeySetUri = new Uri(Server.BaseAddress, $".well-known/webhooks/{tenant.Id}/jwks.json");
+                o.RequiredSignatures = WebhookSignatures.Both;
+                // By default an unknown kid fetches the set again at most every 30 s (the server's retries cover that);
+                // this test's retry schedule ends within 2 s, so the receiver may ask at once.
+                o.KeySetRefreshInterval = TimeSpan.Zero;
+            },
+            port);
+        var before = (await tenant.Client.PublishAsync("entitlement.created", "ent_before")).EventId;
+        var old = (await receiver.WaitForAsync(e => e.EventId == before)).SigningKeyId; // the receiver now holds the set of one key
+
+        using var rotate = await tenant.Client.PostAsync("api/v1/account/credentials/rotate", Json.Raw("""{"activateNow":true}"""));
+        Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
+        var next = (await Json.ReadObjectAsync(rotate)).String("kid");
+        var after = (await tenant.Client.PublishAsync("entitlement.created", "ent_after")).EventId;
+
+        var received = await receiver.WaitForAsync(e => e.EventId == after);
+        Assert.NotEqual(old, next);
+        Assert.Equal(next, received.SigningKeyId);
+        Assert.Equal(204, Assert.Single((await tenant.Client.WaitForStatusAsync(listenerId, after, "succeeded")).Attempts()).StatusCode());
+    }
+
+    [Fact]
     public async Task HandlerThatThrows_Gets500_AndTheServersRetryIsHandedOverAsTheNextAttempt()
     {
         var (tenant, listenerId, secret, port) = await RegisterListenerAsync("Retry");
