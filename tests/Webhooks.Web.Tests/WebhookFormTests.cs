@@ -66,14 +66,14 @@ public sealed class WebhookFormTests(WebFixture fixture)
 
         // The webhook's page shows the order; its edit form starts from it.
         await page.GetByRole(AriaRole.Link, new() { Name = "https://example.com/hooks", Exact = true }).ClickAsync();
-        await Expect(page.Locator("dl.facts")).ToContainTextAsync("Delivery orderPer resource, in order");
+        await Expect(page.Locator("dl.facts").First).ToContainTextAsync("Delivery orderPer resource, in order");
         await page.GetByRole(AriaRole.Button, new() { Name = "edit", Exact = true }).ClickAsync();
         await Expect(page.GetByLabel("Delivery order")).ToHaveValueAsync("resource");
 
         // Saved with the masked values left as shown: the stored values stay (a stored mask would show as "***").
         await Expect(headers).ToHaveValueAsync("Authorization: ***1234\nX-Team: ***");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
-        await Expect(page.Locator("dl.facts")).ToContainTextAsync("Request headers");
+        await Expect(page.Locator("dl.facts").First).ToContainTextAsync("Request headers");
         var kept = await api.SendAsync(HttpMethod.Get, $"api/v1/account/webhooks/{saved.GetProperty("id").GetString()}", null, HttpStatusCode.OK);
         Assert.Equal("***1234", kept.GetProperty("headers").GetProperty("Authorization").GetString());
 

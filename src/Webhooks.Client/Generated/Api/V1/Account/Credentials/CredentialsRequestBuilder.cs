@@ -8,6 +8,7 @@ using System.IO;
 using System.Threading.Tasks;
 using System.Threading;
 using System;
+using Webhooks.Client.Generated.Api.V1.Account.Credentials.Rotate;
 using Webhooks.Client.Generated.Models;
 namespace Webhooks.Client.Generated.Api.V1.Account.Credentials
 {
@@ -17,6 +18,11 @@ namespace Webhooks.Client.Generated.Api.V1.Account.Credentials
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class CredentialsRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The rotate property</summary>
+        public global::Webhooks.Client.Generated.Api.V1.Account.Credentials.Rotate.RotateRequestBuilder Rotate
+        {
+            get => new global::Webhooks.Client.Generated.Api.V1.Account.Credentials.Rotate.RotateRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>
         /// Instantiates a new <see cref="global::Webhooks.Client.Generated.Api.V1.Account.Credentials.CredentialsRequestBuilder"/> and sets the default values.
         /// </summary>
@@ -34,7 +40,7 @@ namespace Webhooks.Client.Generated.Api.V1.Account.Credentials
         {
         }
         /// <summary>
-        /// The tenant&apos;s RSA public key (modulus base64url, exponent AQAB) for verifying N-Signature, and its key id.
+        /// The RSA public key signing deliveries now (modulus base64url, exponent AQAB) for verifying N-Signature, and its key id.
         /// </summary>
         /// <returns>A <see cref="global::Webhooks.Client.Generated.Models.CredentialsModel"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +73,7 @@ namespace Webhooks.Client.Generated.Api.V1.Account.Credentials
             return await RequestAdapter.SendAsync<global::Webhooks.Client.Generated.Models.CredentialsModel>(requestInfo, global::Webhooks.Client.Generated.Models.CredentialsModel.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The tenant&apos;s RSA public key (modulus base64url, exponent AQAB) for verifying N-Signature, and its key id.
+        /// The RSA public key signing deliveries now (modulus base64url, exponent AQAB) for verifying N-Signature, and its key id.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
