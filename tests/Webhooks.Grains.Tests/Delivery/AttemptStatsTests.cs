@@ -32,6 +32,17 @@ public sealed class AttemptStatsTests
     }
 
     [Fact]
+    public void AClockSetBack_CountsInTheNewestBucket_InsteadOfOpeningOneOutOfOrder()
+    {
+        var stats = new AttemptStats();
+        stats.Record(Noon, "first", succeeded: true, TimeSpan.FromMilliseconds(10), 200, null);
+        stats.Record(Noon.AddMinutes(-12), "earlier", succeeded: true, TimeSpan.FromMilliseconds(10), 200, null);
+
+        Assert.Equal(2, Assert.Single(stats.Recent).Attempts);
+        Assert.Equal(2, stats.LastHour(Noon).Attempts);
+    }
+
+    [Fact]
     public void Percentiles_FallWithinTheBucketOfTheTrueValue()
     {
         var stats = new AttemptStats();

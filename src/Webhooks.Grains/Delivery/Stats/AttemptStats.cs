@@ -48,14 +48,9 @@ public sealed class AttemptStats
 
     private static StatsBucket Current(List<StatsBucket> buckets, DateTimeOffset at, TimeSpan width, int kept)
     {
+        // The newest bucket, when it is this one; a clock set back lands in it too, instead of opening one out of order.
         var start = Start(at, width);
-        if (buckets.Count > 0 && buckets[^1].Start == start)
-        {
-            return buckets[^1];
-        }
-
-        // A clock set back lands in the newest bucket instead of opening one out of order.
-        if (buckets.Count > 0 && buckets[^1].Start > start)
+        if (buckets.Count > 0 && buckets[^1].Start >= start)
         {
             return buckets[^1];
         }
