@@ -87,13 +87,16 @@ public sealed class ParkedDeliveryApiTests(DeliveryServer server) : ApiTest(serv
         Assert.Equal("parked", (await tenant.Client.WaitForDeliveryAsync(id, later, _ => true)).String("status"));
         Assert.Single(endpoint.Received);
 
-        // The endpoint is back: enabling delivers both, in order of acceptance.
+        // The endpoint is back: enabling delivers both, released in order of acceptance: their attempts start in that
+        // order (the listener is not ordered, so two requests in flight together may still arrive either way round).
         endpoint.AnswerNext(200);
         using var enable = await tenant.Client.PostAsync($"{Route}/{id}/enable", null);
         Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
-        await tenant.Client.WaitForStatusAsync(id, gone, "succeeded");
-        await tenant.Client.WaitForStatusAsync(id, later, "succeeded");
-        Assert.Equal([gone, gone, later], endpoint.Received.Select(r => r.EventId));
+        var goneRetried = (await tenant.Client.WaitForStatusAsync(id, gone, "succeeded")).Attempts()[1].GetProperty("at").GetDateTimeOffset();
+        var laterSent = Assert.Single((await tenant.Client.WaitForStatusAsync(id, later, "succeeded")).Attempts()).GetProperty("at").GetDateTimeOffset();
+        Assert.True(goneRetried <= laterSent, $"the later event's attempt started at {laterSent:O}, before the first one's at {goneRetried:O}");
+        Assert.Equal(gone, endpoint.Received[0].EventId);
+        Assert.Equal(new[] { gone, later }.Order(StringComparer.Ordinal), endpoint.Received.Skip(1).Select(r => r.EventId).Order(StringComparer.Ordinal));
     }
 
     public static TheoryData<string?, string?> AcceptedEnableBodies => new()
