@@ -39,7 +39,7 @@ public sealed class RestartTests : IDisposable
         }
 
         Assert.Equal(schemaBefore, ReadSchema());
-        Assert.Contains("user_version=7", schemaBefore, StringComparison.Ordinal);
+        Assert.Contains("user_version=9", schemaBefore, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -24,6 +24,8 @@ public static class EveryTable
         ["WebhooksDeliveries"] = "ListenerId, and the record's JSON",
         ["WebhooksAcceptedEvents"] = "TenantId",
         ["WebhooksEvents"] = "TenantId, EventId and the payload",
+        ["WebhooksEventOutcomes"] = "Seq (its event's, removed with it) and the ids of the listeners that queued the event",
+        ["WebhooksDeliveryJournal"] = "ListenerId, and the record's JSON (changes not yet folded into WebhooksDeliveries)",
         ["OrleansRemindersTable"] = "GrainId (none since the wake-up list; earlier versions' reminders)",
         ["WebhooksWakeUps"] = "GrainId (a listener with pending deliveries, a tenant being deleted)",
         ["OrleansMembershipTable"] = "none: the cluster's silos",

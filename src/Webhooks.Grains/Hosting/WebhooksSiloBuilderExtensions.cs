@@ -65,6 +65,8 @@ public static class WebhooksSiloBuilderExtensions
         // together (SqliteWriter); Orleans' ADO.NET provider, a connection per write, serves PostgreSQL. This
         // registration comes last, so it is the one Orleans resolves for the "webhooks" name.
         silo.Services.TryAddSingleton<SqliteWriter>();
+        silo.Services.TryAddSingleton<SqliteDeliveryJournal>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SqliteJournalFoldAtStop>();
         silo.Services.TryAddSingleton<PostgreSqlDatabase>();
         silo.Services.AddKeyedSingleton<IGrainStorage>(WebhooksStorage.ProviderName, (sp, key) =>
             IsSqlite(sp)

@@ -77,6 +77,47 @@ public sealed class DeliveryLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sqlite_ChangesStillInTheJournal_WhenTheProcessEnds_AreLoadedByTheNextOne()
+    {
+        var before = Create(StorageProvider.Sqlite, out var writer);
+        Assert.NotNull(writer);
+        await before.SaveAsync("wh_a", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "one"), Row(2, DeliveryStatus.Pending, "two"), Row(3, DeliveryStatus.Pending, "three")], []));
+        await before.SaveAsync("wh_b", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "other listener")], []));
+        await before.SaveAsync("wh_a", new DeliveryLogChanges([Row(2, DeliveryStatus.Succeeded, "two, delivered")], [1]));
+
+        // Committed, but only to the journal: the table has nothing yet, as after a crash.
+        Assert.Equal((0L, 6L), CountRows());
+        writer.Dispose();
+
+        var after = Create(StorageProvider.Sqlite);
+        Assert.Equal([(2L, DeliveryStatus.Succeeded, "two, delivered"), (3L, DeliveryStatus.Pending, "three")], (await after.LoadAsync("wh_a")).Select(Describe));
+        Assert.Equal((3L, 0L), CountRows()); // folded by the load: the table holds the log, the journal nothing
+        Assert.Equal([(1L, DeliveryStatus.Pending, "other listener")], (await after.LoadAsync("wh_b")).Select(Describe));
+    }
+
+    [Fact]
+    public async Task Sqlite_TheJournal_IsFoldedOnceItHoldsEnough_AndChangesAfterAFoldStillApply()
+    {
+        var log = Create(StorageProvider.Sqlite);
+        var saved = (SqliteDeliveryJournal.FoldAt / 100 + 2) * 100; // a fold, and then some
+        for (var first = 1; first < saved; first += 100)
+        {
+            await log.SaveAsync("wh_many", new DeliveryLogChanges([.. Enumerable.Range(first, 100).Select(i => Row(i, DeliveryStatus.Pending, $"row {i}"))], []));
+        }
+
+        var (table, journal) = CountRows();
+        Assert.True(table >= SqliteDeliveryJournal.FoldAt, $"No fold: {table} rows in the table.");
+        Assert.True(journal < SqliteDeliveryJournal.FoldAt, $"{journal} changes still in the journal.");
+
+        // Changes after the fold replace and remove rows the fold wrote.
+        await log.SaveAsync("wh_many", new DeliveryLogChanges([Row(5, DeliveryStatus.Succeeded, "row 5, delivered")], [.. Enumerable.Range(1, 4).Select(i => (long)i)]));
+        var rows = await log.LoadAsync("wh_many");
+        Assert.Equal(saved - 4, rows.Count);
+        Assert.Equal((5L, DeliveryStatus.Succeeded, "row 5, delivered"), Describe(rows[0]));
+        Assert.Equal(Enumerable.Range(5, rows.Count).Select(i => (long)i), rows.Select(r => r.Seq));
+    }
+
+    [Fact]
     public async Task PostgreSql_ConcurrentSavesOfManyListeners_ShareTransactions_AndAllLand()
     {
         var log = (PostgreSqlDeliveryLog)Create(StorageProvider.PostgreSql);
@@ -174,7 +215,7 @@ public sealed class DeliveryLogTests : IAsyncLifetime
     [Fact]
     public void Merge_KeepsTheLastVersionOfEachRow_AndAppliesRemovalsInOrder()
     {
-        var merged = PostgreSqlDeliveryLog.Merge(
+        var merged = MergedChanges.Merge(
         [
             ("wh_a", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "a1"), Row(2, DeliveryStatus.Pending, "a2")], [])),
             ("wh_b", new DeliveryLogChanges([Row(9, DeliveryStatus.Pending, "b9")], [])),
@@ -192,7 +233,7 @@ public sealed class DeliveryLogTests : IAsyncLifetime
     [Fact]
     public void Merge_FoldsConsecutiveRemovalsIntoRuns()
     {
-        var merged = PostgreSqlDeliveryLog.Merge([("wh_a", new DeliveryLogChanges([], [8, 1, 2, 3, 7, 12]))]);
+        var merged = MergedChanges.Merge([("wh_a", new DeliveryLogChanges([], [8, 1, 2, 3, 7, 12]))]);
 
         Assert.Equal([("wh_a", 1L, 3L), ("wh_a", 7L, 8L), ("wh_a", 12L, 12L)], merged.Removals);
     }
@@ -200,7 +241,7 @@ public sealed class DeliveryLogTests : IAsyncLifetime
     [Fact]
     public void Merge_RemoveAll_DropsWhatCameBeforeIt_AndKeepsWhatCameAfter()
     {
-        var merged = PostgreSqlDeliveryLog.Merge(
+        var merged = MergedChanges.Merge(
         [
             ("wh_a", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "before")], [])),
             ("wh_b", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "other listener")], [])),
@@ -213,19 +254,34 @@ public sealed class DeliveryLogTests : IAsyncLifetime
         Assert.Equal([("wh_a", 2L), ("wh_b", 1L)], merged.Upserts.Select(u => (u.ListenerId, u.Row.Seq)));
     }
 
-    private IDeliveryLog Create(StorageProvider provider)
+    private IDeliveryLog Create(StorageProvider provider) => Create(provider, out _);
+
+    private IDeliveryLog Create(StorageProvider provider, out SqliteWriter? sqliteWriter)
     {
         var cluster = Options.Create(new ClusterOptions { ServiceId = "delivery-log-tests" });
+        sqliteWriter = null;
         if (provider == StorageProvider.Sqlite)
         {
-            var writer = new SqliteWriter(Options.Create(new StorageOptions { ConnectionString = _sqlite.ConnectionString }), NullLogger<SqliteWriter>.Instance);
+            var writer = sqliteWriter = new SqliteWriter(Options.Create(new StorageOptions { ConnectionString = _sqlite.ConnectionString }), NullLogger<SqliteWriter>.Instance);
             _owned.Add(writer);
-            return new SqliteDeliveryLog(writer, cluster);
+            return new SqliteDeliveryLog(writer, new SqliteDeliveryJournal(cluster), cluster);
         }
 
         var database = new PostgreSqlDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = _postgres }));
         _ownedAsync.Add(database);
         return new PostgreSqlDeliveryLog(database, cluster, NullLogger<PostgreSqlDeliveryLog>.Instance);
+    }
+
+    /// <summary>Rows in the SQLite file's delivery table and in its journal, read on a connection of the test's own.</summary>
+    private (long Table, long Journal) CountRows()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(_sqlite.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT count(*) FROM WebhooksDeliveries), (SELECT count(*) FROM WebhooksDeliveryJournal);";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     private static DeliveryRow Row(long seq, DeliveryStatus status, string text) => new(seq, status, System.Text.Encoding.UTF8.GetBytes(text));

@@ -103,55 +103,6 @@ internal sealed partial class PostgreSqlDeliveryLog : IDeliveryLog, IGroupCommit
         return save.Task;
     }
 
-    /// <summary>
-    /// Folds saves, in the order given, into what a single transaction must do: listeners whose rows all go, rows
-    /// to remove, and the last version of each row to store. A row saved twice is stored once, as the later save
-    /// left it; a row removed after it was saved is only removed; one saved after a removal is stored.
-    /// </summary>
-    internal static MergedChanges Merge(IEnumerable<(string ListenerId, DeliveryLogChanges Changes)> saves)
-    {
-        var removeAll = new HashSet<string>(StringComparer.Ordinal);
-        var removals = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
-        var upserts = new Dictionary<(string ListenerId, long Seq), DeliveryRow>();
-        foreach (var (listenerId, changes) in saves)
-        {
-            if (changes.RemoveAll)
-            {
-                removeAll.Add(listenerId);
-                removals.Remove(listenerId);
-                foreach (var key in upserts.Keys.Where(k => k.ListenerId == listenerId).ToList())
-                {
-                    upserts.Remove(key);
-                }
-            }
-
-            foreach (var seq in changes.Removals)
-            {
-                upserts.Remove((listenerId, seq));
-                if (!removals.TryGetValue(listenerId, out var seqs))
-                {
-                    removals[listenerId] = seqs = [];
-                }
-
-                seqs.Add(seq);
-            }
-
-            foreach (var row in changes.Upserts)
-            {
-                upserts[(listenerId, row.Seq)] = row;
-                removals.GetValueOrDefault(listenerId)?.Remove(row.Seq);
-            }
-        }
-
-        // In key order: the index is walked forwards, and two transactions never take row locks in opposite orders.
-        var ordered = upserts.OrderBy(u => u.Key.ListenerId, StringComparer.Ordinal).ThenBy(u => u.Key.Seq)
-            .Select(u => (u.Key.ListenerId, u.Value)).ToList();
-        return new MergedChanges(
-            [.. removeAll.Order(StringComparer.Ordinal)],
-            [.. removals.OrderBy(r => r.Key, StringComparer.Ordinal).SelectMany(r => DeliveryLogChanges.Runs(r.Value).Select(run => (r.Key, run.From, run.To)))],
-            ordered);
-    }
-
     // Only a statement the server refused can be one save's fault. When the server cannot be reached, every save
     // would fail again, each after its own connection timeout, while the silo's saves pile up behind.
     bool IGroupCommitFlush<PendingSave>.IsWriteFault(Exception failure) => failure is PostgresException;
@@ -162,7 +113,7 @@ internal sealed partial class PostgreSqlDeliveryLog : IDeliveryLog, IGroupCommit
     {
         try
         {
-            var merged = Merge(saves.Select(s => (s.ListenerId, s.Changes)));
+            var merged = MergedChanges.Merge(saves.Select(s => (s.ListenerId, s.Changes)));
             // No explicit transaction: a batch goes in one round trip with one Sync, so PostgreSQL runs it as one
             // implicit transaction, and an error in any statement rolls back the ones before it. BEGIN and COMMIT
             // would only add a second round trip.
@@ -219,12 +170,6 @@ internal sealed partial class PostgreSqlDeliveryLog : IDeliveryLog, IGroupCommit
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A transaction of {Count} delivery-log saves failed; retrying each on its own")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
-
-    /// <summary>What one transaction does: every row of some listeners removed, then runs of rows removed, then rows stored.</summary>
-    internal sealed record MergedChanges(
-        IReadOnlyList<string> RemoveAll,
-        IReadOnlyList<(string ListenerId, long From, long To)> Removals,
-        IReadOnlyList<(string ListenerId, DeliveryRow Row)> Upserts);
 
     internal sealed class PendingSave(string listenerId, DeliveryLogChanges changes) : IGroupCommitWrite
     {

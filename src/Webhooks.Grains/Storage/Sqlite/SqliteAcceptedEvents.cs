@@ -10,8 +10,9 @@ using Webhooks.Grains.Publishing;
 namespace Webhooks.Grains.Storage.Sqlite;
 
 /// <summary>
-/// Accepted events in the SQLite file (table <c>WebhooksEvents</c>, schema 005; ids accepted before it in
-/// <c>WebhooksAcceptedEvents</c>), written through <see cref="SqliteWriter"/>.
+/// Accepted events in the SQLite file (table <c>WebhooksEvents</c>, schema 005, and their publishes' outcomes in
+/// <c>WebhooksEventOutcomes</c>, schema 009; ids accepted before 005 in <c>WebhooksAcceptedEvents</c>), written through
+/// <see cref="SqliteWriter"/>.
 /// </summary>
 /// <remarks>
 /// The feed's order is Seq alone: the one writer commits one transaction at a time and every Seq it takes is above
@@ -28,15 +29,24 @@ internal sealed class SqliteAcceptedEvents(SqliteWriter writer, IOptions<Cluster
         RETURNING Seq;
         """;
 
-    private const string FindStored = "SELECT Seq, Matched, EventCode, ResourceId, EventDate, Payload FROM WebhooksEvents WHERE ServiceId = $1 AND TenantId = $2 AND EventId = $3;";
+    private const string FindStored = """
+        SELECT e.Seq, COALESCE(o.Matched, e.Matched), e.EventCode, e.ResourceId, e.EventDate, e.Payload
+        FROM WebhooksEvents e LEFT JOIN WebhooksEventOutcomes o ON o.Seq = e.Seq
+        WHERE e.ServiceId = $1 AND e.TenantId = $2 AND e.EventId = $3;
+        """;
 
     private const string FindLegacy = "SELECT Matched FROM WebhooksAcceptedEvents WHERE ServiceId = $1 AND TenantId = $2 AND EventId = $3;";
 
-    // The first outcome stays: the right-hand sides read the row as it was.
+    // The first outcome stays; none is recorded for an event that is gone, or whose outcome is in its row (schema 005 to 008).
     private const string Complete = """
-        UPDATE WebhooksEvents SET Matched = COALESCE(Matched, $2), Listeners = CASE WHEN Matched IS NULL THEN $3 ELSE Listeners END
-        WHERE Seq = $1
-        RETURNING Matched;
+        INSERT INTO WebhooksEventOutcomes (Seq, Matched, Listeners)
+        SELECT Seq, $2, $3 FROM WebhooksEvents WHERE Seq = $1 AND Matched IS NULL
+        ON CONFLICT DO NOTHING;
+        """;
+
+    private const string Outcome = """
+        SELECT COALESCE(o.Matched, e.Matched) FROM WebhooksEvents e LEFT JOIN WebhooksEventOutcomes o ON o.Seq = e.Seq
+        WHERE e.Seq = $1;
         """;
 
     private const string Content = "SELECT Seq, ResourceId, EventDate, Payload FROM WebhooksEvents WHERE Seq IN (SELECT value FROM json_each($1));";
@@ -50,8 +60,10 @@ internal sealed class SqliteAcceptedEvents(SqliteWriter writer, IOptions<Cluster
     private const string Read = "SELECT Seq, EventId, EventDate, EventCode, ResourceId, Payload FROM WebhooksEvents WHERE Seq IN (SELECT value FROM json_each($1)) ORDER BY Seq;";
 
     private const string Find = """
-        SELECT Seq, EventId, EventDate, EventCode, ResourceId, Payload, AcceptedAt, Matched, Listeners FROM WebhooksEvents
-        WHERE ServiceId = $1 AND TenantId = $2 AND EventId = $3;
+        SELECT e.Seq, e.EventId, e.EventDate, e.EventCode, e.ResourceId, e.Payload, e.AcceptedAt,
+               COALESCE(o.Matched, e.Matched), COALESCE(o.Listeners, e.Listeners)
+        FROM WebhooksEvents e LEFT JOIN WebhooksEventOutcomes o ON o.Seq = e.Seq
+        WHERE e.ServiceId = $1 AND e.TenantId = $2 AND e.EventId = $3;
         """;
 
     private readonly string _serviceId = cluster.Value.ServiceId;
@@ -75,9 +87,13 @@ internal sealed class SqliteAcceptedEvents(SqliteWriter writer, IOptions<Cluster
         });
 
     public Task<int> CompleteAsync(long seq, IReadOnlyList<string> listenerIds) =>
-        writer.ExecuteAsync(s => s.Scalar(Complete, seq, listenerIds.Count, string.Join(',', listenerIds)) is { } matched
-            ? Convert.ToInt32(matched, CultureInfo.InvariantCulture)
-            : listenerIds.Count); // the event removed by a retention of seconds while its publish ran (see PostgreSqlAcceptedEvents)
+        writer.ExecuteAsync(s =>
+        {
+            s.Execute(Complete, seq, listenerIds.Count, string.Join(',', listenerIds));
+            return s.Scalar(Outcome, seq) is { } matched
+                ? Convert.ToInt32(matched, CultureInfo.InvariantCulture)
+                : listenerIds.Count; // the event removed by a retention of seconds while its publish ran (see PostgreSqlAcceptedEvents)
+        });
 
     public Task<IReadOnlyDictionary<long, EventContent>> GetContentAsync(IReadOnlyCollection<long> seqs)
     {

@@ -6,8 +6,12 @@ using Webhooks.Grains.Publishing;
 
 namespace Webhooks.Grains.Storage.Sqlite;
 
-/// <summary>The delivery log in the SQLite file (table <c>WebhooksDeliveries</c>), written through the silo's <see cref="SqliteWriter"/>.</summary>
-internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOptions> cluster) : IDeliveryLog
+/// <summary>
+/// The delivery log in the SQLite file (table <c>WebhooksDeliveries</c>), written through the silo's <see cref="SqliteWriter"/>
+/// and its journal (<see cref="SqliteDeliveryJournal"/>): a save appends to the journal, a load folds it first when it
+/// holds changes of the listener.
+/// </summary>
+internal sealed class SqliteDeliveryLog(SqliteWriter writer, SqliteDeliveryJournal journal, IOptions<ClusterOptions> cluster) : IDeliveryLog
 {
     // The event's content only for deliveries about to be attempted: a finished one reads it again if redelivered, a
     // parked one when it is released (a listener disabled for long may hold very many).
@@ -19,19 +23,20 @@ internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOpt
         ORDER BY d.Seq;
         """;
 
-    private const string Upsert = """
-        INSERT INTO WebhooksDeliveries (ServiceId, ListenerId, Seq, Status, Record, EventSeq, RetainedSince) VALUES ($1, $2, $3, $4, $5, $6, $7)
-        ON CONFLICT (ServiceId, ListenerId, Seq) DO UPDATE SET Status = excluded.Status, Record = excluded.Record, RetainedSince = excluded.RetainedSince;
-        """;
-
-    private const string Remove = "DELETE FROM WebhooksDeliveries WHERE ServiceId = $1 AND ListenerId = $2 AND Seq BETWEEN $3 AND $4;";
-
-    private const string RemoveAll = "DELETE FROM WebhooksDeliveries WHERE ServiceId = $1 AND ListenerId = $2;";
-
     private readonly string _serviceId = cluster.Value.ServiceId;
 
-    public Task<IReadOnlyList<DeliveryRow>> LoadAsync(string listenerId) =>
-        Task.FromResult(writer.Read(Select, static reader =>
+    public async Task<IReadOnlyList<DeliveryRow>> LoadAsync(string listenerId)
+    {
+        if (journal.HoldsChangesOf(writer, listenerId))
+        {
+            await writer.ExecuteAsync(s =>
+            {
+                journal.Fold(s);
+                return true;
+            });
+        }
+
+        return writer.Read(Select, static reader =>
         {
             var rows = new List<DeliveryRow>();
             while (reader.Read())
@@ -51,26 +56,13 @@ internal sealed class SqliteDeliveryLog(SqliteWriter writer, IOptions<ClusterOpt
             }
 
             return (IReadOnlyList<DeliveryRow>)rows;
-        }, _serviceId, listenerId));
+        }, _serviceId, listenerId);
+    }
 
     public Task SaveAsync(string listenerId, DeliveryLogChanges changes) =>
         writer.ExecuteAsync(s =>
         {
-            if (changes.RemoveAll)
-            {
-                s.Execute(RemoveAll, _serviceId, listenerId);
-            }
-
-            foreach (var (from, to) in DeliveryLogChanges.Runs(changes.Removals))
-            {
-                s.Execute(Remove, _serviceId, listenerId, from, to);
-            }
-
-            foreach (var row in changes.Upserts)
-            {
-                s.Execute(Upsert, _serviceId, listenerId, row.Seq, (int)row.Status, row.Record, row.EventSeq, row.RetainedSince?.ToUnixTimeMilliseconds());
-            }
-
+            journal.Write(s, listenerId, changes);
             return true;
         });
 }

@@ -6,7 +6,7 @@ using Webhooks.Grains.Retention;
 namespace Webhooks.Grains.Storage.Sqlite;
 
 /// <summary>The retention sweeper's batches on the SQLite file, each one write of the silo's <see cref="SqliteWriter"/>.</summary>
-internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<ClusterOptions> cluster) : IRetentionStore
+internal sealed class SqliteRetentionStore(SqliteWriter writer, SqliteDeliveryJournal journal, IOptions<ClusterOptions> cluster) : IRetentionStore
 {
     private const string LastBefore =
         "SELECT Seq FROM WebhooksEvents WHERE ServiceId = $1 AND AcceptedAt < $2 ORDER BY AcceptedAt DESC LIMIT 1;";
@@ -26,7 +26,8 @@ internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<Cluster
     private static readonly string Events = $"""
         DELETE FROM WebhooksEvents WHERE Seq IN (
             SELECT e.Seq FROM WebhooksEvents e
-            WHERE e.Seq >= $2 AND e.Seq <= $3 AND e.ServiceId = $1 AND e.AcceptedAt < $4 AND (e.Matched IS NOT NULL OR e.AcceptedAt < $6)
+            WHERE e.Seq >= $2 AND e.Seq <= $3 AND e.ServiceId = $1 AND e.AcceptedAt < $4 AND (e.Matched IS NOT NULL OR e.AcceptedAt < $6
+                   OR EXISTS (SELECT 1 FROM WebhooksEventOutcomes o WHERE o.Seq = e.Seq))
               AND NOT EXISTS (SELECT 1 FROM WebhooksDeliveries d
                               WHERE d.ServiceId = $1 AND d.EventSeq = e.Seq AND d.Status IN ({SweptStatuses.Waiting}))
             ORDER BY e.Seq LIMIT $5)
@@ -47,12 +48,19 @@ internal sealed class SqliteRetentionStore(SqliteWriter writer, IOptions<Cluster
         Task.FromResult(writer.Read(First, static r => r.Read() ? r.GetInt64(0) : (long?)null, _serviceId));
 
     public Task<SweptBatch> RemoveDeliveriesAsync(long fromEvent, DeliveryCutoffs cutoffs, int max) =>
-        writer.ExecuteAsync(s => s.Query(
-            Deliveries, Swept, _serviceId, fromEvent, cutoffs.SucceededUpTo, cutoffs.FailedUpTo,
-            cutoffs.SucceededBefore.ToUnixTimeMilliseconds(), cutoffs.FailedBefore.ToUnixTimeMilliseconds(), max));
+        writer.ExecuteAsync(s =>
+        {
+            journal.Fold(s); // the sweep reads statuses from WebhooksDeliveries alone
+            return s.Query(Deliveries, Swept, _serviceId, fromEvent, cutoffs.SucceededUpTo, cutoffs.FailedUpTo,
+            cutoffs.SucceededBefore.ToUnixTimeMilliseconds(), cutoffs.FailedBefore.ToUnixTimeMilliseconds(), max);
+        });
 
     public Task<SweptBatch> RemoveEventsAsync(long fromEvent, long upTo, DateTimeOffset cutoff, DateTimeOffset abandonedBefore, int max) =>
-        writer.ExecuteAsync(s => s.Query(Events, Swept, _serviceId, fromEvent, upTo, SqliteText.From(cutoff), max, SqliteText.From(abandonedBefore)));
+        writer.ExecuteAsync(s =>
+        {
+            journal.Fold(s); // whether a delivery still waits for an event is read from WebhooksDeliveries
+            return s.Query(Events, Swept, _serviceId, fromEvent, upTo, SqliteText.From(cutoff), max, SqliteText.From(abandonedBefore));
+        });
 
     public Task<int> RemoveLegacyEventIdsAsync(DateTimeOffset cutoff, int max) =>
         writer.ExecuteAsync(s => s.Execute(Legacy, _serviceId, SqliteText.From(cutoff), max));
