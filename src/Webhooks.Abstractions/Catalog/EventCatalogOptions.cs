@@ -29,8 +29,8 @@ public sealed class EventCatalogOptions
     {
         public ValidateOptionsResult Validate(string? name, EventCatalogOptions options)
         {
+            var problems = SectionsGivenForJson();
             var keys = EventCatalogLoader.Keys(options.EventTypes.Count, configuration);
-            var problems = new List<string>();
             for (var i = 0; i < options.EventTypes.Count; i++)
             {
                 var code = options.EventTypes[i].Code;
@@ -38,21 +38,30 @@ public sealed class EventCatalogOptions
                 {
                     problems.Add($"{keys[i]}:Code must be set, to an event code other than '{EventCatalog.AllEvents}' (which means every event).");
                 }
-
-                if (configuration is not null && configuration.GetSection(keys[i] + ":" + nameof(EventType.Schema)).GetChildren().Any())
-                {
-                    // Configuration keeps every value as a string, so 1 and "1", or true and "true", could not be told apart again.
-                    problems.Add($"{keys[i]}:Schema is a configuration section; configuration does not keep JSON's types, so give the schema as one JSON string or in {keys[i]}:SchemaFile.");
-                }
-
-                if (configuration is not null && configuration.GetSection(keys[i] + ":" + nameof(EventType.Example)).GetChildren().Any())
-                {
-                    problems.Add($"{keys[i]}:Example is a configuration section; configuration does not keep JSON's types, so give the example as one JSON string or in {keys[i]}:ExampleFile.");
-                }
             }
 
             problems.AddRange(EventCatalogLoader.Load(options.EventTypes, EventCatalogLoader.ContentRoot(environment), keys).Problems);
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+
+        // A schema or example written as a configuration section (nested JSON in appsettings.json) cannot be read back
+        // as JSON: configuration keeps every value as a string, so 1 and "1", or true and "true", are the same. The
+        // binder leaves such an entry out of the list altogether, so the sections are looked for in the configuration.
+        private List<string> SectionsGivenForJson()
+        {
+            var problems = new List<string>();
+            foreach (var entry in configuration?.GetSection(Section + ":" + nameof(EventTypes)).GetChildren() ?? [])
+            {
+                foreach (var (property, file) in new[] { (nameof(EventType.Schema), nameof(EventType.SchemaFile)), (nameof(EventType.Example), nameof(EventType.ExampleFile)) })
+                {
+                    if (entry.GetSection(property).GetChildren().Any())
+                    {
+                        problems.Add($"{entry.Path}:{property} is a configuration section; configuration does not keep JSON's types, so give it as one JSON string or in {entry.Path}:{file}.");
+                    }
+                }
+            }
+
+            return problems;
         }
     }
 }

@@ -81,9 +81,12 @@ public sealed class EventSchema
 
             foreach (var (keyword, message) in errors)
             {
-                var location = "#" + node.EvaluationPath + (keyword.Length > 0 ? "/" + keyword : "");
-                // The library names no keyword for a false schema (additionalProperties: false, say), and its message says little.
-                messages.Add(keyword.Length > 0 ? $"{message} ({location})" : $"No value is allowed here ({location} is false)");
+                // The payload's place says where; the keyword says which rule. (The library's schema locations for
+                // array items are not reliable enough to name a place in the schema.) It names no keyword for a false
+                // schema (additionalProperties: false, say), whose place the evaluation path ends with.
+                messages.Add(keyword.Length > 0
+                    ? $"{message} ({keyword})"
+                    : $"No value is allowed here ({node.EvaluationPath.ToString().Split('/')[^1]}: false)");
             }
         }
 
@@ -92,7 +95,7 @@ public sealed class EventSchema
 
     // A $ref the build could not point at a subschema fails every evaluation that reaches it, which would make a
     // publish fail on the server's configuration; found here, it stops the start instead.
-    private static Uri? UnresolvedReference(JsonSchema schema)
+    private static string? UnresolvedReference(JsonSchema schema)
     {
         var seen = new HashSet<JsonSchemaNode>(ReferenceEqualityComparer.Instance);
         var pending = new Stack<JsonSchemaNode>();
@@ -112,7 +115,8 @@ public sealed class EventSchema
             {
                 if (keyword.Handler is RefKeyword && keyword.Subschemas is not { Length: > 0 })
                 {
-                    return keyword.Value as Uri;
+                    // As the schema wrote it: the resolved form carries the base URI the library made up.
+                    return keyword.RawValue.ValueKind == JsonValueKind.String ? keyword.RawValue.GetString() : keyword.RawValue.GetRawText();
                 }
 
                 foreach (var subschema in keyword.Subschemas ?? [])
