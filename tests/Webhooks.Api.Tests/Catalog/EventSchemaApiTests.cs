@@ -94,7 +94,7 @@ public sealed class EventSchemaApiTests(EventSchemaServer server) : ApiTest(serv
         // No payload reaches a listener as null, which this schema does not allow.
         Assert.Contains("null", Messages(await Problems.AssertValidationProblemAsync(none, "payload"))["payload"], StringComparison.Ordinal);
         Assert.Contains("additionalProperties: false", Messages(await Problems.AssertValidationProblemAsync(extra, "payload/cpu"))["payload/cpu"], StringComparison.Ordinal);
-        Assert.Empty(await FeedEventIdsAsync(tenant.Client));
+        Assert.Empty(await tenant.Client.FeedEventIdsAsync());
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class EventSchemaApiTests(EventSchemaServer server) : ApiTest(serv
 
         var published = await tenant.Client.PublishAsync(EventSchemaServer.PlainCode, "lic_1", new[] { "anything", "at all" });
 
-        Assert.Equal([published.EventId], await FeedEventIdsAsync(tenant.Client));
+        Assert.Equal([published.EventId], await tenant.Client.FeedEventIdsAsync());
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class EventSchemaApiTests(EventSchemaServer server) : ApiTest(serv
         var outcome = await Publisher.PublishAsync(tenant.Id, new WebhookEvent(EventSchemaServer.FileCode, "mach_1", """{"machineId":"mach_1"}"""));
 
         Assert.True(outcome.IsAccepted, string.Join("; ", outcome.Errors));
-        Assert.Equal([outcome.Result.EventId], await FeedEventIdsAsync(tenant.Client));
+        Assert.Equal([outcome.Result.EventId], await tenant.Client.FeedEventIdsAsync());
     }
 
     // Every accepted event is in the feed before its publish returns, so a feed holding only a marker published
@@ -144,19 +144,12 @@ public sealed class EventSchemaApiTests(EventSchemaServer server) : ApiTest(serv
     {
         var marker = await client.PublishAsync(EventSchemaServer.PlainCode, "lic_marker");
         await endpoint.WaitForAsync(marker.EventId);
-        Assert.Equal([marker.EventId], await FeedEventIdsAsync(client));
+        Assert.Equal([marker.EventId], await client.FeedEventIdsAsync());
         Assert.Equal([marker.EventId], endpoint.Received.Select(r => r.EventId));
     }
 
     private static Dictionary<string, string> Messages(JsonElement problem) =>
         problem.GetProperty("validationErrors").EnumerateArray().ToDictionary(e => e.String("propertyName"), e => e.String("errorMessage"));
-
-    private static async Task<string[]> FeedEventIdsAsync(HttpClient client)
-    {
-        using var response = await client.GetAsync(DeliveryClient.EventsRoute);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return [.. (await Json.ReadObjectAsync(response)).GetProperty("items").EnumerateArray().Select(e => e.String("eventId"))];
-    }
 
     private static void AssertSameJson(string expected, JsonElement actual) =>
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual.GetRawText())), $"Expected {expected}, got {actual.GetRawText()}");
