@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Webhooks.Abstractions.Catalog;
+
+namespace Webhooks.Api.Tests.Catalog;
+
+/// <summary>A built schema names each failing place of a payload once, follows references inside itself, and lists a bounded number of places.</summary>
+public sealed class EventSchemaTests
+{
+    [Fact]
+    public void Evaluate_ValidPayload_NamesNothing()
+    {
+        var schema = EventSchema.Parse("""{"type":"object","properties":{"seats":{"type":"integer"}}}""");
+
+        Assert.Empty(schema.Evaluate(Parse("""{"seats":3}""")));
+    }
+
+    [Fact]
+    public void Evaluate_FollowsReferencesInsideTheSchema()
+    {
+        var schema = EventSchema.Parse("""{"$defs":{"seats":{"type":"integer","minimum":1}},"properties":{"seats":{"$ref":"#/$defs/seats"}}}""");
+
+        var violation = Assert.Single(schema.Evaluate(Parse("""{"seats":0}""")));
+
+        Assert.Equal(new SchemaViolation("/seats", "0 should be at least 1 (minimum)"), violation);
+    }
+
+    [Fact]
+    public void Evaluate_SeveralRulesBrokenInOnePlace_AreOneViolation()
+    {
+        var schema = EventSchema.Parse("""{"type":"string","minLength":5,"pattern":"^lic_"}""");
+
+        var violation = Assert.Single(schema.Evaluate(Parse("\"abc\"")));
+
+        Assert.Equal("", violation.Pointer);
+        Assert.Contains("(minLength)", violation.Message, StringComparison.Ordinal);
+        Assert.Contains("(pattern)", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_NamesAtMostTheCap_OfFailingPlaces()
+    {
+        var schema = EventSchema.Parse("""{"type":"array","items":{"type":"string"}}""");
+
+        var violations = schema.Evaluate(Parse(JsonSerializer.Serialize(Enumerable.Range(0, 50))));
+
+        Assert.Equal(EventSchema.MaxReportedViolations, violations.Count);
+        Assert.Equal(violations.Count, violations.Select(v => v.Pointer).Distinct().Count());
+        Assert.All(violations, v => Assert.Matches("^/[0-9]+$", v.Pointer));
+    }
+
+    [Fact]
+    public void Evaluate_SpecialCharactersInANameAreEscaped_AsAJsonPointerEscapesThem()
+    {
+        var schema = EventSchema.Parse("""{"properties":{"a/b":{"type":"string"},"c~d":{"type":"string"}}}""");
+
+        var places = schema.Evaluate(Parse("""{"a/b":1,"c~d":2}""")).Select(v => v.Pointer).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["/a~1b", "/c~0d"], places);
+    }
+
+    private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
+}
