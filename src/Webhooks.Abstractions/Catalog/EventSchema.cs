@@ -53,6 +53,21 @@ public sealed class EventSchema
     /// </summary>
     public IReadOnlyList<SchemaViolation> Evaluate(JsonElement payload)
     {
+        try
+        {
+            return Violations(payload);
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or InvalidOperationException or JsonException)
+        {
+            // Valid JSON the library cannot read as .NET values: a number beyond decimal's range (const, enum,
+            // uniqueItems), an escaped lone surrogate in a string (minLength, pattern, format). Not shown to satisfy
+            // the schema, so refused; the caller's mistake, never the server's failure.
+            return [new SchemaViolation("", "The payload cannot be checked against its event type's schema: it holds a number too large to compare or a string with an escaped lone surrogate.")];
+        }
+    }
+
+    private List<SchemaViolation> Violations(JsonElement payload)
+    {
         // The flag answer stops at the first failure; only a payload that fails pays for the full list.
         if (_schema.Evaluate(payload).IsValid)
         {

@@ -84,7 +84,7 @@ public sealed class WebhookEventRules(EventCatalog catalog, IOptions<WebhooksLim
     {
         if (payload is null)
         {
-            // No payload reaches the listener as null: the schema says whether that is allowed.
+            // An event without a payload reaches the listener with "payload": null: the schema says whether that is allowed.
             if (schema is not null)
             {
                 AddViolations(errors, schema.Evaluate(NullPayload));

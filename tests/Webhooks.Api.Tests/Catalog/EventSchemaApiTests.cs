@@ -87,6 +87,8 @@ public sealed class EventSchemaApiTests(EventSchemaServer server) : ApiTest(serv
         using var array = await tenant.Client.PostAsync(DeliveryClient.EventsRoute, DeliveryClient.Event(EventSchemaServer.InlineCode, "lic_1", new[] { 1, 2 }));
         using var missing = await tenant.Client.PostAsync(DeliveryClient.EventsRoute, DeliveryClient.Event(EventSchemaServer.InlineCode, "lic_1", new { licenseId = "lic_1" }));
         using var none = await tenant.Client.PostAsync(DeliveryClient.EventsRoute, DeliveryClient.Event(EventSchemaServer.InlineCode, "lic_1"));
+        using var loneSurrogate = await tenant.Client.PostAsync(DeliveryClient.EventsRoute,
+            Json.Raw($$$"""{"eventCode":"{{{EventSchemaServer.FileCode}}}","resourceId":"mach_9","payload":{"machineId":"\ud800"}}"""));
         using var extra = await tenant.Client.PostAsync(DeliveryClient.EventsRoute, DeliveryClient.Event(EventSchemaServer.FileCode, "mach_9", new { machineId = "mach_9", cpu = 3 }));
 
         Assert.Contains("array", Messages(await Problems.AssertValidationProblemAsync(array, "payload"))["payload"], StringComparison.Ordinal);
@@ -94,6 +96,8 @@ public sealed class EventSchemaApiTests(EventSchemaServer server) : ApiTest(serv
         // No payload reaches a listener as null, which this schema does not allow.
         Assert.Contains("null", Messages(await Problems.AssertValidationProblemAsync(none, "payload"))["payload"], StringComparison.Ordinal);
         Assert.Contains("additionalProperties: false", Messages(await Problems.AssertValidationProblemAsync(extra, "payload/cpu"))["payload/cpu"], StringComparison.Ordinal);
+        // Valid JSON that the schema's pattern cannot read (an escaped lone surrogate) is refused, never a 5xx.
+        Assert.Contains("cannot be checked", Messages(await Problems.AssertValidationProblemAsync(loneSurrogate, "payload"))["payload"], StringComparison.Ordinal);
         Assert.Empty(await tenant.Client.FeedEventIdsAsync());
     }
 

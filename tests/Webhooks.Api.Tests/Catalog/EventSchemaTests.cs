@@ -58,5 +58,19 @@ public sealed class EventSchemaTests
         Assert.Equal(["/a~1b", "/c~0d"], places);
     }
 
+    [Theory]
+    [InlineData("""{"const":1}""", "1e400")]
+    [InlineData("""{"enum":[1,2]}""", "-123456789012345678901234567890123")]
+    [InlineData("""{"uniqueItems":true}""", "[1e400,1e400]")]
+    [InlineData("""{"pattern":"^a"}""", "\"\\ud800\"")]
+    [InlineData("""{"minLength":2}""", "\"\\udc00x\"")]
+    public void Evaluate_JsonTheLibraryCannotReadAsValues_IsAViolationOfThePayload_NotAnException(string schemaJson, string payload)
+    {
+        var violation = Assert.Single(EventSchema.Parse(schemaJson).Evaluate(Parse(payload)));
+
+        Assert.Equal("", violation.Pointer);
+        Assert.Contains("cannot be checked", violation.Message, StringComparison.Ordinal);
+    }
+
     private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
 }
