@@ -1,5 +1,7 @@
 using System.Text.Json;
+using CsCheck;
 using Webhooks.Abstractions.Catalog;
+using Webhooks.Api.Tests.Fuzzing;
 
 namespace Webhooks.Api.Tests.Catalog;
 
@@ -70,6 +72,41 @@ public sealed class EventSchemaTests
 
         Assert.Equal("", violation.Pointer);
         Assert.Contains("cannot be checked", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_AnyJsonValue_NeverThrows_AndNamesAtMostTheCap()
+    {
+        // Every keyword that reads values (numbers as decimals, strings as .NET strings) on the fuzzer's field names and
+        // at the root, so the fuzzer's values, escaped lone surrogates and numbers beyond any .NET type among them, reach each.
+        var schema = EventSchema.Parse("""
+            {"properties":{
+               "payload":{"const":1},"uri":{"enum":[1,"a",null,{"b":[2]}]},"eventId":{"pattern":"^a","minLength":2,"format":"email"},
+               "resourceId":{"multipleOf":0.01,"minimum":1,"exclusiveMaximum":5},"subscriptions":{"uniqueItems":true,"items":{"format":"date-time"}},
+               "since":{"format":"uri"},"until":{"format":"duration"},"name":{"format":"ipv4"},"description":{"maxLength":3,"format":"regex"}},
+             "required":["uri"],"propertyNames":{"maxLength":8},"additionalProperties":{"type":"integer"},
+             "items":{"multipleOf":3,"maximum":10},"uniqueItems":true,"contains":{"const":"x"},"minLength":2,"pattern":"[0-9]","format":"uuid"}
+            """);
+
+        FuzzJson.Value(3).Sample(json =>
+        {
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(json);
+            }
+            catch (JsonException)
+            {
+                return;
+            }
+
+            using (document)
+            {
+                var violations = schema.Evaluate(document.RootElement);
+                Assert.True(violations.Count <= EventSchema.MaxReportedViolations);
+                Assert.All(violations, v => Assert.False(string.IsNullOrWhiteSpace(v.Message)));
+            }
+        }, iter: 3000);
     }
 
     private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
