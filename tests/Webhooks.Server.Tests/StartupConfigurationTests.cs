@@ -29,6 +29,8 @@ public sealed class StartupConfigurationTests : IDisposable
         { "PayloadCapOutOfRange", "Webhooks:Limits:MaxPayloadBytes" },
         { "BodyCapOutOfRange", "Webhooks:Limits:MaxManagementBodyBytes" },
         { "RateLimitOutOfRange", "Webhooks:RateLimits:TenantKeyTokensPerPeriod" },
+        { "EventSchemaNotJson", "Webhooks:EventTypes:0:Schema" },
+        { "EventExampleBreakingItsSchema", "Webhooks:EventTypes:0:Example" },
     };
 
     [Theory]
@@ -106,6 +108,17 @@ public sealed class StartupConfigurationTests : IDisposable
         "RateLimitOutOfRange" => new()
         {
             ["Webhooks__RateLimits__TenantKeyTokensPerPeriod"] = "0",
+        },
+        "EventSchemaNotJson" => new()
+        {
+            ["Webhooks__EventTypes__0__Code"] = "license.created",
+            ["Webhooks__EventTypes__0__Schema"] = """{"type":"object",""",
+        },
+        "EventExampleBreakingItsSchema" => new()
+        {
+            ["Webhooks__EventTypes__0__Code"] = "license.created",
+            ["Webhooks__EventTypes__0__Schema"] = """{"type":"object","properties":{"seats":{"type":"integer","minimum":1}}}""",
+            ["Webhooks__EventTypes__0__Example"] = """{"seats":0}""",
         },
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such case."),
     };

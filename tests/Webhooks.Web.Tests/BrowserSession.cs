@@ -56,11 +56,15 @@ internal sealed class BrowserSession : IAsyncDisposable
 
     public static string ScreenshotRoot => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    public static async Task<BrowserSession> OpenAsync(WebFixture fixture, [CallerMemberName] string test = "")
+    public static Task<BrowserSession> OpenAsync(WebFixture fixture, [CallerMemberName] string test = "") =>
+        OpenAsync(fixture.Browser, fixture.Server.Address, test);
+
+    /// <summary>A session on the page of another server than the fixture's (one configured differently), in the same browser.</summary>
+    public static async Task<BrowserSession> OpenAsync(IBrowser browser, Uri address, [CallerMemberName] string test = "")
     {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = fixture.Server.Address.ToString(),
+            BaseURL = address.ToString(),
             ViewportSize = new ViewportSize { Width = DesktopWidth, Height = 900 },
             Permissions = ["clipboard-read", "clipboard-write"],
         });

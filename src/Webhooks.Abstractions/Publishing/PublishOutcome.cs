@@ -32,6 +32,8 @@ public sealed class PublishOutcome
 
 /// <summary>
 /// One field of a <see cref="WebhookEvent"/> that breaks the publishing rules: <see cref="Field"/> is <c>eventId</c>,
-/// <c>eventCode</c>, <c>resourceId</c> or <c>payload</c>, as the HTTP API names them in its <c>validationErrors</c>.
+/// <c>eventCode</c>, <c>resourceId</c> or <c>payload</c>, as the HTTP API names them in its <c>validationErrors</c>; for a
+/// payload that breaks its event type's schema, <c>payload</c> followed by the JSON Pointer of each failing place
+/// (<c>payload/seats</c>), one error per place.
 /// </summary>
 public sealed record PublishError(string Field, string Message);

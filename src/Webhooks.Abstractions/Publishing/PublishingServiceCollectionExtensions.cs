@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Webhooks.Abstractions.Catalog;
 using Webhooks.Abstractions.Limits;
 
@@ -9,7 +10,7 @@ namespace Webhooks.Abstractions.Publishing;
 public static class PublishingServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the catalog (<c>Webhooks:EventTypes</c>), the limits (<c>Webhooks:Limits</c>, whose <c>MaxPayloadBytes</c> is
+    /// Adds the catalog (<c>Webhooks:EventTypes</c>, with its schemas and examples checked at start, and <c>Webhooks:ValidatePayloads</c>), the limits (<c>Webhooks:Limits</c>, whose <c>MaxPayloadBytes</c> is
     /// the payload cap), the rules and <see cref="IWebhookPublisher"/>. Safe to call more than once (the silo and the API both do, and in one
     /// process they share the services): configuration is bound once, or the catalog's list would hold every code twice.
     /// </summary>
@@ -20,10 +21,8 @@ public static class PublishingServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<EventCatalogOptions>().BindConfiguration(EventCatalogOptions.Section)
-            .Validate(o => o.EventTypes.All(e => !string.IsNullOrWhiteSpace(e.Code) && e.Code != EventCatalog.AllEvents),
-                "Every configured event type needs a code, and '*' is reserved.")
-            .ValidateOnStart();
+        services.AddOptions<EventCatalogOptions>().BindConfiguration(EventCatalogOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EventCatalogOptions>, EventCatalogOptions.Validator>();
         services.AddWebhooksLimits();
         services.TryAddSingleton<EventCatalog>();
         services.AddSingleton<WebhookEventRules>();

@@ -9,7 +9,8 @@ namespace Webhooks.Abstractions.Publishing;
 
 /// <summary>
 /// What an event must be to be accepted: a catalog code, a resource id, a short token as a caller-chosen id, and a
-/// payload of JSON within the size cap. The one set of rules for both paths, the HTTP API and the in-process publisher.
+/// payload of JSON within the size cap that satisfies its event type's schema (when it has one and checking is on).
+/// The one set of rules for both paths, the HTTP API and the in-process publisher.
 /// </summary>
 public sealed class WebhookEventRules(EventCatalog catalog, IOptions<WebhooksLimitsOptions> limits)
 {
@@ -25,18 +26,24 @@ public sealed class WebhookEventRules(EventCatalog catalog, IOptions<WebhooksLim
     /// </summary>
     public const int MaxLookupIdLength = 256;
 
+    private const string Payload = "payload";
+    private const string NotJson = "The payload is not valid JSON.";
+
     // Throws on a lone surrogate instead of sending U+FFFD: a payload that cannot be encoded is not the caller's JSON.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Every rule the event breaks, one error per field; empty when it may be published.</summary>
+    private static readonly JsonElement NullPayload = JsonDocument.Parse("null").RootElement.Clone();
+
+    /// <summary>
+    /// Every rule the event breaks, one error per field; empty when it may be published. A payload that breaks its
+    /// event type's schema gets one error per place, named <c>payload</c> followed by the place's JSON Pointer
+    /// (<c>payload/seats</c>; <c>payload</c> for the payload itself).
+    /// </summary>
     public IReadOnlyList<PublishError> Validate(WebhookEvent webhookEvent)
     {
         var errors = ValidateFields(webhookEvent.EventId, webhookEvent.EventCode, webhookEvent.ResourceId);
-        if (PayloadError(webhookEvent.Payload) is { } payloadError)
-        {
-            errors["payload"] = payloadError;
-        }
-
+        var schema = errors.ContainsKey("eventCode") ? null : catalog.PayloadSchema(webhookEvent.EventCode);
+        AddPayloadErrors(errors, webhookEvent.Payload, schema);
         return [.. errors.Select(e => new PublishError(e.Key, e.Value))];
     }
 
@@ -73,11 +80,17 @@ public sealed class WebhookEventRules(EventCatalog catalog, IOptions<WebhooksLim
     public static bool IsEventId(string eventId) =>
         eventId.Length is > 0 and <= MaxIdLength && eventId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
 
-    private string? PayloadError(string? payload)
+    private void AddPayloadErrors(Dictionary<string, string> errors, string? payload, EventSchema? schema)
     {
         if (payload is null)
         {
-            return null;
+            // An event without a payload reaches the listener with "payload": null: the schema says whether that is allowed.
+            if (schema is not null)
+            {
+                AddViolations(errors, schema.Evaluate(NullPayload));
+            }
+
+            return;
         }
 
         int byteCount;
@@ -87,24 +100,59 @@ public sealed class WebhookEventRules(EventCatalog catalog, IOptions<WebhooksLim
         }
         catch (EncoderFallbackException)
         {
-            return "The payload is not valid JSON: it holds characters that are not Unicode.";
+            errors[Payload] = "The payload is not valid JSON: it holds characters that are not Unicode.";
+            return;
         }
 
         var max = limits.Value.MaxPayloadBytes;
         if (byteCount > max)
         {
-            return $"The payload is {byteCount} bytes; at most {max} bytes of UTF-8 are accepted.";
+            errors[Payload] = $"The payload is {byteCount} bytes; at most {max} bytes of UTF-8 are accepted.";
+            return;
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(byteCount, 1));
         try
         {
             var written = StrictUtf8.GetBytes(payload, buffer);
-            return IsOneJsonValue(buffer.AsSpan(0, written)) ? null : "The payload is not valid JSON.";
+            if (schema is null)
+            {
+                if (!IsOneJsonValue(buffer.AsSpan(0, written)))
+                {
+                    errors[Payload] = NotJson;
+                }
+
+                return;
+            }
+
+            // The document both checks that the payload is one JSON value (with the reader's defaults) and is what the schema evaluates.
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(buffer.AsMemory(0, written));
+            }
+            catch (JsonException)
+            {
+                errors[Payload] = NotJson;
+                return;
+            }
+
+            using (document)
+            {
+                AddViolations(errors, schema.Evaluate(document.RootElement));
+            }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void AddViolations(Dictionary<string, string> errors, IReadOnlyList<SchemaViolation> violations)
+    {
+        foreach (var violation in violations)
+        {
+            errors[Payload + violation.Pointer] = violation.Message;
         }
     }
 

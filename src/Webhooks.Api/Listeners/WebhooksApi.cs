@@ -31,7 +31,7 @@ public static class WebhooksApi
 
         group.MapGet("events", GetEventTypes)
             .WithName("GetWebhookEventTypes")
-            .WithSummary("Lists the event codes a listener can subscribe to.");
+            .WithSummary("Lists the event codes a listener can subscribe to, with each one's payload schema and example when the deployment gives them.");
 
         group.MapPost("", CreateAsync)
             .Validates<WebhookRequest>()
@@ -62,7 +62,7 @@ public static class WebhooksApi
     }
 
     private static Ok<EventTypeList> GetEventTypes(EventCatalog catalog, TenantScope tenant) =>
-        TypedResults.Ok(new EventTypeList([.. catalog.EventTypes.Select(e => new EventTypeModel(e.Type, e.Code, e.Description))], catalog.EventTypes.Count));
+        TypedResults.Ok(new EventTypeList([.. catalog.EventTypes.Select(EventTypeModel.From)], catalog.EventTypes.Count));
 
     private static async Task<Results<Created<CreatedWebhookModel>, ProblemHttpResult>> CreateAsync(WebhookRequest body, TenantScope tenant, IGrainFactory grains, HttpContext context)
     {

@@ -109,7 +109,7 @@ public static class EventsApi
         if (!outcome.IsAccepted)
         {
             // Only the payload's rules can fail here (the validation filter checked the rest): its cap, when it is set
-            // below the request body's.
+            // below the request body's, and its event type's schema (one error per failing place, payload/…).
             return ApiProblem.Validation(outcome.Errors.ToDictionary(e => e.Field, e => e.Message));
         }
 

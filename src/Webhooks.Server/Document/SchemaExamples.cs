@@ -73,7 +73,7 @@ internal static class SchemaExamples
         return listener;
     }
 
-    private static JsonNode EventType() => Parse("""{"type":"entitlement","code":"entitlement.created","description":"An entitlement was created."}""");
+    private static JsonNode EventType() => Parse("""{"type":"entitlement","code":"entitlement.created","description":"An entitlement was created.","schema":{"type":"object","required":["entitlementId","seats"],"properties":{"entitlementId":{"type":"string"},"seats":{"type":"integer","minimum":1}}},"example":{"entitlementId":"ent_7Hq2","seats":5}}""");
 
     private static JsonNode Attempt() => Parse("""{"attempt":1,"at":"2026-01-15T09:30:00.020+00:00","statusCode":200,"durationMs":41,"error":null,"responseBody":"ok"}""");
 

@@ -34,6 +34,14 @@ internal static class DeliveryClient
         return (body.String("eventId"), body.Int("matchedWebhooks"));
     }
 
+    /// <summary>The ids of the tenant's events in its feed (the first page), in acceptance order.</summary>
+    public static async Task<string[]> FeedEventIdsAsync(this HttpClient client)
+    {
+        using var response = await client.GetAsync(EventsRoute);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. (await Json.ReadObjectAsync(response)).GetProperty("items").EnumerateArray().Select(e => e.String("eventId"))];
+    }
+
     /// <summary>Publishes through the typed client and returns what the 202 said.</summary>
     public static async Task<(string EventId, int MatchedWebhooks)> PublishAsync(
         this WebhooksApiClient client, string eventCode, string resourceId = "ent_1", object? payload = null, string? eventId = null)

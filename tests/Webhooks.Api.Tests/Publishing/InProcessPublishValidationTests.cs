@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Abstractions.Limits;
@@ -63,7 +62,7 @@ public sealed class InProcessPublishValidationTests(DeliveryServer server) : Api
         Assert.True(marker.IsAccepted, string.Join("; ", marker.Errors));
         Assert.Equal(1, marker.Result.MatchedWebhooks);
         await endpoint.WaitForAsync(marker.Result.EventId);
-        Assert.Equal([marker.Result.EventId], await FeedEventIdsAsync(tenant.Client));
+        Assert.Equal([marker.Result.EventId], await tenant.Client.FeedEventIdsAsync());
         Assert.Equal([marker.Result.EventId], endpoint.Received.Select(r => r.EventId));
     }
 
@@ -87,7 +86,7 @@ public sealed class InProcessPublishValidationTests(DeliveryServer server) : Api
             .Select(e => (e.String("propertyName"), e.String("errorMessage")))
             .Order();
         Assert.Equal(overHttp, inProcess.Errors.Select(e => (e.Field, e.Message)).Order());
-        Assert.Empty(await FeedEventIdsAsync(tenant.Client));
+        Assert.Empty(await tenant.Client.FeedEventIdsAsync());
     }
 
     [Fact]
@@ -105,13 +104,5 @@ public sealed class InProcessPublishValidationTests(DeliveryServer server) : Api
         Assert.Equal(new PublishResult("ent_7:v1", 1), outcome.Result);
         var delivered = Assert.Single(await endpoint.WaitForAsync("ent_7:v1"));
         Assert.Equal(3, delivered.Json.GetProperty("payload").GetProperty("seats").GetInt32());
-    }
-
-    private static async Task<string[]> FeedEventIdsAsync(HttpClient client)
-    {
-        using var response = await client.GetAsync(DeliveryClient.EventsRoute);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var page = await Json.ReadObjectAsync(response);
-        return [.. page.GetProperty("items").EnumerateArray().Select(e => e.String("eventId"))];
     }
 }

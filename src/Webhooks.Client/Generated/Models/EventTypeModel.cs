@@ -8,7 +8,7 @@ using System;
 namespace Webhooks.Client.Generated.Models
 {
     /// <summary>
-    /// One catalog entry.
+    /// One catalog entry: the compatible API&apos;s type, code and description, and, when the deployment gives them, the JSONSchema a payload of this code satisfies and an example payload (left out when there is none).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class EventTypeModel : IAdditionalDataHolder, IParsable
@@ -30,6 +30,22 @@ namespace Webhooks.Client.Generated.Models
 #nullable restore
 #else
         public string Description { get; set; }
+#endif
+        /// <summary>An example payload of this event, for listener authors (any JSON value); absent when the deployment gives none.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public UntypedNode? Example { get; set; }
+#nullable restore
+#else
+        public UntypedNode Example { get; set; }
+#endif
+        /// <summary>The JSON Schema that every payload of this event satisfies (a JSON object or boolean); absent when the deployment gives none.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public UntypedNode? Schema { get; set; }
+#nullable restore
+#else
+        public UntypedNode Schema { get; set; }
 #endif
         /// <summary>The type property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -66,6 +82,8 @@ namespace Webhooks.Client.Generated.Models
             {
                 { "code", n => { Code = n.GetStringValue(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
+                { "example", n => { Example = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "schema", n => { Schema = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
         }
@@ -78,6 +96,8 @@ namespace Webhooks.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("code", Code);
             writer.WriteStringValue("description", Description);
+            writer.WriteObjectValue<UntypedNode>("example", Example);
+            writer.WriteObjectValue<UntypedNode>("schema", Schema);
             writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -1,4 +1,5 @@
-// "Select events": the catalog grouped by type, with descriptions and "All events"; "Save Events" returns the choice.
+// "Select events": the catalog grouped by type, with descriptions (and, where the deployment gives them, each type's
+// example payload and schema) and "All events"; "Save Events" returns the choice.
 import { api } from '../api.js';
 import { modal } from '../dialogs.js';
 import { h, typeLabel, uid } from '../dom.js';
@@ -19,6 +20,24 @@ function groupByType(eventTypes, selected) {
   }
 
   return groups;
+}
+
+/** A JSON value, laid out; focusable, so a long one scrolls from the keyboard too. */
+const json = (value) => h('pre', { class: 'json', tabindex: '0' }, JSON.stringify(value, null, 2));
+
+/** The example payload and the schema of a type that has them, folded away (a native details element: Enter or Space opens it). */
+function payloadDetails(eventType) {
+  const hasSchema = eventType.schema !== undefined && eventType.schema !== null;
+  const hasExample = eventType.example !== undefined && eventType.example !== null;
+  if (!hasSchema && !hasExample) {
+    return null;
+  }
+
+  const label = hasExample && hasSchema ? 'Example payload and schema' : hasExample ? 'Example payload' : 'Payload schema';
+  return h('details', { class: 'event-payload' },
+    h('summary', { 'aria-label': `${label} of ${eventType.code}` }, label),
+    hasExample ? [h('p', { class: 'json-label' }, 'Example'), json(eventType.example)] : null,
+    hasSchema ? [h('p', { class: 'json-label' }, 'JSON Schema'), json(eventType.schema)] : null);
 }
 
 /** Resolves with the chosen codes (["*"] for all events), or null when cancelled. */
@@ -54,7 +73,8 @@ export async function pickEvents(selected, returnFocus) {
       boxes.push(box);
       return h('li', { class: 'event-option' },
         h('label', { class: 'check' }, box, h('code', {}, eventType.code)),
-        h('span', { id: descriptionId, class: 'event-description' }, eventType.description));
+        h('span', { id: descriptionId, class: 'event-description' }, eventType.description),
+        payloadDetails(eventType));
     });
     const label = type === 'notInCatalog' ? 'Not in the catalog' : typeLabel(type);
     const groupBox = h('input', {

@@ -34,7 +34,7 @@ namespace Webhooks.Client.Generated.Api.V1.Account.Webhooks.Events
         {
         }
         /// <summary>
-        /// Lists the event codes a listener can subscribe to.
+        /// Lists the event codes a listener can subscribe to, with each one&apos;s payload schema and example when the deployment gives them.
         /// </summary>
         /// <returns>A <see cref="global::Webhooks.Client.Generated.Models.EventTypeList"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace Webhooks.Client.Generated.Api.V1.Account.Webhooks.Events
             return await RequestAdapter.SendAsync<global::Webhooks.Client.Generated.Models.EventTypeList>(requestInfo, global::Webhooks.Client.Generated.Models.EventTypeList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Lists the event codes a listener can subscribe to.
+        /// Lists the event codes a listener can subscribe to, with each one&apos;s payload schema and example when the deployment gives them.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

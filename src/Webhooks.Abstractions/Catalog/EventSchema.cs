@@ -1,0 +1,146 @@
+using System.Text.Json;
+using Json.Schema;
+using Json.Schema.Keywords;
+
+namespace Webhooks.Abstractions.Catalog;
+
+/// <summary>
+/// The JSON Schema of one event type's payload, built once when the catalog is read and evaluated for every publish of
+/// that type (a built schema is safe to evaluate from many threads at once).
+/// </summary>
+public sealed class EventSchema
+{
+    /// <summary>The most places in one payload that a refusal names; past them, the payload has more to fix than is worth listing.</summary>
+    public const int MaxReportedViolations = 20;
+
+    private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List };
+
+    private readonly JsonSchema _schema;
+
+    private EventSchema(JsonSchema schema) => _schema = schema;
+
+    /// <summary>Builds the schema from its JSON text.</summary>
+    /// <exception cref="FormatException">The text is not JSON, not a schema, or refers to a schema it does not hold.</exception>
+    public static EventSchema Parse(string json)
+    {
+        JsonSchema schema;
+        try
+        {
+            // A registry of its own: schemas of different event types may share an $id, and none leaks into the process-wide one.
+            schema = JsonSchema.FromText(json, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"not valid JSON ({ex.Message.TrimEnd('.')})", ex);
+        }
+        catch (Exception ex) when (ex is JsonSchemaException or ArgumentException)
+        {
+            // ArgumentException: a root that is neither an object nor a boolean; RegexParseException (an ArgumentException): a bad pattern.
+            throw new FormatException($"not a JSON Schema ({ex.Message.TrimEnd('.')})", ex);
+        }
+
+        if (UnresolvedReference(schema) is { } reference)
+        {
+            throw new FormatException($"its $ref '{reference}' does not resolve to a part of the schema (references to other documents are not fetched)");
+        }
+
+        return new EventSchema(schema);
+    }
+
+    /// <summary>
+    /// Where <paramref name="payload"/> breaks the schema: one entry per place (a JSON Pointer into the payload, empty
+    /// for the payload itself) with what failed there, at most <see cref="MaxReportedViolations"/>; empty when it is valid.
+    /// </summary>
+    public IReadOnlyList<SchemaViolation> Evaluate(JsonElement payload)
+    {
+        try
+        {
+            return Violations(payload);
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or InvalidOperationException or JsonException)
+        {
+            // Valid JSON the library cannot read as .NET values: a number beyond decimal's range (const, enum,
+            // uniqueItems), an escaped lone surrogate in a string (minLength, pattern, format). Not shown to satisfy
+            // the schema, so refused; the caller's mistake, never the server's failure.
+            return [new SchemaViolation("", "The payload cannot be checked against its event type's schema: it holds a number too large to compare or a string with an escaped lone surrogate.")];
+        }
+    }
+
+    private List<SchemaViolation> Violations(JsonElement payload)
+    {
+        // The flag answer stops at the first failure; only a payload that fails pays for the full list.
+        if (_schema.Evaluate(payload).IsValid)
+        {
+            return [];
+        }
+
+        var byPlace = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var results = _schema.Evaluate(payload, Detailed);
+        foreach (var node in (IEnumerable<EvaluationResults>?)results.Details ?? [results])
+        {
+            if (node.Errors is not { Count: > 0 } errors)
+            {
+                continue;
+            }
+
+            var place = node.InstanceLocation.ToString();
+            if (!byPlace.TryGetValue(place, out var messages))
+            {
+                if (byPlace.Count == MaxReportedViolations)
+                {
+                    continue;
+                }
+
+                byPlace[place] = messages = [];
+            }
+
+            foreach (var (keyword, message) in errors)
+            {
+                // The payload's place says where; the keyword says which rule. (The library's schema locations for
+                // array items are not reliable enough to name a place in the schema.) It names no keyword for a false
+                // schema (additionalProperties: false, say), whose place the evaluation path ends with.
+                messages.Add(keyword.Length > 0
+                    ? $"{message} ({keyword})"
+                    : $"No value is allowed here ({node.EvaluationPath.ToString().Split('/')[^1]}: false)");
+            }
+        }
+
+        return [.. byPlace.Select(p => new SchemaViolation(p.Key, string.Join("; ", p.Value.Distinct(StringComparer.Ordinal))))];
+    }
+
+    // A $ref the build could not point at a subschema fails every evaluation that reaches it, which would make a
+    // publish fail on the server's configuration; found here, it stops the start instead.
+    private static string? UnresolvedReference(JsonSchema schema)
+    {
+        var seen = new HashSet<JsonSchemaNode>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<JsonSchemaNode>();
+        if (schema.Root is { } root)
+        {
+            pending.Push(root);
+        }
+
+        while (pending.TryPop(out var node))
+        {
+            if (!seen.Add(node))
+            {
+                continue;
+            }
+
+            foreach (var keyword in node.Keywords ?? [])
+            {
+                if (keyword.Handler is RefKeyword && keyword.Subschemas is not { Length: > 0 })
+                {
+                    // As the schema wrote it: the resolved form carries the base URI the library made up.
+                    return keyword.RawValue.ValueKind == JsonValueKind.String ? keyword.RawValue.GetString() : keyword.RawValue.GetRawText();
+                }
+
+                foreach (var subschema in keyword.Subschemas ?? [])
+                {
+                    pending.Push(subschema);
+                }
+            }
+        }
+
+        return null;
+    }
+}
