@@ -94,6 +94,22 @@ public sealed partial class SqliteWriter : IDisposable
         _writes.Dispose();
     }
 
+    /// <summary>
+    /// A checkpoint copies every page changed since the last one from the WAL into the database file, once however
+    /// often it changed. The busiest pages (the newest of the journal, the events and their indexes) change at nearly
+    /// every commit, so the fewer checkpoints, the fewer copies: every 10,000 pages (about 40 MB of WAL) instead of
+    /// SQLite's 1,000 took the bytes written per delivery at fan-out 10 from about 5.2 KB to 4.3 KB, with no change in
+    /// half-peak latency. The WAL file keeps that size once reached.
+    /// </summary>
+    private const int CheckpointPages = 10_000;
+
+    private static void CheckpointEvery(SqliteConnection connection, int pages)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA wal_autocheckpoint = {pages};";
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>The writing connection, opened on the writer thread when it starts.</summary>
     private Writer OpenWriter()
     {
@@ -102,6 +118,7 @@ public sealed partial class SqliteWriter : IDisposable
         {
             connection.Open();
             SqliteStatements.WaitWhenBusy(connection);
+            CheckpointEvery(connection, CheckpointPages);
             return new Writer(this, connection);
         }
         catch
