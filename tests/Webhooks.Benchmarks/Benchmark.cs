@@ -19,7 +19,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
     /// <summary>Listener path that no matching listener uses: a delivery there was misrouted.</summary>
     private const int IdleListener = 0;
 
-    private readonly LoadGenerator _load = new(listener, options);
+    private readonly LoadGenerator _load = new(listener, options, storage.DatabaseUse);
     private readonly ConcurrentDictionary<int, (string Secret, Tenant Tenant)> _signers = new();
     private int _nextListener = IdleListener;
     private SampleDelivery? _probe;
@@ -497,6 +497,13 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
         figures.CpuMicrosecondsPerDelivery = Math.Round(peak.CpuMicrosecondsPerDelivery, 1);
         figures.DiskBytesPerDelivery = peak.DiskBytesPerDelivery is { } bytes ? Math.Round(bytes) : null;
         figures.CpuCostVsRaw = Report.RatioTo(peak.CpuMicrosecondsPerDelivery, report.RawCeiling?.CpuMicrosecondsPerRequest ?? 0, 2);
+        if (peak.DatabaseCpuMicrosecondsPerDelivery is { } databaseCpu)
+        {
+            figures.DatabaseCpuMicrosecondsPerDelivery = Math.Round(databaseCpu, 1);
+            figures.DatabaseCpuCostVsRaw = Report.RatioTo(databaseCpu, report.RawCeiling?.CpuMicrosecondsPerRequest ?? 0, 2);
+            figures.DatabaseDiskBytesPerDelivery = peak.DatabaseDiskBytesPerDelivery is { } written ? Math.Round(written) : null;
+        }
+
         figures.HalfPeakEventsPerSecond = Math.Round(halfRate, 1);
         figures.LatencyHalfPeakMs = LoadGenerator.Percentiles(half.LatenciesMs);
         figures.Deliveries = warm.Delivered + peak.Delivered + half.Delivered;

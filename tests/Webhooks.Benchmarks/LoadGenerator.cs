@@ -28,13 +28,20 @@ internal sealed record PhaseOutcome(
     long Unsigned,
     double MeanBodyBytes,
     double CpuSeconds,
-    long? DiskWriteBytes)
+    long? DiskWriteBytes,
+    ProcessTreeUse? DatabaseUse)
 {
     /// <summary>This process's CPU time (server, listener and load generator together) per delivery, in microseconds.</summary>
     public double CpuMicrosecondsPerDelivery => Delivered > 0 ? CpuSeconds * 1e6 / Delivered : 0;
 
     /// <summary>Bytes this process caused to be written to disk per delivery (<c>/proc/self/io</c>), when the OS reports it.</summary>
     public double? DiskBytesPerDelivery => DiskWriteBytes is { } bytes && Delivered > 0 ? (double)bytes / Delivered : null;
+
+    /// <summary>The PostgreSQL server's CPU time per delivery, in microseconds; null in SQLite mode.</summary>
+    public double? DatabaseCpuMicrosecondsPerDelivery => DatabaseUse is { } use && Delivered > 0 ? use.CpuSeconds * 1e6 / Delivered : null;
+
+    /// <summary>Bytes the PostgreSQL server's processes caused to be written to disk per delivery; null in SQLite mode.</summary>
+    public double? DatabaseDiskBytesPerDelivery => DatabaseUse is { } use && Delivered > 0 ? (double)use.WriteBytes / Delivered : null;
 
     public double DeliveriesPerSecond => DeliverySeconds > 0 ? Delivered / DeliverySeconds : 0;
 
@@ -47,7 +54,7 @@ internal sealed record PhaseOutcome(
 /// id's publish time is taken just before its request, and its deliveries' receipt times come from the listener,
 /// both on the same <see cref="Stopwatch"/> clock.
 /// </summary>
-internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options)
+internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options, Func<ProcessTreeUse?> databaseUse)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private long _sequence;
@@ -98,6 +105,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options)
         long matched = 0, errors = 0, issued = 0;
         var cpu = CpuTime();
         var disk = DiskWriteBytes();
+        var database = databaseUse();
         var start = Stopwatch.GetTimestamp();
         var end = duration is { } d ? start + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         Exception? firstError = null;
@@ -128,7 +136,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options)
             Console.Error.WriteLine($"  {name}: {errors} publishes failed; the first: {firstError.Message}");
         }
 
-        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu, disk);
+        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu, disk, database);
     }
 
     /// <summary>Publishes at <paramref name="eventsPerSecond"/>, evenly spaced, for <paramref name="duration"/>; then waits for every delivery.</summary>
@@ -140,6 +148,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options)
         var inFlight = new List<Task>();
         var cpu = CpuTime();
         var disk = DiskWriteBytes();
+        var database = databaseUse();
         var start = Stopwatch.GetTimestamp();
         var total = Math.Max(1, (long)Math.Round(eventsPerSecond * duration.TotalSeconds));
         for (long i = 0; i < total; i++)
@@ -169,7 +178,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options)
 
         await Task.WhenAll(inFlight);
         var publishSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu, disk);
+        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu, disk, database);
     }
 
     /// <summary>
@@ -193,6 +202,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options)
         long errors = 0, done = 0;
         var cpu = CpuTime();
         var disk = DiskWriteBytes();
+        var database = databaseUse();
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
 
@@ -235,10 +245,10 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options)
 
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(Worker)));
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return await DrainAsync(phase, sent, done, errors, start, seconds, cpu, disk);
+        return await DrainAsync(phase, sent, done, errors, start, seconds, cpu, disk, database);
     }
 
-    private async Task<PhaseOutcome> DrainAsync(Receipts.Phase phase, ConcurrentDictionary<string, long> sent, long expected, long errors, long start, double publishSeconds, TimeSpan cpuAtStart, long? diskAtStart)
+    private async Task<PhaseOutcome> DrainAsync(Receipts.Phase phase, ConcurrentDictionary<string, long> sent, long expected, long errors, long start, double publishSeconds, TimeSpan cpuAtStart, long? diskAtStart, ProcessTreeUse? databaseAtStart)
     {
         var deadline = Stopwatch.StartNew();
         var distinct = 0L;
@@ -266,6 +276,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options)
         // Up to the last delivery's arrival, near enough: the drain polls every 20 ms.
         var cpuAtLast = CpuTime();
         var diskAtLast = DiskWriteBytes();
+        var databaseAtLast = databaseUse();
         listener.End();
         var first = Distinct(phase, sent);
         var last = first.Count == 0 ? start : first.Values.Max();
@@ -276,7 +287,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options)
             phase.Name, sent.Count, expected, first.Count, errors, publishSeconds,
             Stopwatch.GetElapsedTime(start, last).TotalSeconds, first.Count >= expected, latencies,
             byListener, phase.Samples, phase.Unsigned, phase.MeanBodyBytes, (cpuAtLast - cpuAtStart).TotalSeconds,
-            diskAtLast - diskAtStart);
+            diskAtLast - diskAtStart, databaseAtLast - databaseAtStart);
     }
 
     private static TimeSpan CpuTime()

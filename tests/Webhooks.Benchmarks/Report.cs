@@ -49,6 +49,15 @@ internal class ThroughputFigures
 
     /// <summary><see cref="CpuMicrosecondsPerDelivery"/> over the raw ceiling's CPU time per POST: what a delivery costs in raw POSTs, whatever else runs on the machine.</summary>
     public double CpuCostVsRaw { get; set; }
+
+    /// <summary>PostgreSQL mode: the database server's CPU time per delivery during the peak (its every process), in microseconds.</summary>
+    public double? DatabaseCpuMicrosecondsPerDelivery { get; set; }
+
+    /// <summary><see cref="DatabaseCpuMicrosecondsPerDelivery"/> in raw POSTs, to add to <see cref="CpuCostVsRaw"/> for a delivery's whole cost.</summary>
+    public double? DatabaseCpuCostVsRaw { get; set; }
+
+    /// <summary>PostgreSQL mode: bytes the database server's processes caused to be written to disk per delivery during the peak.</summary>
+    public double? DatabaseDiskBytesPerDelivery { get; set; }
     public Latency LatencyPeakMs { get; set; } = null!;
 
     /// <summary>Bytes the process caused to be written to disk per delivery during the peak (<c>/proc/self/io</c>); null where the OS does not report it.</summary>
@@ -191,6 +200,10 @@ internal sealed class Report
             {
                 figures.RatioToRawCeiling = RatioTo(figures.DeliveriesPerSecond, raw.RequestsPerSecond, 3);
                 figures.CpuCostVsRaw = RatioTo(figures.CpuMicrosecondsPerDelivery, raw.CpuMicrosecondsPerRequest, 2);
+                if (figures.DatabaseCpuMicrosecondsPerDelivery is { } databaseCpu)
+                {
+                    figures.DatabaseCpuCostVsRaw = RatioTo(databaseCpu, raw.CpuMicrosecondsPerRequest, 2);
+                }
             }
         }
     }
@@ -273,10 +286,14 @@ internal sealed class Report
         {
             if (f is not null)
             {
-                s.AppendLine(Invariant($"{name,-44} {f.DeliveriesPerSecond,12:N0} {f.RatioToRawCeiling,7:0.00}  {Lat(f.LatencyPeakMs),-26} {Lat(f.LatencyHalfPeakMs),-26} {f.CpuMicrosecondsPerDelivery,6:0} µs {f.CpuCostVsRaw,5:0.0}×"));
+                s.AppendLine(Invariant($"{name,-44} {f.DeliveriesPerSecond,12:N0} {f.RatioToRawCeiling,7:0.00}  {Lat(f.LatencyPeakMs),-26} {Lat(f.LatencyHalfPeakMs),-26} {f.CpuMicrosecondsPerDelivery,6:0} µs {f.CpuCostVsRaw,5:0.0}×{Database(f)}"));
             }
         }
     }
+
+    /// <summary>PostgreSQL mode: the database's own CPU per delivery, beside the dispatcher's.</summary>
+    private static string Database(ThroughputFigures f) =>
+        f.DatabaseCpuMicrosecondsPerDelivery is { } cpu ? Invariant($" + database {cpu:0} µs {f.DatabaseCpuCostVsRaw:0.0}×") : "";
 
     private static string Lat(Latency l) => Invariant($"{l.P50:0.0} / {l.P95:0.0} / {l.P99:0.0}");
 

@@ -23,6 +23,23 @@ internal sealed class Storage : IAsyncDisposable
     /// <summary>How this storage is durable, for the report.</summary>
     public string Note { get; }
 
+    /// <summary>
+    /// What the PostgreSQL server's processes have used so far (CPU and bytes written); null in SQLite mode, where that
+    /// work is done by the measured process itself.
+    /// </summary>
+    public ProcessTreeUse? DatabaseUse()
+    {
+        if (_postgres is null)
+        {
+            return null;
+        }
+
+        var pidFile = Path.Combine(_postgres.DataDirectory, "postmaster.pid");
+        return File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
+            ? ProcessTreeUse.Read(pid)
+            : null;
+    }
+
     public static async Task<Storage> StartAsync(string name)
     {
         if (name != "postgresql")
