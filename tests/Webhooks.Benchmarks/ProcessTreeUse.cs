@@ -3,9 +3,10 @@ using System.Globalization;
 namespace Webhooks.Benchmarks;
 
 /// <summary>
-/// What a process and its children have used so far: CPU time and bytes sent to the storage layer, from
-/// <c>/proc</c>. Used for the PostgreSQL server the benchmark starts, whose backends do the storage work that the
-/// SQLite mode does inside the measured process: a delivery's cost in that mode is the dispatcher's and the database's.
+/// What a process and its children have used so far: CPU time from <c>/proc</c>, and the bytes written to the device
+/// holding its data (<see cref="BlockDevice"/>). Used for the PostgreSQL server the benchmark starts, whose backends do
+/// the storage work that the SQLite mode does inside the measured process: a delivery's cost in that mode is the
+/// dispatcher's and the database's.
 /// </summary>
 internal readonly record struct ProcessTreeUse(double CpuSeconds, long WriteBytes)
 {
@@ -16,10 +17,11 @@ internal readonly record struct ProcessTreeUse(double CpuSeconds, long WriteByte
         new(end.CpuSeconds - start.CpuSeconds, end.WriteBytes - start.WriteBytes);
 
     /// <summary>
-    /// The use of <paramref name="rootPid"/> and its live children; null where <c>/proc</c> cannot say. Children that
-    /// have exited count too: the kernel adds their CPU time (cutime, cstime) and I/O to the parent once reaped.
+    /// The CPU time of <paramref name="rootPid"/> and its live children, and the bytes written so far to the device
+    /// holding <paramref name="dataFolder"/>; null where the kernel cannot say. Children that have exited count too: the
+    /// kernel adds their CPU time (cutime, cstime) to the parent once reaped.
     /// </summary>
-    public static ProcessTreeUse? Read(int rootPid)
+    public static ProcessTreeUse? Read(int rootPid, string dataFolder)
     {
         try
         {
@@ -29,18 +31,16 @@ internal readonly record struct ProcessTreeUse(double CpuSeconds, long WriteByte
             }
 
             var cpuTicks = root.OwnTicks + root.ChildrenTicks;
-            var written = WrittenBytes(rootPid);
             foreach (var directory in Directory.EnumerateDirectories("/proc"))
             {
                 if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) &&
                     pid != rootPid && Stat(pid) is { } child && child.ParentPid == rootPid)
                 {
                     cpuTicks += child.OwnTicks + child.ChildrenTicks;
-                    written += WrittenBytes(pid);
                 }
             }
 
-            return new ProcessTreeUse(cpuTicks / TicksPerSecond, written);
+            return BlockDevice.BytesWritten(dataFolder) is { } written ? new ProcessTreeUse(cpuTicks / TicksPerSecond, written) : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -64,24 +64,5 @@ internal readonly record struct ProcessTreeUse(double CpuSeconds, long WriteByte
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
         long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
         return ((int)Field(4), Field(14) + Field(15), Field(16) + Field(17));
-    }
-
-    private static long WrittenBytes(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/io"))
-            {
-                if (line.StartsWith("write_bytes:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line.AsSpan("write_bytes:".Length).Trim(), CultureInfo.InvariantCulture);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-        }
-
-        return 0;
     }
 }

@@ -30,6 +30,12 @@ internal sealed class RawCeilingFigures
     public double CpuMicrosecondsPerRequestAtStart { get; set; }
 
     public double CpuMicrosecondsPerRequestAtEnd { get; set; }
+
+    /// <summary>How long the ceiling's POSTs ran unmeasured first, until the JIT went quiet.</summary>
+    public double WarmUpSeconds { get; set; }
+
+    /// <summary>Methods the JIT compiled during the measured POSTs.</summary>
+    public long MethodsCompiledDuringPeak { get; set; }
 }
 
 /// <summary>A throughput scenario: sustained deliveries/s at peak, and latency at peak and at half of it.</summary>
@@ -40,6 +46,12 @@ internal class ThroughputFigures
     public int TenantListeners { get; set; }
     public int MatchingListeners { get; set; }
     public int WarmupEvents { get; set; }
+
+    /// <summary>How long the scenario ran unmeasured after its retention fill, until the JIT went quiet.</summary>
+    public double WarmUpSeconds { get; set; }
+
+    /// <summary>Methods the JIT compiled during the peak: near 0 when the peak measured compiled code.</summary>
+    public long MethodsCompiledDuringPeak { get; set; }
     public double DeliveriesPerSecond { get; set; }
     public double EventsAcceptedPerSecond { get; set; }
     public double RatioToRawCeiling { get; set; }
@@ -56,7 +68,7 @@ internal class ThroughputFigures
     /// <summary><see cref="DatabaseCpuMicrosecondsPerDelivery"/> in raw POSTs, to add to <see cref="CpuCostVsRaw"/> for a delivery's whole cost.</summary>
     public double? DatabaseCpuCostVsRaw { get; set; }
 
-    /// <summary>PostgreSQL mode: bytes the database server's processes caused to be written to disk per delivery during the peak.</summary>
+    /// <summary>PostgreSQL mode: bytes written to the device holding the database per delivery during the peak (the device's own counter, so every process's writes to it count).</summary>
     public double? DatabaseDiskBytesPerDelivery { get; set; }
     public Latency LatencyPeakMs { get; set; } = null!;
 

@@ -36,7 +36,7 @@ internal sealed class Storage : IAsyncDisposable
 
         var pidFile = Path.Combine(_postgres.DataDirectory, "postmaster.pid");
         return File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
-            ? ProcessTreeUse.Read(pid)
+            ? ProcessTreeUse.Read(pid, _postgres.DataDirectory)
             : null;
     }
 
