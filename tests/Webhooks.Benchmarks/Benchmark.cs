@@ -155,6 +155,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
             RequestsPerSecond = Math.Round(raw.DeliveriesPerSecond, 1),
             RequestsPerSecondAtStart = Math.Round(raw.DeliveriesPerSecond, 1),
             CpuMicrosecondsPerRequestAtStart = Math.Round(raw.CpuMicrosecondsPerDelivery, 1),
+            AllocatedBytesPerRequest = Math.Round(raw.AllocatedBytesPerDelivery),
             WarmUpSeconds = Math.Round(warmSeconds, 1),
             MethodsCompiledDuringPeak = JitInfo.GetCompiledMethodCount() - jitBefore,
             Concurrency = options.Concurrency,
@@ -535,6 +536,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
         figures.CpuMicrosecondsPerDelivery = Math.Round(peak.CpuMicrosecondsPerDelivery, 1);
         figures.DiskBytesPerDelivery = peak.DiskBytesPerDelivery is { } bytes ? Math.Round(bytes) : null;
         figures.CpuCostVsRaw = Report.RatioTo(peak.CpuMicrosecondsPerDelivery, report.RawCeiling?.CpuMicrosecondsPerRequest ?? 0, 2);
+        figures.AllocatedBytesPerDelivery = Math.Round(peak.AllocatedBytesPerDelivery);
         if (peak.DatabaseCpuMicrosecondsPerDelivery is { } databaseCpu)
         {
             figures.DatabaseCpuMicrosecondsPerDelivery = Math.Round(databaseCpu, 1);

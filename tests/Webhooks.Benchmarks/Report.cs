@@ -31,6 +31,9 @@ internal sealed class RawCeilingFigures
 
     public double CpuMicrosecondsPerRequestAtEnd { get; set; }
 
+    /// <summary>Bytes the process allocated on the managed heap per POST (sender and listener).</summary>
+    public double AllocatedBytesPerRequest { get; set; }
+
     /// <summary>How long the ceiling's POSTs ran unmeasured first, until the JIT went quiet.</summary>
     public double WarmUpSeconds { get; set; }
 
@@ -61,6 +64,9 @@ internal class ThroughputFigures
 
     /// <summary><see cref="CpuMicrosecondsPerDelivery"/> over the raw ceiling's CPU time per POST: what a delivery costs in raw POSTs, whatever else runs on the machine.</summary>
     public double CpuCostVsRaw { get; set; }
+
+    /// <summary>Bytes the process allocated on the managed heap per delivery during the peak (<see cref="GC.GetTotalAllocatedBytes"/>).</summary>
+    public double AllocatedBytesPerDelivery { get; set; }
 
     /// <summary>PostgreSQL mode: the database server's CPU time per delivery during the peak (its every process), in microseconds.</summary>
     public double? DatabaseCpuMicrosecondsPerDelivery { get; set; }

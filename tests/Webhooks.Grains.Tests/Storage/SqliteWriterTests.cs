@@ -145,6 +145,53 @@ public sealed class SqliteWriterTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => ReadCount());
     }
 
+    [Fact]
+    public async Task WritesBindEachValueToItsNumberedParameter_WhateverTheirOrderInTheText()
+    {
+        await _writer.ExecuteAsync(s => s.Execute(
+            "CREATE TABLE Typed (Id INTEGER PRIMARY KEY, Name TEXT, Small INTEGER, Big INTEGER, Data BLOB, Absent TEXT);"));
+        const string insert = "INSERT INTO Typed (Name, Id, Data, Big, Small, Absent) VALUES ($2, $1, $5, $4, $3, $6);";
+        var inserted = await _writer.ExecuteAsync(s =>
+            s.Execute(insert, 1L, "first é", 7, long.MaxValue, new byte[] { 0, 1, 255 }, null) +
+            s.Execute(insert, 2L, "", -1, long.MinValue, Array.Empty<byte>(), DBNull.Value) +
+            // A null binds as NULL, not as the value the statement had before.
+            s.Execute(insert, 3L, null, null, null, null, null));
+        Assert.Equal(3, inserted);
+
+        var rows = _writer.Read("SELECT Id, Name, Small, Big, Data, typeof(Data), Absent FROM Typed ORDER BY Id;", static rows =>
+        {
+            var list = new List<string>();
+            while (rows.Read())
+            {
+                var data = rows.IsDBNull(4) ? "null" : Convert.ToHexString((byte[])rows.GetValue(4));
+                list.Add($"{rows.GetInt64(0)}|{(rows.IsDBNull(1) ? "null" : rows.GetString(1))}|{(rows.IsDBNull(2) ? "null" : rows.GetInt64(2))}|" +
+                    $"{(rows.IsDBNull(3) ? "null" : rows.GetInt64(3))}|{data}|{rows.GetString(5)}|{(rows.IsDBNull(6) ? "null" : rows.GetString(6))}");
+            }
+
+            return list;
+        });
+        Assert.Equal(
+        [
+            $"1|first é|7|{long.MaxValue}|0001FF|blob|null",
+            $"2||-1|{long.MinValue}||blob|null",
+            "3|null|null|null|null|null|null",
+        ], rows);
+    }
+
+    [Fact]
+    public async Task AWrite_AnswersTheRowsItChanged_AndTextOfSeveralStatementsRunsThemAll()
+    {
+        await _writer.ExecuteAsync(s => s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", 1, "a") + s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", 2, "a"));
+
+        Assert.Equal(2, await _writer.ExecuteAsync(s => s.Execute("UPDATE Probe SET Value = $1 WHERE Value = $2;", "b", "a")));
+        Assert.Equal(0, await _writer.ExecuteAsync(s => s.Execute("DELETE FROM Probe WHERE Id = $1;", 99)));
+        await _writer.ExecuteAsync(s => s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, 'c'); INSERT INTO Probe (Id, Value) VALUES ($2, 'd');", 3, 4));
+        // A value of another type than text, integer or bytes goes through the command, and still binds.
+        await _writer.ExecuteAsync(s => s.Execute("INSERT INTO Probe (Id, Value) VALUES ($1, $2);", 5, 2.5));
+
+        Assert.Equal(["b", "b", "c", "d", "2.5"], Values());
+    }
+
     /// <summary>Waits until <paramref name="writer"/> refuses reads: its Dispose has begun.</summary>
     private static async Task WaitUntilStoppingAsync(SqliteWriter writer)
     {
