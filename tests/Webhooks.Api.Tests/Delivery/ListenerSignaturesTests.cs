@@ -130,7 +130,7 @@ public sealed class ListenerSignaturesTests(DeliveryServer server) : ApiTest(ser
         }
     }
 
-    private static string?[] Names(JsonElement listener) => [.. listener.GetProperty("signatures").EnumerateArray().Select(n => n.GetString())];
+    private static string[] Names(JsonElement listener) => listener.GetProperty("signatures").Strings();
 
     private static async Task UpdateAsync(TestTenant tenant, string id, object body)
     {
