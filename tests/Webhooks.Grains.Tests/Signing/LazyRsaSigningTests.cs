@@ -24,7 +24,7 @@ public sealed class LazyRsaSigningTests
         var bodies = ActivatorUtilities.CreateInstance<SignedBodies>(cluster.SiloServices);
         var protector = cluster.SiloServices.GetRequiredService<SecretProtector>();
         var keys = new ListenerKeys(protector.ProtectListenerSecret(ListenerSecrets.Create()), null, null);
-        var delivery = Delivery("event_lazy");
+        var delivery = SampleDelivery.Of("event_lazy");
         var own = new Dictionary<string, string>();
         Task<DeliveryRequest> SignAsync(ListenerSignatures signatures, int attempt = 1) =>
             new DeliverySigner(bodies, protector, TimeProvider.System).SignAsync("wh_1", tenantId, new Uri("https://hooks.example.com/"), keys, own, signatures, delivery, attempt);
@@ -49,13 +49,4 @@ public sealed class LazyRsaSigningTests
         await SignAsync(ListenerSignatures.Both, attempt: 2);
         Assert.Equal(2, bodies.SignaturesMade);
     }
-
-    private static DeliveryRecord Delivery(string eventId) => new()
-    {
-        EventId = eventId,
-        EventCode = "entitlement.created",
-        ResourceId = "ent_1",
-        EventDate = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero),
-        Payload = """{"seats":1}""",
-    };
 }
