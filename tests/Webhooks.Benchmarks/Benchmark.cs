@@ -251,7 +251,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
         var tenant = await server.CreateTenantAsync("bench-backlog");
         var code = (await server.EventCodesAsync(tenant))[0];
         var down = new Uri($"http://127.0.0.1:{ClosedPort()}/down");
-        var (listenerId, _) = await ServerUnderTest.CreateListenerAsync(tenant, down, code);
+        var (listenerId, _) = await ServerUnderTest.CreateListenerAsync(tenant, down, code, options.SignatureNames);
         var http = _load.OverHttp(tenant, code);
         var figures = new BacklogFigures
         {
@@ -352,7 +352,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
             {
                 if (setup.Elapsed < options.SetupBudget)
                 {
-                    await router.AddAsync(new ListenerDefinition(idle, [others[n % others.Length]], null));
+                    await router.AddAsync(new ListenerDefinition(idle, [others[n % others.Length]], null, Signatures: options.Signatures));
                     Interlocked.Increment(ref created);
                 }
             });
@@ -427,7 +427,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
                 for (var l = 0; l < options.ScaleListenersPerTenant && setup.Elapsed < options.SetupBudget; l++)
                 {
                     var n = (t * options.ScaleListenersPerTenant) + l;
-                    ids[n] = (await router.AddAsync(new ListenerDefinition(idle, [codes[n % codes.Length]], null)))!.Listener.Id;
+                    ids[n] = (await router.AddAsync(new ListenerDefinition(idle, [codes[n % codes.Length]], null, Signatures: options.Signatures)))!.Listener.Id;
                     Interlocked.Increment(ref created);
                 }
             });
@@ -569,7 +569,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
 
         if (outcome.Unsigned > 0)
         {
-            report.Problems.Add($"{name}: {outcome.Unsigned} deliveries arrived without signatures");
+            report.Problems.Add($"{name}: {outcome.Unsigned} deliveries arrived without exactly the chosen signatures ({string.Join(", ", options.SignatureNames)})");
         }
     }
 
@@ -583,7 +583,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
                 continue;
             }
 
-            if (SignatureCheck.Verify(sample, signer.Secret, signer.Tenant) is { } failure)
+            if (SignatureCheck.Verify(sample, options.Signatures, signer.Secret, signer.Tenant) is { } failure)
             {
                 report.Problems.Add($"{outcome.Name}: {failure}");
             }
@@ -615,7 +615,7 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
     private async Task<int> CreateListenerAsync(Tenant tenant, string code, string? ordering = null)
     {
         var index = Interlocked.Increment(ref _nextListener);
-        var (_, secret) = await ServerUnderTest.CreateListenerAsync(tenant, listener.ListenerUri(index), code, ordering);
+        var (_, secret) = await ServerUnderTest.CreateListenerAsync(tenant, listener.ListenerUri(index), code, options.SignatureNames, ordering);
         _signers[index] = (secret, tenant);
         return index;
     }

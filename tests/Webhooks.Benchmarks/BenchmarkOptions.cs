@@ -1,4 +1,6 @@
 using System.Globalization;
+using Webhooks.Abstractions.Listeners;
+using Webhooks.Api.Listeners;
 
 namespace Webhooks.Benchmarks;
 
@@ -28,6 +30,8 @@ internal sealed class BenchmarkOptions
           --setup-budget <s>         the longest creating the routing or scale listeners may take (default 2400; quick 30)
           --collection-age <s>       Orleans' grain collection age during the scale scenario (default 120; quick 2)
           --data <folder>            where the servers keep their databases (default: the temp folder)
+          --signatures <list>        the signatures the benchmark's listeners take, comma-separated, of:
+                                     n-signature,standard (default both; e.g. --signatures standard for no RSA)
         """;
 
     public bool Quick { get; private set; }
@@ -54,6 +58,12 @@ internal sealed class BenchmarkOptions
     public TimeSpan CollectionAge { get; private set; }
     public TimeSpan DrainTimeout { get; private set; }
     public string DataFolder { get; private set; } = Path.Combine(Path.GetTempPath(), "webhooks-bench");
+
+    /// <summary>The signatures every listener the benchmark creates takes, and every delivery must carry exactly.</summary>
+    public ListenerSignatures Signatures { get; private set; } = ListenerSignatures.Both;
+
+    /// <summary><see cref="Signatures"/> as the API's <c>signatures</c> field names them.</summary>
+    public IReadOnlyList<string> SignatureNames => WebhookSignatures.Format(Signatures);
 
     /// <summary>Full mode warms each listener's log up to its retention, so the figures are the steady state's.</summary>
     public bool WarmUpToRetention => !Quick;
@@ -115,6 +125,10 @@ internal sealed class BenchmarkOptions
                 case "--setup-budget": o.SetupBudget = Seconds(); break;
                 case "--collection-age": o.CollectionAge = Seconds(); break;
                 case "--data": o.DataFolder = Path.GetFullPath(Value()); break;
+                case "--signatures":
+                    var names = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    o.Signatures = WebhookSignatures.Parse(names, out var error) ?? throw new ArgumentException($"--signatures: {error}");
+                    break;
                 default: throw new ArgumentException($"Unknown option {name}.");
             }
         }

@@ -1,11 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Webhooks.Abstractions.Listeners;
 using Webhooks.Testing;
 
 namespace Webhooks.Benchmarks;
 
-/// <summary>One request the listener received: when (a <see cref="Stopwatch"/> timestamp), which event, at which listener path.</summary>
+/// <summary>
+/// One request the listener received: when (a <see cref="Stopwatch"/> timestamp), which event, at which listener path,
+/// and whether it carried exactly the signatures the listeners chose.
+/// </summary>
 internal readonly record struct Receipt(long Timestamp, string EventId, int Listener, bool Signed);
 
 /// <summary>A received request kept whole, so its signatures can be checked after the phase.</summary>
@@ -23,6 +27,7 @@ internal sealed class Receipts : IAsyncDisposable
     private const int SamplesPerPhase = 4;
 
     private TestReceiver _receiver = null!;
+    private ListenerSignatures _signatures;
     private Phase? _phase;
     private long _stray;
 
@@ -33,9 +38,10 @@ internal sealed class Receipts : IAsyncDisposable
     /// <summary>Requests that arrived while no phase was collecting (late retries, say).</summary>
     public long Stray => Interlocked.Read(ref _stray);
 
-    public static async Task<Receipts> StartAsync()
+    /// <summary>Starts the receiver; <paramref name="signatures"/> is what every delivery must carry, exactly.</summary>
+    public static async Task<Receipts> StartAsync(ListenerSignatures signatures)
     {
-        var receipts = new Receipts();
+        var receipts = new Receipts { _signatures = signatures };
         receipts._receiver = await TestReceiver.StartAsync(new TestReceiverOptions { KeepRequests = false, OnRequest = receipts.Take });
         return receipts;
     }
@@ -70,7 +76,7 @@ internal sealed class Receipts : IAsyncDisposable
         }
 
         var eventId = request.Headers["webhook-id"].ToString();
-        var signed = request.Headers.ContainsKey("webhook-signature") && request.Headers.ContainsKey("N-Signature");
+        var signed = SignatureCheck.CarriesExactly(_signatures, request.Headers.ContainsKey("N-Signature"), request.Headers.ContainsKey("webhook-signature"));
         phase.Record(new Receipt(arrived, eventId, listener, signed), body.Length);
         if (listener != RawListener && phase.WantsSample())
         {

@@ -170,6 +170,9 @@ internal sealed class Report
     public string Mode { get; set; } = "";
     public string Storage { get; set; } = "";
     public string StorageNote { get; set; } = "";
+
+    /// <summary>The signatures the listeners took (<c>--signatures</c>): what every delivery carried and what was verified.</summary>
+    public IReadOnlyList<string> Signatures { get; set; } = [];
     public string Commit { get; set; } = "";
     public bool? UncommittedChanges { get; set; }
     public int Cores { get; set; } = Environment.ProcessorCount;

@@ -140,10 +140,13 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         return [.. list.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("code").GetString()!)];
     }
 
-    /// <summary>Creates a listener of one event code through the API, unordered unless <paramref name="ordering"/> says; returns its id and signing secret.</summary>
-    public static async Task<(string Id, string Secret)> CreateListenerAsync(Tenant tenant, Uri uri, string subscription, string? ordering = null)
+    /// <summary>
+    /// Creates a listener of one event code through the API, taking <paramref name="signatures"/>, unordered unless
+    /// <paramref name="ordering"/> says; returns its id and signing secret.
+    /// </summary>
+    public static async Task<(string Id, string Secret)> CreateListenerAsync(Tenant tenant, Uri uri, string subscription, IReadOnlyList<string> signatures, string? ordering = null)
     {
-        using var response = await tenant.Client.PostAsJsonAsync("api/v1/account/webhooks", new { uri = uri.ToString(), subscriptions = new[] { subscription }, ordering });
+        using var response = await tenant.Client.PostAsJsonAsync("api/v1/account/webhooks", new { uri = uri.ToString(), subscriptions = new[] { subscription }, ordering, signatures });
         await EnsureAsync(response, HttpStatusCode.Created);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
         return (body.GetProperty("id").GetString()!, body.GetProperty("secret").GetString()!);

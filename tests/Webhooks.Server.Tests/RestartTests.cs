@@ -59,11 +59,11 @@ public sealed class RestartTests : IDisposable
         var first = await client.SendAsync(HttpMethod.Post, "api/v1/account/webhooks",
             new { uri = "https://listener.example/one", subscriptions = new[] { "entitlement.created" } }, HttpStatusCode.Created);
         await client.SendAsync(HttpMethod.Post, "api/v1/account/webhooks",
-            new { uri = "https://listener.example/two", subscriptions = new[] { "*" }, description = "all of it" }, HttpStatusCode.Created);
+            new { uri = "https://listener.example/two", subscriptions = new[] { "*" }, description = "all of it", signatures = new[] { "standard" } }, HttpStatusCode.Created);
         var doomed = await client.SendAsync(HttpMethod.Post, "api/v1/account/webhooks",
             new { uri = "https://listener.example/three", subscriptions = new[] { "customer.created" } }, HttpStatusCode.Created);
         await client.SendAsync(HttpMethod.Put, $"api/v1/account/webhooks/{first.GetProperty("id").GetString()}",
-            new { uri = "https://listener.example/one-edited", subscriptions = new[] { "entitlement.seat.activated", "entitlement.created" } }, HttpStatusCode.NoContent);
+            new { uri = "https://listener.example/one-edited", subscriptions = new[] { "entitlement.seat.activated", "entitlement.created" }, signatures = new[] { "n-signature" } }, HttpStatusCode.NoContent);
         await client.SendAsync(HttpMethod.Delete, $"api/v1/account/webhooks/{doomed.GetProperty("id").GetString()}", null, HttpStatusCode.NoContent);
 
         return (key, await ReadListenersAsync(client));
@@ -85,6 +85,8 @@ public sealed class RestartTests : IDisposable
         Assert.Equal(before, after);
         Assert.Contains("one-edited", after[0], StringComparison.Ordinal);
         Assert.Contains("entitlement.seat.activated", after[0], StringComparison.Ordinal);
+        Assert.Contains("\"signatures\":[\"n-signature\"]", after[0], StringComparison.Ordinal); // the listener's choice is its grain's state
+        Assert.Contains("\"signatures\":[\"standard\"]", after[1], StringComparison.Ordinal);
     }
 
     private static async Task<string[]> ReadListenersAsync(ApiClient client)

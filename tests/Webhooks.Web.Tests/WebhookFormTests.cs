@@ -164,7 +164,8 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await Expect(picker).ToBeHiddenAsync();
         await Expect(select).ToBeFocusedAsync();
 
-        // The optional rate limit, left empty, the delivery order, left as it is, and the headers, left empty, then Save.
+        // The optional rate limit, left empty, the delivery order, left as it is, the headers, left empty, and both
+        // signatures, left checked, then Save.
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByLabel("Max deliveries per second (optional)")).ToBeFocusedAsync();
         await keyboard.PressAsync("Tab");
@@ -172,11 +173,75 @@ public sealed class WebhookFormTests(WebFixture fixture)
         await Expect(page.GetByLabel("Delivery order")).ToHaveValueAsync("none");
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByLabel("Request headers (optional)")).ToBeFocusedAsync();
+        foreach (var signature in new[] { "N-Signature (RSA)", "Standard Webhooks (HMAC)" })
+        {
+            await keyboard.PressAsync("Tab");
+            await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = signature })).ToBeFocusedAsync();
+            await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = signature })).ToBeCheckedAsync();
+        }
+
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true })).ToBeFocusedAsync();
         await keyboard.PressAsync("Enter");
         await Expect(PageSteps.Entry(page, "https://example.com/keyboard")).ToContainTextAsync("customer.created");
         await browser.ScreenshotAsync("added-by-keyboard");
+
+        browser.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Signatures_BothCheckedByDefault_AtLeastOneRequired_AndTheChoiceIsSavedAndShownBack()
+    {
+        var (_, api) = await ApiClient.CreateTenantAsync(fixture.Server.Address, "Signatures");
+        using var _ = api;
+        await using var browser = await BrowserSession.OpenAsync(fixture);
+        var page = browser.Page;
+        await PageSteps.SignInAsync(page, api.Key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add Webhook" }).ClickAsync();
+        await page.GetByLabel("URI", new() { Exact = true }).FillAsync("https://example.com/signatures");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Select events", Exact = true }).ClickAsync();
+        var picker = page.GetByRole(AriaRole.Dialog, new() { Name = "Select events" });
+        await picker.GetByRole(AriaRole.Checkbox, new() { Name = "All events" }).CheckAsync();
+        await picker.GetByRole(AriaRole.Button, new() { Name = "Save Events", Exact = true }).ClickAsync();
+        var rsa = page.GetByRole(AriaRole.Checkbox, new() { Name = "N-Signature (RSA)" });
+        var standard = page.GetByRole(AriaRole.Checkbox, new() { Name = "Standard Webhooks (HMAC)" });
+        await Expect(rsa).ToBeCheckedAsync();
+        await Expect(standard).ToBeCheckedAsync();
+
+        // Neither: the page says so next to the boxes and sends nothing.
+        await rsa.UncheckAsync();
+        await standard.UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#signatures-error")).ToHaveTextAsync("Choose at least one signature.");
+        await Expect(rsa).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(rsa).ToBeFocusedAsync();
+        await Expect(standard).ToHaveAccessibleDescriptionAsync(new Regex("Choose at least one signature\\."));
+        await browser.AssertAccessibleAsync("the signatures left empty");
+        var none = await api.SendAsync(HttpMethod.Get, "api/v1/account/webhooks", null, HttpStatusCode.OK);
+        Assert.Empty(none.GetProperty("items").EnumerateArray());
+
+        // Standard only, with the keyboard: saved, shown on the webhook's page, and the edit form starts from it.
+        await standard.FocusAsync();
+        await page.Keyboard.PressAsync("Space");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(PageSteps.Entry(page, "https://example.com/signatures")).ToContainTextAsync("All events");
+        var list = await api.SendAsync(HttpMethod.Get, "api/v1/account/webhooks", null, HttpStatusCode.OK);
+        var saved = Assert.Single(list.GetProperty("items").EnumerateArray());
+        Assert.Equal(["standard"], saved.GetProperty("signatures").EnumerateArray().Select(s => s.GetString()));
+        await page.GetByRole(AriaRole.Link, new() { Name = "https://example.com/signatures", Exact = true }).ClickAsync();
+        await Expect(page.Locator("dl.facts").First).ToContainTextAsync("SignaturesStandard Webhooks (HMAC)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "edit", Exact = true }).ClickAsync();
+        await Expect(rsa).Not.ToBeCheckedAsync();
+        await Expect(standard).ToBeCheckedAsync();
+        await browser.AssertAccessibleAsync("the edit form with one signature");
+
+        // Switched to the N-Signature alone.
+        await rsa.CheckAsync();
+        await standard.UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator("dl.facts").First).ToContainTextAsync("SignaturesN-Signature (RSA)");
+        var switched = await api.SendAsync(HttpMethod.Get, $"api/v1/account/webhooks/{saved.GetProperty("id").GetString()}", null, HttpStatusCode.OK);
+        Assert.Equal(["n-signature"], switched.GetProperty("signatures").EnumerateArray().Select(s => s.GetString()));
 
         browser.AssertNoConsoleErrors();
     }

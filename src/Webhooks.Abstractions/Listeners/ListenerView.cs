@@ -16,4 +16,5 @@ public sealed record ListenerView(
     [property: Id(8)] DateTimeOffset UpdatedAt,
     [property: Id(9)] double? MaxDeliveriesPerSecond = null,
     [property: Id(10)] ListenerOrdering Ordering = ListenerOrdering.None,
-    [property: Id(14)] ImmutableDictionary<string, string>? Headers = null);
+    [property: Id(14)] ImmutableDictionary<string, string>? Headers = null,
+    [property: Id(15)] ListenerSignatures Signatures = ListenerSignatures.Both);

@@ -15,4 +15,5 @@ public sealed record CreatedWebhookModel(
     double? MaxDeliveriesPerSecond,
     string Ordering,
     IReadOnlyDictionary<string, string>? Headers,
-    string Secret) : WebhookModel(Id, Uri, Subscriptions, Description, Enabled, DisabledReason, CreatedAt, UpdatedAt, MaxDeliveriesPerSecond, Ordering, Headers);
+    IReadOnlyList<string> Signatures,
+    string Secret) : WebhookModel(Id, Uri, Subscriptions, Description, Enabled, DisabledReason, CreatedAt, UpdatedAt, MaxDeliveriesPerSecond, Ordering, Headers, Signatures);

@@ -20,10 +20,16 @@ namespace Webhooks.Api.Listeners;
 /// say). Names the dispatcher sets or that control the connection are refused. Values are kept encrypted and shown
 /// back masked; a value sent back exactly as shown keeps the stored one. Like every field, replaced by an update.
 /// </param>
+/// <param name="Signatures">
+/// Optional: which signatures every request to the listener carries — <c>n-signature</c> (the tenant's RSA
+/// <c>N-Signature</c> with <c>N-Signature-Key-Id</c>), <c>standard</c> (the Standard Webhooks <c>webhook-signature</c>), or
+/// both, each named once, exactly in lowercase. Omitted or null: both. Like every field, it is replaced by an update.
+/// </param>
 public sealed record WebhookRequest(
     [property: Required, MaxLength(WebhookRequestValidator.MaxUriLength)] string? Uri,
     [property: Required, MinLength(1)] string?[]? Subscriptions,
     [property: MaxLength(WebhookRequestValidator.MaxDescriptionLength)] string? Description = null,
     [property: Range(WebhookRequestValidator.MinDeliveriesPerSecond, WebhookRequestValidator.MaxDeliveriesPerSecond)] double? MaxDeliveriesPerSecond = null,
     [property: AllowedValues(WebhookOrdering.None, WebhookOrdering.Resource, WebhookOrdering.Listener)] string? Ordering = null,
-    Dictionary<string, string?>? Headers = null);
+    Dictionary<string, string?>? Headers = null,
+    [property: MinLength(1), MaxLength(2), AllowedValues(WebhookSignatures.NSignature, WebhookSignatures.Standard)] string?[]? Signatures = null);

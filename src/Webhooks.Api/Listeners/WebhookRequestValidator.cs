@@ -48,6 +48,11 @@ public sealed class WebhookRequestValidator(EventCatalog catalog, IOptions<Webho
             errors["ordering"] = $"The ordering must be one of {string.Join(", ", WebhookOrdering.Values.Select(v => $"\"{v}\""))}, or null for \"{WebhookOrdering.None}\".";
         }
 
+        if (WebhookSignatures.Parse(request.Signatures, out var signaturesError) is null)
+        {
+            errors["signatures"] = signaturesError!;
+        }
+
         return errors;
     }
 

@@ -76,7 +76,8 @@ public static class WebhooksApi
         var view = created.Listener;
         return TypedResults.Created(WebhooksApiEndpoint.Link(context, $"/api/v1/account/webhooks/{view.Id}"), new CreatedWebhookModel(
             view.Id, view.Uri, view.Subscriptions, view.Description, view.Enabled, view.DisabledReason, view.CreatedAt, view.UpdatedAt,
-            view.MaxDeliveriesPerSecond, WebhookOrdering.Format(view.Ordering), WebhookModel.InNameOrder(view.Headers), created.Secret));
+            view.MaxDeliveriesPerSecond, WebhookOrdering.Format(view.Ordering), WebhookModel.InNameOrder(view.Headers),
+            WebhookSignatures.Format(view.Signatures), created.Secret));
     }
 
     private static async Task<Results<Ok<PagedResult<WebhookModel>>, ProblemHttpResult>> ListAsync(
@@ -117,9 +118,10 @@ public static class WebhooksApi
         return deleted ? TypedResults.NoContent() : ResourceNotFound.Listener();
     }
 
-    // The validator has refused an ordering TryParse does not know.
+    // The validator has refused an ordering TryParse does not know, and any list of signatures Parse does not take.
     private static ListenerDefinition ToDefinition(WebhookRequest body) =>
         new(body.Uri!, [.. body.Subscriptions!.OfType<string>().Distinct(StringComparer.Ordinal)], body.Description, body.MaxDeliveriesPerSecond,
             WebhookOrdering.TryParse(body.Ordering, out var ordering) ? ordering : ListenerOrdering.None,
-            body.Headers is { Count: > 0 } headers ? headers.ToImmutableDictionary(h => h.Key, h => h.Value!, StringComparer.OrdinalIgnoreCase) : null);
+            body.Headers is { Count: > 0 } headers ? headers.ToImmutableDictionary(h => h.Key, h => h.Value!, StringComparer.OrdinalIgnoreCase) : null,
+            Signatures: WebhookSignatures.Parse(body.Signatures, out _) ?? ListenerSignatures.Both);
 }

@@ -186,7 +186,7 @@ public sealed partial class ListenerGrain
         DeliveryRequest? request = null;
         try
         {
-            request = await Signer.SignAsync(this.GetPrimaryKeyString(), State.TenantId!, new Uri(State.Uri!), Keys(), Headers(), delivery, attempt);
+            request = await Signer.SignAsync(this.GetPrimaryKeyString(), State.TenantId!, new Uri(State.Uri!), Keys(), Headers(), State.Signatures, delivery, attempt);
             // Started on this turn, but the exchange itself runs on the thread pool once it first waits for the
             // network: the grain keeps serving (other attempts, enqueues, edits) while a listener takes its time.
             outcome = await sender.SendAsync(request, _stopping.Token);

@@ -89,6 +89,7 @@ public sealed partial class ListenerGrain(
             State.Description = definition.Description;
             State.MaxDeliveriesPerSecond = definition.MaxDeliveriesPerSecond;
             State.Ordering = definition.Ordering;
+            State.Signatures = definition.Signatures;
             var headers = definition.Headers ?? protector.UnprotectListenerHeaders(definition.ProtectedHeaders);
             State.ProtectedHeaders = protector.ProtectListenerHeaders(ListenerHeaderRules.Merge(headers, Headers()));
         }
@@ -165,6 +166,7 @@ public sealed partial class ListenerGrain(
         ? new ListenerView(
             this.GetPrimaryKeyString(), State.TenantId!, State.Uri!, State.Subscriptions, State.Description,
             !deliveries.State.Disabled, deliveries.State.DisabledReason, State.CreatedAt, State.UpdatedAt, State.MaxDeliveriesPerSecond,
-            State.Ordering, State.ProtectedHeaders is null ? null : ListenerHeaderRules.Masked(Headers()))
+            State.Ordering, State.ProtectedHeaders is null ? null : ListenerHeaderRules.Masked(Headers()),
+            State.Signatures)
         : null;
 }

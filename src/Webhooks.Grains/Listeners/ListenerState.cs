@@ -40,5 +40,8 @@ public sealed class ListenerState
     /// <summary>The listener's own request headers as JSON, protected by Data Protection; null when it has none.</summary>
     [Id(20)] public string? ProtectedHeaders { get; set; }
 
+    /// <summary>Which signatures the listener's requests carry; 0 (both) for a listener stored before the choice existed.</summary>
+    [Id(21)] public ListenerSignatures Signatures { get; set; }
+
     public bool Exists => TenantId is not null && !Deleted;
 }

@@ -1,12 +1,14 @@
 using System.Globalization;
+using Webhooks.Abstractions.Listeners;
 using Webhooks.Grains.Delivery;
 
 namespace Webhooks.Grains.Signing;
 
 /// <summary>
-/// One listener's signer: turns a stored delivery into the complete outgoing request, its body signed twice —
-/// the tenant's RSA <c>N-Signature</c> (shared by every listener of the event, <see cref="SignedBodies"/>) and the
-/// listener's own Standard Webhooks HMAC, made with every secret that signs now (<see cref="ListenerKeys"/>).
+/// One listener's signer: turns a stored delivery into the complete outgoing request, its body signed as the listener
+/// chose (<see cref="ListenerSignatures"/>) — the tenant's RSA <c>N-Signature</c> (shared by every listener of the
+/// event, <see cref="SignedBodies"/>), the listener's own Standard Webhooks HMAC made with every secret that signs now
+/// (<see cref="ListenerKeys"/>), or both. A signature the listener does not take is not computed.
 /// </summary>
 public sealed class DeliverySigner(SignedBodies bodies, SecretProtector protector, TimeProvider time)
 {
@@ -34,27 +36,40 @@ public sealed class DeliverySigner(SignedBodies bodies, SecretProtector protecto
     /// <param name="target">The listener's URI.</param>
     /// <param name="keys">The listener's signing secrets, as stored.</param>
     /// <param name="own">The listener's own headers, in clear (none of them a name the dispatcher sets).</param>
+    /// <param name="signatures">Which signatures the listener takes; <c>webhook-id</c> and <c>webhook-timestamp</c> go either way.</param>
     /// <param name="delivery">The stored delivery, with its event's content.</param>
     /// <param name="attempt">The attempt's number, from 1; it is part of the body (<c>callAttempt</c>).</param>
-    public async Task<DeliveryRequest> SignAsync(string listenerId, string tenantId, Uri target, ListenerKeys keys, IReadOnlyDictionary<string, string> own, DeliveryRecord delivery, int attempt)
+    public async Task<DeliveryRequest> SignAsync(string listenerId, string tenantId, Uri target, ListenerKeys keys, IReadOnlyDictionary<string, string> own, ListenerSignatures signatures, DeliveryRecord delivery, int attempt)
     {
         if (!delivery.HasContent)
         {
             throw new InvalidOperationException("The delivery's event is not in memory.");
         }
 
-        var signed = await bodies.GetAsync(tenantId, delivery, attempt);
+        var headers = new List<KeyValuePair<string, string>>(5 + own.Count);
+        byte[] body;
+        if (signatures.IncludesNSignature())
+        {
+            var signed = await bodies.GetAsync(tenantId, delivery, attempt);
+            body = signed.Body;
+            headers.Add(new(SignatureHeader, signed.Signature));
+            headers.Add(new(SignatureKeyIdHeader, signed.KeyId));
+        }
+        else
+        {
+            body = await bodies.GetUnsignedAsync(tenantId, delivery, attempt);
+        }
+
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
-        List<KeyValuePair<string, string>> headers =
-        [
-            new(SignatureHeader, signed.Signature),
-            new(SignatureKeyIdHeader, signed.KeyId),
-            new(IdHeader, delivery.EventId),
-            new(TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture)),
-            new(HmacHeader, StandardWebhookSignature.Compute(HmacKeys(keys), delivery.EventId, timestamp, signed.Body)),
-        ];
+        headers.Add(new(IdHeader, delivery.EventId));
+        headers.Add(new(TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture)));
+        if (signatures.IncludesStandard())
+        {
+            headers.Add(new(HmacHeader, StandardWebhookSignature.Compute(HmacKeys(keys), delivery.EventId, timestamp, body)));
+        }
+
         headers.AddRange(own);
-        return new DeliveryRequest(listenerId, target, signed.Body, headers);
+        return new DeliveryRequest(listenerId, target, body, headers);
     }
 
     /// <summary>

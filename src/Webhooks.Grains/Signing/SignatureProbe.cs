@@ -7,7 +7,8 @@ namespace Webhooks.Grains.Signing;
 
 /// <summary>
 /// The forged request sent after a listener's test event, to find out whether the listener checks signatures: the same
-/// body, the listener's own headers, but an <c>N-Signature</c> and a <c>webhook-signature</c> that no key made, under a
+/// body, the listener's own headers, but each signature the listener takes (<c>N-Signature</c>, <c>webhook-signature</c>,
+/// or both, as the real request carried them) replaced by one that no key made, under a
 /// <c>webhook-id</c> of its own (so a listener de-duplicating on it does not answer from its cache) and marked with
 /// <see cref="Header"/> so the listener's logs tell it apart.
 /// </summary>

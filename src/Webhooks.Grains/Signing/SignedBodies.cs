@@ -10,15 +10,16 @@ namespace Webhooks.Grains.Signing;
 public sealed record SignedBody(byte[] Body, string Signature, string KeyId);
 
 /// <summary>
-/// Builds and RSA-signs each distinct body once per silo: the listeners of one event share the bytes and the
-/// signature of each call attempt (an RSA signature costs far more than the HTTP request around it). Tenant
-/// private keys are opened once and kept in memory only.
+/// Builds each distinct body once per silo, and RSA-signs it once, the first time a listener that takes the
+/// <c>N-Signature</c> asks for it: the listeners of one event share the bytes and the signature of each call attempt
+/// (an RSA signature costs far more than the HTTP request around it), and an event none of whose listeners takes the
+/// <c>N-Signature</c> costs no RSA operation at all. Tenant private keys are opened once and kept in memory only.
 /// </summary>
 /// <remarks>
 /// A silo's copy of a tenant's keys carries each key's activation time, so every silo switches to a rotated key at the
 /// same instant without being told. The copy is read again after <see cref="SigningOptions.KeyRefreshInterval"/> (and
 /// at once on the silo that rotated), which bounds how long another silo signs with the old key after an emergency
-/// switch. A signed body is cached per key id: once a key activates, no body signed by its predecessor is served again.
+/// switch. A body is cached per key id: once a key activates, no body signed by its predecessor is served again.
 /// </remarks>
 public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector, TimeProvider time, IOptions<SigningOptions> options)
 {
@@ -28,11 +29,22 @@ public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector
 
     private readonly ConcurrentDictionary<string, Task<TenantKeys>> _keys = new(StringComparer.Ordinal);
     private readonly object _rotate = new();
-    private ConcurrentDictionary<(string, string, int, string), Lazy<Task<SignedBody>>> _young = new();
-    private ConcurrentDictionary<(string, string, int, string), Lazy<Task<SignedBody>>> _old = new();
+    private ConcurrentDictionary<(string, string, int, string), Lazy<Task<SharedBody>>> _young = new();
+    private ConcurrentDictionary<(string, string, int, string), Lazy<Task<SharedBody>>> _old = new();
+    private long _signaturesMade;
+
+    /// <summary>How many RSA signatures this instance has made since it started: one per body that a listener needed signed.</summary>
+    public long SignaturesMade => Interlocked.Read(ref _signaturesMade);
 
     /// <summary>The body of attempt <paramref name="callAttempt"/> of <paramref name="delivery"/>'s event, signed with the tenant's key active now.</summary>
-    public async Task<SignedBody> GetAsync(string tenantId, DeliveryRecord delivery, int callAttempt)
+    public async Task<SignedBody> GetAsync(string tenantId, DeliveryRecord delivery, int callAttempt) =>
+        (await EntryAsync(tenantId, delivery, callAttempt)).Signed(this);
+
+    /// <summary>The same body as <see cref="GetAsync"/>, for a listener that takes no <c>N-Signature</c>: nothing is signed for it.</summary>
+    public async Task<byte[]> GetUnsignedAsync(string tenantId, DeliveryRecord delivery, int callAttempt) =>
+        (await EntryAsync(tenantId, delivery, callAttempt)).Body;
+
+    private async Task<SharedBody> EntryAsync(string tenantId, DeliveryRecord delivery, int callAttempt)
     {
         var signingKey = (await KeysAsync(tenantId)).ActiveAt(time.GetUtcNow());
         var key = (tenantId, delivery.EventId, callAttempt, signingKey.Id);
@@ -42,10 +54,10 @@ public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector
         }
 
         var young = _young;
-        var entry = young.GetOrAdd(key, _ => new Lazy<Task<SignedBody>>(() => Sign(delivery, callAttempt, signingKey)));
+        var entry = young.GetOrAdd(key, _ => new Lazy<Task<SharedBody>>(() => Build(delivery, callAttempt, signingKey)));
         if (entry.Value.IsFaulted)
         {
-            young.TryRemove(new KeyValuePair<(string, string, int, string), Lazy<Task<SignedBody>>>(key, entry));
+            young.TryRemove(new KeyValuePair<(string, string, int, string), Lazy<Task<SharedBody>>>(key, entry));
         }
 
         if (young.Count > GenerationSize)
@@ -69,17 +81,48 @@ public sealed class SignedBodies(IGrainFactory grains, SecretProtector protector
     /// </summary>
     public void Forget(string tenantId) => _keys.TryRemove(tenantId, out _);
 
-    // A failure is a faulted task, so the caller drops the entry and the next attempt signs again.
-    private static Task<SignedBody> Sign(DeliveryRecord delivery, int callAttempt, SigningKey key)
+    // A failure is a faulted task, so the caller drops the entry and the next attempt builds it again.
+    private static Task<SharedBody> Build(DeliveryRecord delivery, int callAttempt, SigningKey key)
     {
         try
         {
-            var body = DeliveryBody.Serialize(delivery, callAttempt);
-            return Task.FromResult(new SignedBody(body, TenantSigningKey.Sign(key.Rsa, body), key.Id));
+            return Task.FromResult(new SharedBody(DeliveryBody.Serialize(delivery, callAttempt), key));
         }
         catch (Exception failure)
         {
-            return Task.FromException<SignedBody>(failure);
+            return Task.FromException<SharedBody>(failure);
+        }
+    }
+
+    /// <summary>
+    /// One body and the key active when it was built; its signature is made by the first caller that needs it, once,
+    /// and a signing failure leaves it unsigned, so the next attempt tries again.
+    /// </summary>
+    private sealed class SharedBody(byte[] body, SigningKey key)
+    {
+        private readonly Lock _signing = new();
+        private SignedBody? _signed;
+
+        public byte[] Body => body;
+
+        public SignedBody Signed(SignedBodies owner)
+        {
+            if (Volatile.Read(ref _signed) is { } signed)
+            {
+                return signed;
+            }
+
+            lock (_signing)
+            {
+                if (_signed is null)
+                {
+                    var made = new SignedBody(body, TenantSigningKey.Sign(key.Rsa, body), key.Id);
+                    Interlocked.Increment(ref owner._signaturesMade);
+                    Volatile.Write(ref _signed, made);
+                }
+
+                return _signed;
+            }
         }
     }
 

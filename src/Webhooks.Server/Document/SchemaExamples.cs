@@ -64,7 +64,7 @@ internal static class SchemaExamples
 
     private static JsonObject Listener(string? secret = null)
     {
-        var listener = (JsonObject)Parse($$"""{"id":"{{ListenerId}}","uri":"https://example.com/webhooks","subscriptions":["entitlement.created","entitlement.activated"],"description":"Billing sync","enabled":true,"disabledReason":null,"createdAt":"2026-01-15T09:30:00+00:00","updatedAt":"2026-01-15T09:30:00+00:00","maxDeliveriesPerSecond":null,"ordering":"none","headers":{"Authorization":"***f3a9"} }""");
+        var listener = (JsonObject)Parse($$"""{"id":"{{ListenerId}}","uri":"https://example.com/webhooks","subscriptions":["entitlement.created","entitlement.activated"],"description":"Billing sync","enabled":true,"disabledReason":null,"createdAt":"2026-01-15T09:30:00+00:00","updatedAt":"2026-01-15T09:30:00+00:00","maxDeliveriesPerSecond":null,"ordering":"none","headers":{"Authorization":"***f3a9"},"signatures":["n-signature","standard"]}""");
         if (secret is not null)
         {
             listener["secret"] = secret;

@@ -55,6 +55,15 @@ internal sealed class WireSchemaTransformer(IApiDescriptionGroupCollectionProvid
         if (property.AttributeProvider?.GetCustomAttributes(typeof(AllowedValuesAttribute), inherit: true).OfType<AllowedValuesAttribute>().FirstOrDefault() is { } allowed)
         {
             var values = allowed.Values.Select(v => v is null ? JsonNullSentinel.JsonNull : (JsonNode)JsonValue.Create(v.ToString()!)).ToList();
+            if (schema.Items is OpenApiSchema items)
+            {
+                // A list of those names: each item is one of them, never null, and none is named twice.
+                items.Type = items.Type is { } itemType ? itemType & ~JsonSchemaType.Null : JsonSchemaType.String;
+                items.Enum = values;
+                schema.UniqueItems = true;
+                return;
+            }
+
             if (schema.Type is { } type && (type & JsonSchemaType.Null) != 0)
             {
                 values.Add(JsonNullSentinel.JsonNull);

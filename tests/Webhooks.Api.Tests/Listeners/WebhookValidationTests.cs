@@ -45,6 +45,12 @@ public sealed class WebhookValidationTests(ApiServer server) : ApiTest(server), 
         { "unknown ordering", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"ordering":"fifo"}""", ["ordering"] },
         { "ordering in another case", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"ordering":"Resource"}""", ["ordering"] },
         { "empty ordering", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"ordering":""}""", ["ordering"] },
+        { "no signatures", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"signatures":[]}""", ["signatures"] },
+        { "unknown signature", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"signatures":["standard","rsa"]}""", ["signatures"] },
+        { "signature in another case", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"signatures":["N-Signature"]}""", ["signatures"] },
+        { "null signature", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"signatures":[null]}""", ["signatures"] },
+        { "one signature twice", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"signatures":["standard","standard"]}""", ["signatures"] },
+        { "three signatures", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"signatures":["standard","n-signature","standard"]}""", ["signatures"] },
     };
 
     [Theory]
@@ -95,6 +101,9 @@ public sealed class WebhookValidationTests(ApiServer server) : ApiTest(server), 
         { "uri is a number", """{"uri":5,"subscriptions":["*"]}""" },
         { "subscriptions is a string", """{"uri":"https://hooks.example.com/a","subscriptions":"*"}""" },
         { "subscriptions holds a number", """{"uri":"https://hooks.example.com/a","subscriptions":[5]}""" },
+        { "signatures is a string", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"signatures":"standard"}""" },
+        { "signatures holds a number", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"signatures":[1]}""" },
+        { "signatures is an object", """{"uri":"https://hooks.example.com/a","subscriptions":["*"],"signatures":{"standard":true}}""" },
         { "body is an array", """[{"uri":"https://hooks.example.com/a","subscriptions":["*"]}]""" },
     };
 
@@ -124,6 +133,21 @@ public sealed class WebhookValidationTests(ApiServer server) : ApiTest(server), 
 
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, because);
         await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(before, await tenant.Client.SnapshotAsync());
+    }
+
+    [Theory]
+    [InlineData("\"standard\"")]
+    [InlineData("[true]")]
+    public async Task Create_WithSignaturesOfTheWrongJsonType_Returns400NamingTheField(string signatures)
+    {
+        var tenant = await TenantWithOneListenerAsync();
+        var before = await tenant.Client.SnapshotAsync();
+
+        using var response = await tenant.Client.PostAsync(Route, Json.Raw($$"""{"uri":"https://hooks.example.com/a","subscriptions":["*"],"signatures":{{signatures}}}"""));
+
+        var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest, "InvalidJson");
+        Assert.Contains("at $.signatures", problem.GetRawText(), StringComparison.Ordinal); // the detail names the field
         Assert.Equal(before, await tenant.Client.SnapshotAsync());
     }
 

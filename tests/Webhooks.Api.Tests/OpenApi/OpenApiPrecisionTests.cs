@@ -228,6 +228,23 @@ public sealed class OpenApiPrecisionTests(ApiServer server) : ApiTest(server), I
         Assert.DoesNotContain("ordering", Schema(document, "WebhookRequest").GetProperty("required").Strings());
     }
 
+    [Fact]
+    public async Task Signatures_ListItsNames_OnEachItem_EachOnce()
+    {
+        var document = await ReadDocumentAsync();
+
+        foreach (var schema in new[] { "WebhookRequest", "WebhookModel", "CreatedWebhookModel" })
+        {
+            var signatures = Schema(document, schema).GetProperty("properties").GetProperty("signatures");
+            Assert.Equal(["n-signature", "standard"], signatures.GetProperty("items").GetProperty("enum").Strings());
+            Assert.True(signatures.GetProperty("uniqueItems").GetBoolean());
+        }
+
+        Assert.Contains("signatures", Schema(document, "WebhookModel").GetProperty("required").Strings());
+        Assert.DoesNotContain("signatures", Schema(document, "WebhookRequest").GetProperty("required").Strings());
+        Assert.Equal(1, Schema(document, "WebhookRequest").GetProperty("properties").GetProperty("signatures").GetProperty("minItems").GetInt32());
+    }
+
     [Theory]
     [InlineData("PublishEventRequest")]
     [InlineData("FeedEventModel")]

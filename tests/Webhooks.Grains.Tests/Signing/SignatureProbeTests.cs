@@ -39,6 +39,24 @@ public sealed class SignatureProbeTests
     }
 
     [Theory]
+    [InlineData(DeliverySigner.HmacHeader)]
+    [InlineData(DeliverySigner.SignatureHeader)]
+    public void Forge_OfAListenerWithOneSignature_ForgesThatOne_AndAddsNoOther(string kept)
+    {
+        var real = Real with
+        {
+            Headers = [.. Real.Headers.Where(h => h.Key is not (DeliverySigner.SignatureHeader or DeliverySigner.SignatureKeyIdHeader or DeliverySigner.HmacHeader) || h.Key == kept)],
+        };
+
+        var headers = SignatureProbe.Forge(real, "probe_1", 1700000100).Headers.ToDictionary(h => h.Key, h => h.Value);
+
+        Assert.NotEqual(real.Headers.Single(h => h.Key == kept).Value, headers[kept]);
+        Assert.Equal(kept == DeliverySigner.SignatureHeader, headers.ContainsKey(DeliverySigner.SignatureHeader));
+        Assert.Equal(kept == DeliverySigner.HmacHeader, headers.ContainsKey(DeliverySigner.HmacHeader));
+        Assert.Equal("invalid-signature", headers["webhook-probe"]);
+    }
+
+    [Theory]
     [InlineData(200, 401, SignatureCheck.Verified)]
     [InlineData(204, 400, SignatureCheck.Verified)]
     [InlineData(200, 200, SignatureCheck.NotVerified)]

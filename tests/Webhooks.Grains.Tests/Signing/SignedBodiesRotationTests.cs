@@ -95,14 +95,7 @@ public sealed class SignedBodiesRotationTests
         return (deployment, clock, cluster);
     }
 
-    private static DeliveryRecord Delivery(string eventId) => new()
-    {
-        EventId = eventId,
-        EventCode = "entitlement.created",
-        ResourceId = "ent_1",
-        EventDate = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero),
-        Payload = """{"seats":1}""",
-    };
+    private static DeliveryRecord Delivery(string eventId) => SampleDelivery.Of(eventId);
 
     private static bool Verifies(string modulus, SignedBody signed)
     {

@@ -63,6 +63,14 @@ namespace Webhooks.Client.Generated.Models
 #else
         public string Secret { get; set; }
 #endif
+        /// <summary>The signatures property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Webhooks.Client.Generated.Models.CreatedWebhookModel_signatures?>? Signatures { get; set; }
+#nullable restore
+#else
+        public List<global::Webhooks.Client.Generated.Models.CreatedWebhookModel_signatures?> Signatures { get; set; }
+#endif
         /// <summary>The subscriptions property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -115,6 +123,7 @@ namespace Webhooks.Client.Generated.Models
                 { "maxDeliveriesPerSecond", n => { MaxDeliveriesPerSecond = n.GetDoubleValue(); } },
                 { "ordering", n => { Ordering = n.GetEnumValue<global::Webhooks.Client.Generated.Models.CreatedWebhookModel_ordering>(); } },
                 { "secret", n => { Secret = n.GetStringValue(); } },
+                { "signatures", n => { Signatures = n.GetCollectionOfEnumValues<global::Webhooks.Client.Generated.Models.CreatedWebhookModel_signatures>()?.AsList(); } },
                 { "subscriptions", n => { Subscriptions = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
                 { "uri", n => { Uri = n.GetStringValue(); } },
@@ -136,6 +145,7 @@ namespace Webhooks.Client.Generated.Models
             writer.WriteDoubleValue("maxDeliveriesPerSecond", MaxDeliveriesPerSecond);
             writer.WriteEnumValue<global::Webhooks.Client.Generated.Models.CreatedWebhookModel_ordering>("ordering", Ordering);
             writer.WriteStringValue("secret", Secret);
+            writer.WriteCollectionOfEnumValues<global::Webhooks.Client.Generated.Models.CreatedWebhookModel_signatures>("signatures", Signatures);
             writer.WriteCollectionOfPrimitiveValues<string>("subscriptions", Subscriptions);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
             writer.WriteStringValue("uri", Uri);

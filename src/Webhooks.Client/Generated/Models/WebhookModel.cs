@@ -8,7 +8,7 @@ using System;
 namespace Webhooks.Client.Generated.Models
 {
     /// <summary>
-    /// A listener as the API returns it: the compatible `{id, uri, subscriptions}` plus our extras; its own`headers` with their values masked (`***` and the last 4 characters).
+    /// A listener as the API returns it: the compatible `{id, uri, subscriptions}` plus our extras; its own`headers` with their values masked (`***` and the last 4 characters); the `signatures` it receives,always listed (both when the tenant never chose).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WebhookModel : IAdditionalDataHolder, IParsable
@@ -55,6 +55,14 @@ namespace Webhooks.Client.Generated.Models
         public double? MaxDeliveriesPerSecond { get; set; }
         /// <summary>The ordering property</summary>
         public global::Webhooks.Client.Generated.Models.WebhookModel_ordering? Ordering { get; set; }
+        /// <summary>The signatures property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Webhooks.Client.Generated.Models.WebhookModel_signatures?>? Signatures { get; set; }
+#nullable restore
+#else
+        public List<global::Webhooks.Client.Generated.Models.WebhookModel_signatures?> Signatures { get; set; }
+#endif
         /// <summary>The subscriptions property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -106,6 +114,7 @@ namespace Webhooks.Client.Generated.Models
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "maxDeliveriesPerSecond", n => { MaxDeliveriesPerSecond = n.GetDoubleValue(); } },
                 { "ordering", n => { Ordering = n.GetEnumValue<global::Webhooks.Client.Generated.Models.WebhookModel_ordering>(); } },
+                { "signatures", n => { Signatures = n.GetCollectionOfEnumValues<global::Webhooks.Client.Generated.Models.WebhookModel_signatures>()?.AsList(); } },
                 { "subscriptions", n => { Subscriptions = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
                 { "uri", n => { Uri = n.GetStringValue(); } },
@@ -126,6 +135,7 @@ namespace Webhooks.Client.Generated.Models
             writer.WriteStringValue("id", Id);
             writer.WriteDoubleValue("maxDeliveriesPerSecond", MaxDeliveriesPerSecond);
             writer.WriteEnumValue<global::Webhooks.Client.Generated.Models.WebhookModel_ordering>("ordering", Ordering);
+            writer.WriteCollectionOfEnumValues<global::Webhooks.Client.Generated.Models.WebhookModel_signatures>("signatures", Signatures);
             writer.WriteCollectionOfPrimitiveValues<string>("subscriptions", Subscriptions);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
             writer.WriteStringValue("uri", Uri);

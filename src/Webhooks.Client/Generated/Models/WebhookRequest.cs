@@ -35,6 +35,14 @@ namespace Webhooks.Client.Generated.Models
         public double? MaxDeliveriesPerSecond { get; set; }
         /// <summary>Optional: `none` (omitted or null too), `resource` (deliveries of one `resourceId` arrive in the orderthe events were accepted, each once the one before it succeeded, was skipped or finally failed) or `listener`(one at a time, in acceptance order, for the whole listener).</summary>
         public global::Webhooks.Client.Generated.Models.WebhookRequest_ordering? Ordering { get; set; }
+        /// <summary>Optional: which signatures every request to the listener carries — `n-signature` (the tenant&apos;s RSA`N-Signature` with `N-Signature-Key-Id`), `standard` (the Standard Webhooks `webhook-signature`), orboth, each named once, exactly in lowercase. Omitted or null: both. Like every field, it is replaced by an update.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Webhooks.Client.Generated.Models.WebhookRequest_signatures?>? Signatures { get; set; }
+#nullable restore
+#else
+        public List<global::Webhooks.Client.Generated.Models.WebhookRequest_signatures?> Signatures { get; set; }
+#endif
         /// <summary>At least one event code from the catalog, or `*`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -80,6 +88,7 @@ namespace Webhooks.Client.Generated.Models
                 { "headers", n => { Headers = n.GetObjectValue<global::Webhooks.Client.Generated.Models.WebhookRequest_headers>(global::Webhooks.Client.Generated.Models.WebhookRequest_headers.CreateFromDiscriminatorValue); } },
                 { "maxDeliveriesPerSecond", n => { MaxDeliveriesPerSecond = n.GetDoubleValue(); } },
                 { "ordering", n => { Ordering = n.GetEnumValue<global::Webhooks.Client.Generated.Models.WebhookRequest_ordering>(); } },
+                { "signatures", n => { Signatures = n.GetCollectionOfEnumValues<global::Webhooks.Client.Generated.Models.WebhookRequest_signatures>()?.AsList(); } },
                 { "subscriptions", n => { Subscriptions = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "uri", n => { Uri = n.GetStringValue(); } },
             };
@@ -95,6 +104,7 @@ namespace Webhooks.Client.Generated.Models
             writer.WriteObjectValue<global::Webhooks.Client.Generated.Models.WebhookRequest_headers>("headers", Headers);
             writer.WriteDoubleValue("maxDeliveriesPerSecond", MaxDeliveriesPerSecond);
             writer.WriteEnumValue<global::Webhooks.Client.Generated.Models.WebhookRequest_ordering>("ordering", Ordering);
+            writer.WriteCollectionOfEnumValues<global::Webhooks.Client.Generated.Models.WebhookRequest_signatures>("signatures", Signatures);
             writer.WriteCollectionOfPrimitiveValues<string>("subscriptions", Subscriptions);
             writer.WriteStringValue("uri", Uri);
             writer.WriteAdditionalData(AdditionalData);

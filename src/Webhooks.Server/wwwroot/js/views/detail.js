@@ -4,7 +4,7 @@ import { confirm, modal } from '../dialogs.js';
 import { add, breakable, h, notice, replace, time } from '../dom.js';
 import { deliveryLog } from './deliveries.js';
 import { flashNotice } from './list.js';
-import { ORDERING_NAMES, enabledBadge, eventChips } from './outcome.js';
+import { ORDERING_NAMES, SIGNATURE_NAMES, enabledBadge, eventChips } from './outcome.js';
 import { secretPanel } from './secret.js';
 import { statsPanel } from './stats.js';
 import { runTest } from './test-event.js';
@@ -130,6 +130,7 @@ export async function renderDetail(view, { id }, ctx) {
         listener.description ? h('div', {}, h('dt', {}, 'Description'), h('dd', {}, listener.description)) : null,
         listener.maxDeliveriesPerSecond != null ? h('div', {}, h('dt', {}, 'Rate limit'), h('dd', {}, `${listener.maxDeliveriesPerSecond} per second`)) : null,
         h('div', {}, h('dt', {}, 'Delivery order'), h('dd', {}, ORDERING_NAMES[listener.ordering] ?? 'None')),
+        h('div', {}, h('dt', {}, 'Signatures'), h('dd', {}, (listener.signatures ?? Object.keys(SIGNATURE_NAMES)).map((name) => SIGNATURE_NAMES[name] ?? name).join(', '))),
         listener.headers ? h('div', {}, h('dt', {}, 'Request headers'), h('dd', { class: 'mono' },
           ...Object.entries(listener.headers).map(([name, value]) => h('div', {}, `${name}: ${value}`)))) : null,
         h('div', {}, h('dt', {}, 'State'), h('dd', {}, state)),

@@ -1,12 +1,12 @@
-// Add Webhook and edit: URI → Select events → Save Events → (optional rate limit, delivery order, own headers) → Save. Edit also has the three-dots menu with "Delete webhook".
+// Add Webhook and edit: URI → Select events → Save Events → (optional rate limit, delivery order, own headers, signatures) → Save. Edit also has the three-dots menu with "Delete webhook".
 import { api } from '../api.js';
 import { confirm } from '../dialogs.js';
 import { add, h, notice, replace } from '../dom.js';
 import { actionsMenu } from '../menu.js';
 import { pickEvents } from './events-picker.js';
-import { ORDERING_NAMES, eventChips } from './outcome.js';
+import { ORDERING_NAMES, SIGNATURE_NAMES, eventChips } from './outcome.js';
 
-const FIELDS = ['uri', 'description', 'subscriptions', 'maxDeliveriesPerSecond', 'ordering', 'headers'];
+const FIELDS = ['uri', 'description', 'subscriptions', 'maxDeliveriesPerSecond', 'ordering', 'headers', 'signatures'];
 
 export async function renderForm(view, { id }, ctx) {
   let listener = null;
@@ -41,6 +41,11 @@ export async function renderForm(view, { id }, ctx) {
     placeholder: 'Authorization: Bearer …', 'aria-describedby': 'headers-hint headers-error',
   });
   headers.value = Object.entries(listener?.headers ?? {}).map(([name, value]) => `${name}: ${value}`).join('\n');
+  // Both checked for a new webhook (the API's default); an existing one shows what it receives.
+  const currentSignatures = listener?.signatures ?? Object.keys(SIGNATURE_NAMES);
+  const signatureBoxes = Object.keys(SIGNATURE_NAMES).map((value) => h('input', {
+    id: `signature-${value}`, name: 'signatures', type: 'checkbox', value, checked: currentSignatures.includes(value), 'aria-describedby': 'signatures-hint signatures-error',
+  }));
   const chosen = h('div', { class: 'chosen-events', id: 'chosen-events' });
   const select = h('button', { type: 'button', class: 'button', 'aria-describedby': 'chosen-events subscriptions-error' }, 'Select events');
   const save = h('button', { type: 'submit', class: 'button primary' }, 'Save');
@@ -61,6 +66,7 @@ export async function renderForm(view, { id }, ctx) {
     rate.removeAttribute('aria-invalid');
     ordering.removeAttribute('aria-invalid');
     headers.removeAttribute('aria-invalid');
+    signatureBoxes.forEach((box) => box.removeAttribute('aria-invalid'));
   };
 
   select.addEventListener('click', async () => {
@@ -92,11 +98,18 @@ export async function renderForm(view, { id }, ctx) {
       return;
     }
 
+    const signatures = signatureBoxes.filter((box) => box.checked).map((box) => box.value);
+    if (signatures.length === 0) {
+      showErrors({ fieldErrors: new Map([['signatures', 'Choose at least one signature.']]) });
+      return;
+    }
+
     const body = {
       uri: uri.value.trim(), subscriptions, description: description.value.trim() || null,
       maxDeliveriesPerSecond: rate.value.trim() === '' ? null : Number(rate.value),
       ordering: ordering.value,
       headers: own.headers,
+      signatures,
     };
     save.disabled = true;
     try {
@@ -127,8 +140,10 @@ export async function renderForm(view, { id }, ctx) {
       if (byField.has(key)) {
         replace(errors[name], byField.get(key));
         errors[name].hidden = false;
-        const input = { uri, description, maxDeliveriesPerSecond: rate, ordering, headers, subscriptions: select }[name];
-        if (input !== select) {
+        const input = { uri, description, maxDeliveriesPerSecond: rate, ordering, headers, subscriptions: select, signatures: signatureBoxes[0] }[name];
+        if (name === 'signatures') {
+          signatureBoxes.forEach((box) => box.setAttribute('aria-invalid', 'true'));
+        } else if (input !== select) {
           input.setAttribute('aria-invalid', 'true');
         }
 
@@ -180,6 +195,11 @@ export async function renderForm(view, { id }, ctx) {
         h('p', { id: 'headers-hint', class: 'hint' }, 'Sent with every request to this URL, one "Name: value" per line (at most 10), for example a token for your gateway. Values are stored encrypted and shown masked; leave a masked value as it is to keep it.'),
         headers,
         errors.headers),
+      h('fieldset', { class: 'field' },
+        h('legend', {}, 'Signatures'),
+        h('p', { id: 'signatures-hint', class: 'hint' }, 'Which signatures every request to this URL carries; your handler verifies one of those it receives. At least one.'),
+        ...signatureBoxes.map((box) => h('div', {}, h('label', { class: 'check', for: box.id }, box, SIGNATURE_NAMES[box.value]))),
+        errors.signatures),
       h('div', { class: 'actions' },
         save,
         h('a', { class: 'button', href: listener ? `#/webhooks/${listener.id}` : '#/webhooks' }, 'Cancel'))));

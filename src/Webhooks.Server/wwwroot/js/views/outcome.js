@@ -47,3 +47,6 @@ export function eventChips(subscriptions, limit = Infinity) {
 
 /** The API's ordering values, in words, in the order the form offers them. */
 export const ORDERING_NAMES = { none: 'None (in parallel)', resource: 'Per resource, in order', listener: 'All events in order, one at a time' };
+
+/** The API's signature names, in words, in the order the form offers them. */
+export const SIGNATURE_NAMES = { 'n-signature': 'N-Signature (RSA)', standard: 'Standard Webhooks (HMAC)' };
