@@ -10,7 +10,7 @@ namespace Webhooks.Grains.Storage.Sqlite;
 /// <remarks>
 /// Writes (<see cref="Execute"/>) go to SQLite's own prepared statement directly, binding each value in place: through
 /// the ADO.NET command, every execution allocated a binder per parameter, a data reader and the statement
-/// enumeration, about 2 KB per delivery at fan-out 10 (a tenth of all the dispatcher allocated for it), for the
+/// enumeration, about 3 KB of the 21 KB allocated per delivery at fan-out 10, for the
 /// same calls into SQLite. Queries, and a write whose text holds more than one statement or a value of another type
 /// than text, integer or bytes, keep the command.
 /// </remarks>
@@ -174,8 +174,13 @@ public sealed class SqliteStatements : IDisposable
                     }
                 }
 
-                var result = raw.sqlite3_step(statement);
-                if (result is not (raw.SQLITE_DONE or raw.SQLITE_ROW))
+                // Stepped to the end, as a command would, so a statement that answers rows runs to completion.
+                int result;
+                while ((result = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+                {
+                }
+
+                if (result != raw.SQLITE_DONE)
                 {
                     Check(database, result);
                 }
