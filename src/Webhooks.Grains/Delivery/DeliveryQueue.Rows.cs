@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery.Log;
 
@@ -17,7 +16,7 @@ public sealed partial class DeliveryQueue
         var i = 0;
         foreach (var record in _changed)
         {
-            upserts[i++] = new DeliveryRow(record.Seq, record.Status, DeliveryRowJson.Serialize(record), record.EventSeq)
+            upserts[i++] = new DeliveryRow(record.Seq, record.Status, DeliveryRowFormat.Serialize(record), record.EventSeq)
             {
                 RetainedSince = record.Status == DeliveryStatus.Pending ? null : record.RetainedSince,
             };
@@ -39,8 +38,16 @@ public sealed partial class DeliveryQueue
     /// <summary>Reads a stored row back into a delivery, with its event's content when the row came with it.</summary>
     public static DeliveryRecord FromRow(DeliveryRow row)
     {
-        var record = DeliveryRowJson.Deserialize(row.Record)
-            ?? throw new JsonException($"Delivery row {row.Seq} is the JSON literal null.");
+        DeliveryRecord record;
+        try
+        {
+            record = DeliveryRowFormat.Deserialize(row.Record);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"Delivery row {row.Seq} cannot be read: {e.Message}", e);
+        }
+
         record.Seq = row.Seq;
         record.EventSeq = row.EventSeq;
         record.FinishedAt = row.Status is DeliveryStatus.Pending ? null : row.RetainedSince;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Webhooks.Grains.Delivery.Log;
 using Microsoft.Data.Sqlite;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Publishing;
@@ -238,11 +238,11 @@ public sealed class EventStoredOnceTests : GrainDeliveryTests
             r => (r.GetString(0), DateTimeOffset.Parse(r.GetString(1), System.Globalization.CultureInfo.InvariantCulture), r.GetString(2)), eventId);
         foreach (var (listenerId, seq, record) in All(database, "SELECT ListenerId, Seq, Record FROM WebhooksDeliveries;", r => (r.GetString(0), r.GetInt64(1), (byte[])r.GetValue(2))))
         {
-            var json = JsonNode.Parse(record)!.AsObject();
-            json["resourceId"] = resourceId;
-            json["eventDate"] = JsonValue.Create(eventDate);
-            json["payload"] = payload;
-            Execute(database, "UPDATE WebhooksDeliveries SET Record = $1 WHERE ListenerId = $2 AND Seq = $3;", Encoding.UTF8.GetBytes(json.ToJsonString(new JsonSerializerOptions(JsonSerializerDefaults.Web))), listenerId, seq);
+            // Version 4 wrote the record as JSON, with the event in it.
+            var delivery = DeliveryRowFormat.Deserialize(record);
+            (delivery.ResourceId, delivery.EventDate, delivery.Payload) = (resourceId, eventDate, payload);
+            var json = JsonSerializer.SerializeToUtf8Bytes(delivery, new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
+            Execute(database, "UPDATE WebhooksDeliveries SET Record = $1 WHERE ListenerId = $2 AND Seq = $3;", json, listenerId, seq);
         }
 
         var serviceId = Single(database, "SELECT ServiceId FROM WebhooksEvents WHERE EventId = $1;", r => r.GetString(0), eventId);

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -6,15 +5,12 @@ using System.Text.Json.Serialization.Metadata;
 namespace Webhooks.Grains.Delivery.Log;
 
 /// <summary>
-/// The JSON of a delivery row: camelCase, nulls left out, as grain state is stored; the serializer is generated
-/// at compile time, since every enqueue and every outcome writes a row. Rows are read by this code and by
-/// operators, never embedded in a page, so characters are escaped only where JSON requires it: HTML-safe
-/// escaping would turn each quote of a payload into six bytes and make every row larger.
+/// The JSON that delivery rows stored before <see cref="DeliveryRowFormat"/> carry (camelCase, nulls left out): read
+/// back, never written. The serializer is generated at compile time.
 /// </summary>
 /// <remarks>
-/// A delivery whose event is stored once (<see cref="DeliveryRecord.EventSeq"/>) leaves the event's resource id, date
-/// and payload out of its row: they are in the events store, once for every listener. Rows that carry them (the test
-/// event, rows written before events were stored once) read back as before.
+/// Such a row carries its event's resource id, date and payload unless it refers to a stored event; either way they
+/// read back as they were written.
 /// </remarks>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DeliveryRecord))]
@@ -22,28 +18,18 @@ internal sealed partial class DeliveryRowJson : JsonSerializerContext
 {
     private static readonly JsonTypeInfo<DeliveryRecord> Rows = (JsonTypeInfo<DeliveryRecord>)new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = new DeliveryRowJson().WithAddedModifier(EventInlineOnly),
+        TypeInfoResolver = new DeliveryRowJson(),
     }.GetTypeInfo(typeof(DeliveryRecord));
 
-    public static byte[] Serialize(DeliveryRecord record) => JsonSerializer.SerializeToUtf8Bytes(record, Rows);
-
-    public static DeliveryRecord? Deserialize(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, Rows);
-
-    private static void EventInlineOnly(JsonTypeInfo type)
+    public static DeliveryRecord? Deserialize(ReadOnlySpan<byte> json)
     {
-        if (type.Type != typeof(DeliveryRecord))
+        try
         {
-            return;
+            return JsonSerializer.Deserialize(json, Rows);
         }
-
-        foreach (var property in type.Properties)
+        catch (JsonException e)
         {
-            if (property.Name is "resourceId" or "eventDate" or "payload")
-            {
-                property.ShouldSerialize = static (record, value) => ((DeliveryRecord)record).EventSeq is null && value is not null;
-            }
+            throw new InvalidDataException("A delivery record is not valid JSON.", e);
         }
     }
 }
