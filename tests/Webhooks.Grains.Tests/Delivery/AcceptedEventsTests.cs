@@ -136,7 +136,7 @@ public sealed class AcceptedEventsTests : IAsyncLifetime
         var cluster = Options.Create(new ClusterOptions { ServiceId = ServiceId });
         return provider == StorageProvider.Sqlite
             ? new SqliteDeliveryLog(_writer!, new SqliteDeliveryJournal(cluster), cluster)
-            : new PostgreSqlDeliveryLog(_database!, cluster, NullLogger<PostgreSqlDeliveryLog>.Instance);
+            : new PostgreSqlDeliveryLog(_database!, cluster);
     }
 
     private async Task ExecuteAsync(StorageProvider provider, string sql)

@@ -178,7 +178,7 @@ public sealed class DeliveryLogTests : IAsyncLifetime
         var port = ((IPEndPoint)silent.LocalEndpoint).Port;
         var storage = new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = $"Host=127.0.0.1;Port={port};Database=none;Username=none;Timeout=1;Pooling=false" };
         await using var database = new PostgreSqlDatabase(Options.Create(storage));
-        var log = new PostgreSqlDeliveryLog(database, Options.Create(new ClusterOptions { ServiceId = "delivery-log-tests" }), NullLogger<PostgreSqlDeliveryLog>.Instance);
+        var log = new PostgreSqlDeliveryLog(database, Options.Create(new ClusterOptions { ServiceId = "delivery-log-tests" }));
 
         var saves = Enumerable.Range(0, 20).Select(i => log.SaveAsync($"wh_unreachable_{i}", new DeliveryLogChanges([Row(1, DeliveryStatus.Pending, "x")], []))).ToList();
         foreach (var save in saves)
@@ -269,7 +269,7 @@ public sealed class DeliveryLogTests : IAsyncLifetime
 
         var database = new PostgreSqlDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = _postgres }));
         _ownedAsync.Add(database);
-        return new PostgreSqlDeliveryLog(database, cluster, NullLogger<PostgreSqlDeliveryLog>.Instance);
+        return new PostgreSqlDeliveryLog(database, cluster);
     }
 
     /// <summary>Rows in the SQLite file's delivery table and in its journal, read on a connection of the test's own.</summary>

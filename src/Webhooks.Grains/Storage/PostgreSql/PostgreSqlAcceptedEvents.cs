@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 using Orleans.Configuration;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Abstractions.Publishing;
@@ -20,32 +19,6 @@ namespace Webhooks.Grains.Storage.PostgreSql;
 /// </remarks>
 internal sealed class PostgreSqlAcceptedEvents(PostgreSqlDatabase database, IOptions<ClusterOptions> cluster) : IAcceptedEvents
 {
-    private const int Inserted = 0, Stored = 1, Legacy = 2;
-
-    // One round trip: insert unless the id is known (in either table), else what is stored under it. A conflicting
-    // row committed after this statement's snapshot is not seen by the last two branches; the caller asks again.
-    private const string Accept = """
-        WITH legacy AS (SELECT matched FROM webhooksacceptedevents WHERE serviceid = $1 AND tenantid = $2 AND eventid = $3),
-        inserted AS (
-            INSERT INTO webhooksevents (serviceid, tenantid, eventid, eventcode, resourceid, eventdate, acceptedat, payload)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM legacy)
-            ON CONFLICT DO NOTHING
-            RETURNING seq)
-        SELECT 0, seq, NULL::integer, NULL::text, NULL::text, NULL::timestamptz, NULL::text FROM inserted
-        UNION ALL
-        SELECT 1, seq, matched, eventcode, resourceid, eventdate, payload FROM webhooksevents WHERE serviceid = $1 AND tenantid = $2 AND eventid = $3
-        UNION ALL
-        SELECT 2, NULL, matched, NULL, NULL, NULL, NULL FROM legacy
-        LIMIT 1;
-        """;
-
-    // The first outcome stays: a concurrent update waits for this one and then reads the row as it left it.
-    private const string Complete = """
-        UPDATE webhooksevents SET matched = COALESCE(matched, $2), listeners = CASE WHEN matched IS NULL THEN $3 ELSE listeners END
-        WHERE seq = $1
-        RETURNING matched;
-        """;
-
     private const string Content = "SELECT seq, resourceid, eventdate, payload FROM webhooksevents WHERE seq = ANY($1);";
 
     private const string Scan = """
@@ -66,6 +39,7 @@ internal sealed class PostgreSqlAcceptedEvents(PostgreSqlDatabase database, IOpt
         """;
 
     private readonly NpgsqlDataSource _database = database.DataSource;
+    private readonly PostgreSqlWriter _writer = database.Writer;
     private readonly string _serviceId = cluster.Value.ServiceId;
 
     public async Task<AcceptedEvent> AcceptAsync(EventEnvelope envelope, DateTimeOffset acceptedAt)
@@ -73,23 +47,9 @@ internal sealed class PostgreSqlAcceptedEvents(PostgreSqlDatabase database, IOpt
         // Only a publish of the same new id racing this one leaves no row visible here, once or twice at most.
         for (var attempt = 1; ; attempt++)
         {
-            await using var command = _database.CreateCommand(Accept);
-            Add(command, _serviceId, envelope.TenantId, envelope.EventId, envelope.EventCode);
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)envelope.ResourceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = envelope.EventDate.ToUniversalTime() });
-            command.Parameters.Add(new NpgsqlParameter { Value = acceptedAt.ToUniversalTime() });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)envelope.Payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            await using var row = await command.ExecuteReaderAsync();
-            if (await row.ReadAsync())
+            if (await _writer.WriteAsync(new EventAcceptWrite(_serviceId, envelope, acceptedAt)) is { } accepted)
             {
-                return row.GetInt32(0) switch
-                {
-                    Inserted => new AcceptedEvent(envelope with { Seq = row.GetInt64(1) }, null),
-                    Stored => new AcceptedEvent(
-                        new EventEnvelope(envelope.TenantId, envelope.EventId, row.GetString(3), NullableString(row, 4), row.GetFieldValue<DateTimeOffset>(5), NullableString(row, 6), row.GetInt64(1)),
-                        row.IsDBNull(2) ? null : row.GetInt32(2)),
-                    _ => new AcceptedEvent(envelope, row.GetInt32(2)),
-                };
+                return accepted;
             }
 
             if (attempt == 3)
@@ -99,15 +59,8 @@ internal sealed class PostgreSqlAcceptedEvents(PostgreSqlDatabase database, IOpt
         }
     }
 
-    public async Task<int> CompleteAsync(long seq, IReadOnlyList<string> listenerIds)
-    {
-        await using var command = _database.CreateCommand(Complete);
-        Add(command, seq, listenerIds.Count, string.Join(',', listenerIds));
-
-        // No row: retention removed the event while its publish ran, which only a retention of seconds allows (an
-        // abandoned publish is kept twice the retention). The listeners have it; this publish's count stands.
-        return await command.ExecuteScalarAsync() is int matched ? matched : listenerIds.Count;
-    }
+    public Task<int> CompleteAsync(long seq, IReadOnlyList<string> listenerIds) =>
+        _writer.WriteAsync(new EventOutcomeWrite(seq, listenerIds));
 
     public async Task<IReadOnlyDictionary<long, EventContent>> GetContentAsync(IReadOnlyCollection<long> seqs)
     {

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -15,11 +17,24 @@ namespace Webhooks.Grains.Storage.PostgreSql;
 /// connection string asks for it): these statements change no session state, and the reset, sent with the next
 /// statement on that connection, is a handful more statements parsed and run for every one of ours.
 /// </remarks>
-internal sealed class PostgreSqlDatabase(IOptions<StorageOptions> storage) : IAsyncDisposable
+internal sealed class PostgreSqlDatabase : IAsyncDisposable
 {
-    public NpgsqlDataSource DataSource { get; } = NpgsqlDataSource.Create(WithServerDefaults(storage.Value.ConnectionString));
+    public PostgreSqlDatabase(IOptions<StorageOptions> storage, ILogger<PostgreSqlWriter>? logger = null)
+    {
+        DataSource = NpgsqlDataSource.Create(WithServerDefaults(storage.Value.ConnectionString));
+        Writer = new PostgreSqlWriter(DataSource, logger ?? NullLogger<PostgreSqlWriter>.Instance);
+    }
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The silo's one writer to these tables, so that the delivery log's saves and the events' writes share transactions.</summary>
+    public PostgreSqlWriter Writer { get; }
+
+    public ValueTask DisposeAsync()
+    {
+        Writer.Dispose();
+        return DataSource.DisposeAsync();
+    }
 
     private static string WithServerDefaults(string connectionString)
     {

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Webhooks.Abstractions.Delivery;
+using Webhooks.Grains.Delivery.Log;
+using Webhooks.Grains.Storage;
+using Webhooks.Grains.Storage.PostgreSql;
+using Webhooks.Testing;
+
+namespace Webhooks.Grains.Tests.PostgreSql;
+
+/// <summary>
+/// The silo's PostgreSQL writes share transactions: events accepted, publishes' outcomes and listeners' delivery-log
+/// saves queued together are committed together and each answered as if stored alone; one refused write fails alone.
+/// </summary>
+public sealed class PostgreSqlWriterTests : IAsyncLifetime
+{
+    private const string ServiceId = "writer-tests";
+    private static readonly DateTimeOffset Now = new(2026, 12, 5, 9, 0, 0, TimeSpan.Zero);
+    private static readonly IOptions<ClusterOptions> Cluster = Options.Create(new ClusterOptions { ServiceId = ServiceId });
+
+    private string _connection = "";
+    private PostgreSqlDatabase? _database;
+
+    public async Task InitializeAsync()
+    {
+        _connection = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await PostgreSqlSchemaInstaller.InstallAsync(_connection, new RecordingLogger(), CancellationToken.None);
+        _database = new PostgreSqlDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = _connection }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task EventsOutcomesAndSaves_QueuedTogether_ShareTransactions_AndEachIsAnsweredAsIfAlone()
+    {
+        var events = new PostgreSqlAcceptedEvents(_database!, Cluster);
+        var log = new PostgreSqlDeliveryLog(_database!, Cluster);
+        var earlier = await events.AcceptAsync(Envelope("event_earlier"), Now);
+        var before = _database!.Writer.Commits;
+
+        // Two publishes of one new id, a hundred other events, an outcome and fifty listeners' saves, all at once.
+        var accepts = Enumerable.Range(0, 100).Select(i => events.AcceptAsync(Envelope($"event_{i}"), Now))
+            .Append(events.AcceptAsync(Envelope("event_twice"), Now))
+            .Append(events.AcceptAsync(Envelope("event_twice"), Now))
+            .ToList();
+        var outcome = events.CompleteAsync(earlier.Event.Seq!.Value, ["wh_a", "wh_b"]);
+        var saves = Enumerable.Range(0, 50).Select(i => log.SaveAsync($"wh_{i}", new DeliveryLogChanges([new DeliveryRow(1, DeliveryStatus.Pending, [1, 2, 3], earlier.Event.Seq)], []))).ToList();
+        var accepted = await Task.WhenAll(accepts);
+        await Task.WhenAll(saves);
+
+        Assert.Equal(2, await outcome);
+        Assert.InRange(_database.Writer.Commits - before, 1, 20); // 151 writes; alone, they would have taken 151 transactions
+        Assert.Equal(101, accepted.Select(a => a.Event.Seq).Distinct().Count());
+        Assert.All(accepted, a => Assert.Null(a.Matched));
+        Assert.Equal(accepted[^2].Event.Seq, accepted[^1].Event.Seq);
+        Assert.Equal(101L, await ScalarAsync("SELECT count(*) FROM webhooksevents WHERE eventid <> 'event_earlier';"));
+        Assert.Equal(("2", "wh_a,wh_b"), await RowAsync($"SELECT matched::text, listeners FROM webhooksevents WHERE seq = {earlier.Event.Seq};"));
+        Assert.Equal(50L, await ScalarAsync("SELECT count(*) FROM webhooksdeliveries;"));
+    }
+
+    [Fact]
+    public async Task TwoOutcomesOfOneEvent_InOneTransaction_BothAnswerTheCountThatStays()
+    {
+        var events = new PostgreSqlAcceptedEvents(_database!, Cluster);
+        var seq = (await events.AcceptAsync(Envelope("event_raced"), Now)).Event.Seq!.Value;
+
+        var outcomes = await Task.WhenAll(
+            events.CompleteAsync(seq, ["wh_a"]),
+            events.CompleteAsync(seq, ["wh_a", "wh_b", "wh_c"]),
+            events.CompleteAsync(seq, ["wh_a", "wh_b"]));
+        var later = await events.CompleteAsync(seq, []);
+
+        Assert.Single(outcomes.Distinct());
+        Assert.Equal(outcomes[0], later);
+        var (matched, listeners) = await RowAsync($"SELECT matched::text, listeners FROM webhooksevents WHERE seq = {seq};");
+        Assert.Equal(outcomes[0].ToString(System.Globalization.CultureInfo.InvariantCulture), matched);
+        Assert.Equal(outcomes[0], listeners.Split(',').Length);
+    }
+
+    [Fact]
+    public async Task ARefusedEvent_FailsAlone_AndTheWritesSharingItsTransactionLand()
+    {
+        var events = new PostgreSqlAcceptedEvents(_database!, Cluster);
+        var log = new PostgreSqlDeliveryLog(_database!, Cluster);
+        var seq = (await events.AcceptAsync(Envelope("event_done"), Now)).Event.Seq!.Value;
+
+        // PostgreSQL text cannot hold a NUL character: this event's statement fails, in whichever transaction it lands.
+        var good = Enumerable.Range(0, 30).Select(i => events.AcceptAsync(Envelope($"event_good_{i}"), Now)).ToList();
+        var bad = events.AcceptAsync(Envelope("event_bad", payload: "{\"x\":\"\0\"}"), Now);
+        var outcome = events.CompleteAsync(seq, ["wh_a"]);
+        var save = log.SaveAsync("wh_a", new DeliveryLogChanges([new DeliveryRow(1, DeliveryStatus.Succeeded, [9], seq)], []));
+
+        var failure = await Assert.ThrowsAnyAsync<PostgresException>(() => bad);
+        await Task.WhenAll(good);
+        Assert.Equal(1, await outcome);
+        await save;
+        Assert.Equal("22021", failure.SqlState);
+        Assert.Equal(30L, await ScalarAsync("SELECT count(*) FROM webhooksevents WHERE eventid LIKE 'event_good_%';"));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM webhooksevents WHERE eventid = 'event_bad';"));
+        Assert.Equal(DeliveryStatus.Succeeded, Assert.Single(await log.LoadAsync("wh_a")).Status);
+    }
+
+    private static EventEnvelope Envelope(string eventId, string? payload = """{"seats":1}""") =>
+        new("t_writer", eventId, "entitlement.created", "ent_1", Now, payload);
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<(string, string)> RowAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var row = await command.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync());
+        return (row.GetString(0), row.GetString(1));
+    }
+}
