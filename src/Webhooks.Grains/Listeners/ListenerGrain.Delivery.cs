@@ -31,6 +31,8 @@ public sealed partial class ListenerGrain
     private readonly CancellationTokenSource _stopping = new();
     private DeliveryQueue? _queue;
     private CoalescingWriter? _writer;
+    private Uri? _target;
+    private string? _targetOf;
     private RetryPolicy? _retries;
     private DeliveryPump? _pump;
     private WakeUp? _wakeUp;
@@ -177,6 +179,17 @@ public sealed partial class ListenerGrain
         }, this, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { Interleave = true });
     }
 
+    /// <summary>The listener's URI, parsed once per value it takes rather than once per attempt.</summary>
+    private Uri Target()
+    {
+        if (_target is null || !ReferenceEquals(_targetOf, State.Uri))
+        {
+            (_target, _targetOf) = (new Uri(State.Uri!), State.Uri);
+        }
+
+        return _target;
+    }
+
     private async Task AttemptAsync(DeliveryRecord delivery)
     {
         var attempt = delivery.Attempts.Count + 1;
@@ -186,7 +199,7 @@ public sealed partial class ListenerGrain
         DeliveryRequest? request = null;
         try
         {
-            request = await Signer.SignAsync(this.GetPrimaryKeyString(), State.TenantId!, new Uri(State.Uri!), Keys(), Headers(), State.Signatures, delivery, attempt);
+            request = await Signer.SignAsync(this.GetPrimaryKeyString(), State.TenantId!, Target(), Keys(), Headers(), State.Signatures, delivery, attempt);
             // Started on this turn, but the exchange itself runs on the thread pool once it first waits for the
             // network: the grain keeps serving (other attempts, enqueues, edits) while a listener takes its time.
             outcome = await sender.SendAsync(request, _stopping.Token);

@@ -19,6 +19,10 @@ internal sealed class HttpDeliverySender(
     IOptions<DeliveryOptions> options,
     TimeProvider time) : IDeliverySender
 {
+    // One client for every attempt: its handler lives as long as the process (SetHandlerLifetime), so a client per
+    // attempt would only add its own allocations (and a cancellation source) to each delivery.
+    private readonly HttpClient _client = clients.CreateClient(DeliverySenderServiceCollectionExtensions.HttpClientName);
+
     public async Task<AttemptOutcome> SendAsync(DeliveryRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -68,8 +72,7 @@ internal sealed class HttpDeliverySender(
             }
         }
 
-        var client = clients.CreateClient(DeliverySenderServiceCollectionExtensions.HttpClientName);
-        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptToken);
+        using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptToken);
         var status = (int)response.StatusCode;
         var (excerpt, readError) = await ReadExcerptAsync(response.Content, o.MaxResponseBodyBytes, attemptToken, callerToken);
         var error = status is >= 300 and < 400
