@@ -39,7 +39,7 @@ internal sealed class PostgreSqlAcceptedEvents(PostgreSqlDatabase database, IOpt
         """;
 
     private readonly NpgsqlDataSource _database = database.DataSource;
-    private readonly PostgreSqlWriter _writer = database.Writer;
+    private readonly PostgreSqlWriter _writer = database.EventWriter;
     private readonly string _serviceId = cluster.Value.ServiceId;
 
     public async Task<AcceptedEvent> AcceptAsync(EventEnvelope envelope, DateTimeOffset acceptedAt)

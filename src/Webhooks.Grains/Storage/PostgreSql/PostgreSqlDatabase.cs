@@ -22,17 +22,26 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable
     public PostgreSqlDatabase(IOptions<StorageOptions> storage, ILogger<PostgreSqlWriter>? logger = null)
     {
         DataSource = NpgsqlDataSource.Create(WithServerDefaults(storage.Value.ConnectionString));
-        Writer = new PostgreSqlWriter(DataSource, logger ?? NullLogger<PostgreSqlWriter>.Instance);
+        EventWriter = new PostgreSqlWriter(DataSource, logger ?? NullLogger<PostgreSqlWriter>.Instance);
+        DeliveryWriter = new PostgreSqlWriter(DataSource, logger ?? NullLogger<PostgreSqlWriter>.Instance);
     }
 
     public NpgsqlDataSource DataSource { get; }
 
-    /// <summary>The silo's one writer to these tables, so that the delivery log's saves and the events' writes share transactions.</summary>
-    public PostgreSqlWriter Writer { get; }
+    /// <summary>
+    /// The silo's writer of accepted events and publishes' outcomes: a publish's own writes share transactions with
+    /// each other's, and never wait behind a large transaction of delivery-log saves (after a peak, or a backlog
+    /// draining), which would hold up every publish behind it.
+    /// </summary>
+    public PostgreSqlWriter EventWriter { get; }
+
+    /// <summary>The silo's writer of delivery-log saves, the saves of every listener waiting sharing a transaction.</summary>
+    public PostgreSqlWriter DeliveryWriter { get; }
 
     public ValueTask DisposeAsync()
     {
-        Writer.Dispose();
+        EventWriter.Dispose();
+        DeliveryWriter.Dispose();
         return DataSource.DisposeAsync();
     }
 

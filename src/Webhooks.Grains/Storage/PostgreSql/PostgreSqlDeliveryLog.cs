@@ -29,7 +29,7 @@ internal sealed class PostgreSqlDeliveryLog(PostgreSqlDatabase database, IOption
         """;
 
     private readonly NpgsqlDataSource _database = database.DataSource;
-    private readonly PostgreSqlWriter _writer = database.Writer;
+    private readonly PostgreSqlWriter _writer = database.DeliveryWriter;
     private readonly string _serviceId = cluster.Value.ServiceId;
 
     /// <summary>Transactions committed so far by the silo's writer: fewer than the saves when saves share them.</summary>
