@@ -11,11 +11,10 @@ namespace Webhooks.Grains.Storage.PostgreSql;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A transaction costs PostgreSQL more than the rows in it: a publish stored its event in a transaction of its own
-/// and its outcome in another. Measured at fan-out 10, leaving the outcome's transaction out alone took PostgreSQL's
-/// CPU from 52.6 to 41.7 µs per delivery. Here the events and outcomes of concurrent publishes share transactions.
-/// They do not share them with the delivery log: behind a transaction of a thousand saves (a backlog draining after a
-/// peak) every publish would wait, and the half-peak p99 measured 36–89 ms with one writer for both, 18–45 ms with two.
+/// A transaction costs PostgreSQL more than the rows in it, so the events and outcomes of concurrent publishes share
+/// transactions, as the delivery log's saves do. The two do not share a writer: behind a transaction of a thousand
+/// saves (a backlog draining after a peak) every publish would wait, which showed in the half-peak tail
+/// (docs/performance.md).
 /// </para>
 /// <para>
 /// No explicit transaction: a batch goes in one round trip with one Sync, so PostgreSQL runs it as one implicit
