@@ -19,14 +19,13 @@ public sealed class PostgreSqlWriterTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 12, 5, 9, 0, 0, TimeSpan.Zero);
     private static readonly IOptions<ClusterOptions> Cluster = Options.Create(new ClusterOptions { ServiceId = ServiceId });
 
-    private string _connection = "";
     private PostgreSqlDatabase? _database;
 
     public async Task InitializeAsync()
     {
-        _connection = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
-        await PostgreSqlSchemaInstaller.InstallAsync(_connection, new RecordingLogger(), CancellationToken.None);
-        _database = new PostgreSqlDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = _connection }));
+        var connection = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await PostgreSqlSchemaInstaller.InstallAsync(connection, new RecordingLogger(), CancellationToken.None);
+        _database = new PostgreSqlDatabase(Options.Create(new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = connection }));
     }
 
     public async Task DisposeAsync()
@@ -112,17 +111,13 @@ public sealed class PostgreSqlWriterTests : IAsyncLifetime
 
     private async Task<long> ScalarAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(_connection);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = _database!.DataSource.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<(string, string)> RowAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(_connection);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = _database!.DataSource.CreateCommand(sql);
         await using var row = await command.ExecuteReaderAsync();
         Assert.True(await row.ReadAsync());
         return (row.GetString(0), row.GetString(1));

@@ -11,6 +11,11 @@ namespace Webhooks.Grains.Storage.PostgreSql;
 /// </summary>
 internal sealed class DeliverySaveWrite(string serviceId, string listenerId, DeliveryLogChanges changes) : PostgreSqlWrite<bool>
 {
+    // Fields, not the constructor's parameters: the statements of a transaction are built from every save in it.
+    private readonly string _serviceId = serviceId;
+    private readonly string _listenerId = listenerId;
+    private readonly DeliveryLogChanges _changes = changes;
+
     private const string Upsert = """
         INSERT INTO webhooksdeliveries (serviceid, listenerid, seq, status, record, eventseq, retainedsince)
         SELECT $1, r.listenerid, r.seq, r.status, r.record, r.eventseq, r.retainedsince
@@ -27,10 +32,10 @@ internal sealed class DeliverySaveWrite(string serviceId, string listenerId, Del
     /// <summary>Adds the statements that store <paramref name="saves"/>, in the order given; they answer with no rows.</summary>
     public static void AddCommands(NpgsqlBatch batch, IReadOnlyList<DeliverySaveWrite> saves)
     {
-        foreach (var service in saves.GroupBy(s => s.ServiceId, StringComparer.Ordinal))
+        foreach (var service in saves.GroupBy(s => s._serviceId, StringComparer.Ordinal))
         {
             var serviceId = service.Key;
-            var merged = MergedChanges.Merge(service.Select(s => (s.ListenerId, s.Changes)));
+            var merged = MergedChanges.Merge(service.Select(s => (s._listenerId, s._changes)));
             if (merged.RemoveAll.Count > 0)
             {
                 batch.BatchCommands.Add(Command(serviceId, RemoveAll, new NpgsqlParameter { Value = merged.RemoveAll.ToArray() }));
@@ -47,12 +52,6 @@ internal sealed class DeliverySaveWrite(string serviceId, string listenerId, Del
             }
         }
     }
-
-    private string ServiceId => serviceId;
-
-    private string ListenerId => listenerId;
-
-    private DeliveryLogChanges Changes => changes;
 
     private static NpgsqlBatchCommand UpsertCommand(string serviceId, IReadOnlyList<(string ListenerId, DeliveryRow Row)> upserts)
     {

@@ -9,6 +9,10 @@ namespace Webhooks.Grains.Storage.PostgreSql;
 /// </summary>
 internal sealed class EventOutcomeWrite(long seq, IReadOnlyList<string> listenerIds) : PostgreSqlWrite<int>
 {
+    // Fields, not the constructor's parameters: one statement records every outcome of a transaction.
+    private readonly long _seq = seq;
+    private readonly IReadOnlyList<string> _listenerIds = listenerIds;
+
     // A concurrent update waits for this one and then reads the row as it left it. An event named twice here is
     // updated once, from either; both read the count it was left with.
     private const string Update = """
@@ -43,7 +47,4 @@ internal sealed class EventOutcomeWrite(long seq, IReadOnlyList<string> listener
             outcome.Result = matched.TryGetValue(outcome._seq, out var count) ? count : outcome._listenerIds.Count;
         }
     }
-
-    private readonly long _seq = seq;
-    private readonly IReadOnlyList<string> _listenerIds = listenerIds;
 }
