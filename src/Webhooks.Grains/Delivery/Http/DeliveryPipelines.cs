@@ -94,6 +94,7 @@ internal sealed class DeliveryPipelines(IOptions<DeliveryOptions> options, TimeP
                     { Exception: OperationCanceledException } => false, // the caller gave up; says nothing about the listener
                     { Exception: HttpRequestException { InnerException: ListenerAddressRefusedException } } => false, // keep saying why
                     { Exception: not null } => true,
+                    { Result.StatusCode: 429 } => false, // alive and pushing back: the adaptive limit's business (ConcurrencyLimit)
                     { Result.Succeeded: false } => true,
                     _ => false,
                 }),
