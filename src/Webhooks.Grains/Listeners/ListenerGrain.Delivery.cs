@@ -54,7 +54,7 @@ public sealed partial class ListenerGrain
 
         var stored = await log.LoadAsync(this.GetPrimaryKeyString());
         _queue = new DeliveryQueue(deliveries.State, stored.Select(DeliveryQueue.FromRow));
-        _writer = new CoalescingWriter(FlushAsync);
+        _writer = new CoalescingWriter(FlushAsync, FlushLogAsync);
         if (Queue.AbandonWithoutContent(time.GetUtcNow()) is > 0 and var abandoned)
         {
             LogEventsGone(logger, this.GetPrimaryKeyString(), abandoned);
@@ -298,12 +298,27 @@ public sealed partial class ListenerGrain
         }
     }
 
+    /// <summary>
+    /// Stores only the changed deliveries, alongside a flush in flight: the health and the stats, written under the
+    /// grain state's ETag, go with the next ordinary flush.
+    /// </summary>
+    private Task FlushLogAsync()
+    {
+        var changes = Queue.TakeChanges();
+        return changes.IsEmpty ? Task.CompletedTask : log.SaveAsync(this.GetPrimaryKeyString(), changes);
+    }
+
     private Task WriteDeliveriesAsync() => this.WriteOrDeactivateAsync(_writer!.WriteAsync);
 
-    /// <summary>Writes the deliveries and, at once, makes sure the wake-up row is stored; completes when both are.</summary>
-    private Task WriteWithWakeUpAsync()
+    /// <summary>
+    /// Writes the deliveries and, at once, makes sure the wake-up row is stored; completes when both are. With
+    /// <paramref name="alongside"/>, only the deliveries' rows are written, beside any flush in flight: a publish
+    /// waits for its own rows, not also for the outcomes of earlier attempts being written. A command that changes the
+    /// listener's health (enabling it) must not ask for that: its answer waits for the health on storage.
+    /// </summary>
+    private Task WriteWithWakeUpAsync(bool alongside = false)
     {
-        var write = WriteDeliveriesAsync();
+        var write = alongside ? this.WriteOrDeactivateAsync(_writer!.WriteAlongsideAsync) : WriteDeliveriesAsync();
         var wakeUp = WakeUps.Request(listed: true);
         return wakeUp.IsCompletedSuccessfully ? write : Task.WhenAll(write, wakeUp);
     }

@@ -48,7 +48,7 @@ public sealed partial class ListenerGrain
         // was stored, the deliveries would sit on storage with nothing to bring this listener back. Both writes run at once.
         if (queued)
         {
-            await WriteWithWakeUpAsync();
+            await WriteWithWakeUpAsync(alongside: true);
             Pump();
         }
         else if (parked)

@@ -49,4 +49,72 @@ public sealed class CoalescingWriterTests
         await second;
         Assert.Equal(2, calls);
     }
+
+    [Fact]
+    public async Task AWriteAlongside_StartsAtOnceBesideTheOneInFlight_AndTheNextOrdinaryWriteWaitsForBoth()
+    {
+        var started = new List<(string Kind, TaskCompletionSource Gate)>();
+        Task Gate(string kind)
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            started.Add((kind, gate));
+            return gate.Task;
+        }
+
+        var writer = new CoalescingWriter(() => Gate("ordinary"), () => Gate("alongside"));
+        var first = writer.WriteAsync();
+        var alongside = writer.WriteAlongsideAsync();
+        var next = writer.WriteAsync();
+
+        Assert.Equal(["ordinary", "alongside"], started.Select(s => s.Kind));
+        started[0].Gate.SetResult();
+        await first;
+        await Task.Delay(50);
+        Assert.Equal(2, started.Count); // the ordinary write still waits for the one alongside
+        Assert.False(writer.Idle.IsCompleted);
+
+        started[1].Gate.SetResult();
+        await alongside;
+        while (started.Count < 3)
+        {
+            await Task.Yield();
+        }
+
+        Assert.Equal("ordinary", started[2].Kind);
+        Assert.False(next.IsCompleted);
+        started[2].Gate.SetResult();
+        await next;
+        await writer.Idle;
+    }
+
+    [Fact]
+    public async Task AWriteAlongside_WithNothingInFlight_IsAnOrdinaryWrite()
+    {
+        var kinds = new List<string>();
+        var writer = new CoalescingWriter(
+            () => { kinds.Add("ordinary"); return Task.CompletedTask; },
+            () => { kinds.Add("alongside"); return Task.CompletedTask; });
+
+        await writer.WriteAlongsideAsync();
+        await writer.WriteAlongsideAsync();
+
+        Assert.Equal(["ordinary", "ordinary"], kinds);
+    }
+
+    [Fact]
+    public async Task Idle_WaitsForEveryWriteInFlight_AlongsideOnesIncluded()
+    {
+        var ordinary = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var beside = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writer = new CoalescingWriter(() => ordinary.Task, () => beside.Task);
+        _ = writer.WriteAsync();
+        _ = writer.WriteAlongsideAsync();
+
+        ordinary.SetResult();
+        var idle = writer.Idle;
+        await Task.Delay(50);
+        Assert.False(idle.IsCompleted);
+        beside.SetResult();
+        await idle;
+    }
 }

@@ -13,6 +13,10 @@ public interface IDeliveryLog
     /// </summary>
     Task<IReadOnlyList<DeliveryRow>> LoadAsync(string listenerId);
 
-    /// <summary>Stores <paramref name="changes"/> atomically: all of them or, on failure, none.</summary>
+    /// <summary>
+    /// Stores <paramref name="changes"/> atomically: all of them or, on failure, none. One listener's saves are applied
+    /// in the order they are called, also when one is called before the one before it has completed (the listener
+    /// writes its newest changes alongside a save still in flight; see <see cref="CoalescingWriter"/>).
+    /// </summary>
     Task SaveAsync(string listenerId, DeliveryLogChanges changes);
 }
