@@ -110,7 +110,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         var cpu = CpuTime();
         var disk = DiskWriteBytes();
         var database = databaseUse();
-        var allocated = GC.GetTotalAllocatedBytes();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var start = Stopwatch.GetTimestamp();
         var end = duration is { } d ? start + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         Exception? firstError = null;
@@ -154,7 +154,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         var cpu = CpuTime();
         var disk = DiskWriteBytes();
         var database = databaseUse();
-        var allocated = GC.GetTotalAllocatedBytes();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var start = Stopwatch.GetTimestamp();
         var total = Math.Max(1, (long)Math.Round(eventsPerSecond * duration.TotalSeconds));
         for (long i = 0; i < total; i++)
@@ -209,7 +209,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         var cpu = CpuTime();
         var disk = DiskWriteBytes();
         var database = databaseUse();
-        var allocated = GC.GetTotalAllocatedBytes();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
 
@@ -284,7 +284,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         var cpuAtLast = CpuTime();
         var diskAtLast = DiskWriteBytes();
         var databaseAtLast = databaseUse();
-        var allocatedAtLast = GC.GetTotalAllocatedBytes();
+        var allocatedAtLast = GC.GetTotalAllocatedBytes(precise: true);
         listener.End();
         var first = Distinct(phase, sent);
         var last = first.Count == 0 ? start : first.Values.Max();
