@@ -32,7 +32,6 @@ public sealed partial class ListenerGrain
     private DeliveryQueue? _queue;
     private CoalescingWriter? _writer;
     private Uri? _target;
-    private string? _targetOf;
     private RetryPolicy? _retries;
     private DeliveryPump? _pump;
     private WakeUp? _wakeUp;
@@ -180,15 +179,10 @@ public sealed partial class ListenerGrain
     }
 
     /// <summary>The listener's URI, parsed once per value it takes rather than once per attempt.</summary>
-    private Uri Target()
-    {
-        if (_target is null || !ReferenceEquals(_targetOf, State.Uri))
-        {
-            (_target, _targetOf) = (new Uri(State.Uri!), State.Uri);
-        }
-
-        return _target;
-    }
+    private Uri Target() =>
+        _target is { } target && string.Equals(target.OriginalString, State.Uri, StringComparison.Ordinal)
+            ? target
+            : _target = new Uri(State.Uri!);
 
     private async Task AttemptAsync(DeliveryRecord delivery)
     {

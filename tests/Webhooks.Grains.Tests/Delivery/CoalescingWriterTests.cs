@@ -53,11 +53,11 @@ public sealed class CoalescingWriterTests
     [Fact]
     public async Task AWriteAlongside_StartsAtOnceBesideTheOneInFlight_AndTheNextOrdinaryWriteWaitsForBoth()
     {
-        var started = new List<(string Kind, TaskCompletionSource Gate)>();
+        var started = new List<(string Kind, TaskCompletionSource Gate, bool AlongsideDone)>();
         Task Gate(string kind)
         {
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            started.Add((kind, gate));
+            started.Add((kind, gate, started.Count > 1 && started[1].Gate.Task.IsCompleted));
             return gate.Task;
         }
 
@@ -69,8 +69,6 @@ public sealed class CoalescingWriterTests
         Assert.Equal(["ordinary", "alongside"], started.Select(s => s.Kind));
         started[0].Gate.SetResult();
         await first;
-        await Task.Delay(50);
-        Assert.Equal(2, started.Count); // the ordinary write still waits for the one alongside
         Assert.False(writer.Idle.IsCompleted);
 
         started[1].Gate.SetResult();
@@ -81,6 +79,7 @@ public sealed class CoalescingWriterTests
         }
 
         Assert.Equal("ordinary", started[2].Kind);
+        Assert.True(started[2].AlongsideDone, "the ordinary write started before the one alongside had landed");
         Assert.False(next.IsCompleted);
         started[2].Gate.SetResult();
         await next;
@@ -112,7 +111,6 @@ public sealed class CoalescingWriterTests
 
         ordinary.SetResult();
         var idle = writer.Idle;
-        await Task.Delay(50);
         Assert.False(idle.IsCompleted);
         beside.SetResult();
         await idle;

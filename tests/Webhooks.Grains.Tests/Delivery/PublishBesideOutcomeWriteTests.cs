@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Abstractions.Delivery;
 using Webhooks.Grains.Delivery.Log;
 using Webhooks.Grains.Tests.Infrastructure;
@@ -18,7 +17,7 @@ public sealed class PublishBesideOutcomeWriteTests : GrainDeliveryTests
         using var deployment = new TestDeployment();
         await using var target = await TestReceiver.StartAsync();
         var slow = new SlowOutcomes();
-        await using var cluster = await StartClusterAsync(deployment, configureSilo: silo => silo.WithSlowOutcomes(slow));
+        await using var cluster = await StartClusterAsync(deployment, configureSilo: silo => silo.Services.Decorate<IDeliveryLog>(log => new SlowOutcomes.Log(log, slow)));
         var (tenantId, ids) = await TenantWithListenersAsync(cluster, target.Status(200));
 
         var first = await PublishAsync(cluster, tenantId);
@@ -73,19 +72,5 @@ public sealed class PublishBesideOutcomeWriteTests : GrainDeliveryTests
                 await saving;
             }
         }
-    }
-}
-
-internal static class SlowOutcomesSiloBuilderExtensions
-{
-    public static ISiloBuilder WithSlowOutcomes(this ISiloBuilder silo, PublishBesideOutcomeWriteTests.SlowOutcomes slow)
-    {
-        var services = silo.Services;
-        var real = services.Last(d => d.ServiceType == typeof(IDeliveryLog));
-        var create = real.ImplementationFactory
-            ?? throw new InvalidOperationException("The delivery log is no longer registered through a factory.");
-        services.Remove(real);
-        services.AddSingleton<IDeliveryLog>(sp => new PublishBesideOutcomeWriteTests.SlowOutcomes.Log((IDeliveryLog)create(sp), slow));
-        return silo;
     }
 }

@@ -78,17 +78,8 @@ internal static class FaultInjectionSiloBuilderExtensions
     public static ISiloBuilder InjectStorageFaults(this ISiloBuilder silo, StorageFaults faults)
     {
         var services = silo.Services;
-        var log = services.Last(d => d.ServiceType == typeof(IDeliveryLog));
-        var createLog = log.ImplementationFactory
-            ?? throw new InvalidOperationException("The delivery log is no longer registered through a factory.");
-        services.Remove(log);
-        services.AddSingleton<IDeliveryLog>(sp => new FaultInjectingDeliveryLog((IDeliveryLog)createLog(sp), faults));
-
-        var events = services.Last(d => d.ServiceType == typeof(IAcceptedEvents));
-        var createEvents = events.ImplementationFactory
-            ?? throw new InvalidOperationException("The events store is no longer registered through a factory.");
-        services.Remove(events);
-        services.AddSingleton<IAcceptedEvents>(sp => new FaultInjectingAcceptedEvents((IAcceptedEvents)createEvents(sp), faults));
+        services.Decorate<IDeliveryLog>(log => new FaultInjectingDeliveryLog(log, faults));
+        services.Decorate<IAcceptedEvents>(events => new FaultInjectingAcceptedEvents(events, faults));
 
         var provider = services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, WebhooksStorage.ProviderName));
         var createProvider = provider.KeyedImplementationFactory

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Grains.Delivery;
 
 namespace Webhooks.Grains.Tests.Infrastructure;
@@ -72,14 +71,7 @@ internal static class WakeUpFaultsSiloBuilderExtensions
     /// <summary>Puts the silo's wake-up list (registered by <c>AddWebhooks</c> before this call) behind <paramref name="faults"/>.</summary>
     public static ISiloBuilder WithWakeUpFaults(this ISiloBuilder silo, WakeUpFaults faults)
     {
-        var services = silo.Services;
-        var real = services.Last(d => d.ServiceType == typeof(IWakeUps) && !d.IsKeyedService);
-        services.Remove(real);
-        services.AddSingleton<IWakeUps>(sp => new WakeUpFaults.List(
-            (IWakeUps)(real.ImplementationInstance
-                ?? real.ImplementationFactory?.Invoke(sp)
-                ?? ActivatorUtilities.CreateInstance(sp, real.ImplementationType!)),
-            faults));
+        silo.Services.Decorate<IWakeUps>(real => new WakeUpFaults.List(real, faults));
         return silo;
     }
 }
