@@ -106,8 +106,47 @@ public sealed class PostgreSqlWriterTests : IAsyncLifetime
         Assert.Equal(DeliveryStatus.Succeeded, Assert.Single(await log.LoadAsync("wh_a")).Status);
     }
 
+    /// <summary>
+    /// The writer's connection prepares the outcome statement (Npgsql prepares what it runs often), and after a few runs
+    /// PostgreSQL keeps one generic plan for it, made from what it then knew of the table: in a fresh database, nearly
+    /// nothing. That plan must still find the events by their key once the table has grown. The plan made for a join of
+    /// the whole table read every page of it on each outcome write (1,224 pages here), until the server's connections
+    /// were opened with sequential scans off.
+    /// </summary>
+    [Fact]
+    public async Task AnOutcomeWrite_FindsItsEventsByKey_HoweverMuchTheTableGrewAfterItsPlanWasMade()
+    {
+        var events = new PostgreSqlAcceptedEvents(_database!, Cluster);
+        var accepted = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => events.AcceptAsync(Envelope($"event_early_{i}"), Now)));
+        var arguments = $"ARRAY[{string.Join(',', accepted.Select(a => a.Event.Seq))}]::bigint[], "
+            + $"ARRAY[{string.Join(',', accepted.Select(_ => 1))}]::integer[], ARRAY[{string.Join(',', accepted.Select(_ => "'wh_a'"))}]::text[]";
+        await using var connection = await _database!.DataSource.OpenConnectionAsync();
+        await ExecuteAsync(connection, "SET plan_cache_mode = force_generic_plan;"); // as chosen after five runs, at once
+        await ExecuteAsync(connection, $"PREPARE outcome(bigint[], integer[], text[]) AS {EventOutcomeWrite.Update.TrimEnd().TrimEnd(';')};");
+        await ExecuteAsync(connection, $"EXPLAIN EXECUTE outcome({arguments});"); // planned now, on a table of 8 events
+
+        await ExecuteAsync(connection, """
+            INSERT INTO webhooksevents (serviceid, tenantid, eventid, eventcode, eventdate, acceptedat, payload)
+            SELECT 'writer-tests', 't_writer', 'event_later_' || i, 'entitlement.created', now(), now(), repeat('x', 300)
+            FROM generate_series(1, 20000) AS i;
+            """);
+        await using var explain = new NpgsqlCommand($"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE outcome({arguments});", connection);
+        var plan = System.Text.Json.JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!).RootElement[0].GetProperty("Plan");
+        var pages = plan.GetProperty("Shared Hit Blocks").GetInt64() + plan.GetProperty("Shared Read Blocks").GetInt64();
+
+        // 8 rows by key, each updated with its four index entries: about 130 pages. The table alone is over 1,000.
+        Assert.True(pages < 400, $"{pages} pages read to record 8 outcomes: {plan}");
+        Assert.Equal(8L, await ScalarAsync("SELECT count(*) FROM webhooksevents WHERE matched = 1;"));
+    }
+
     private static EventEnvelope Envelope(string eventId, string? payload = """{"seats":1}""") =>
         new("t_writer", eventId, "entitlement.created", "ent_1", Now, payload);
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     private async Task<long> ScalarAsync(string sql)
     {

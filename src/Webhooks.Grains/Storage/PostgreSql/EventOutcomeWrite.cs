@@ -15,7 +15,7 @@ internal sealed class EventOutcomeWrite(long seq, IReadOnlyList<string> listener
 
     // A concurrent update waits for this one and then reads the row as it left it. An event named twice here is
     // updated once, from either; both read the count it was left with.
-    private const string Update = """
+    internal const string Update = """
         UPDATE webhooksevents e
         SET matched = COALESCE(e.matched, o.matched), listeners = CASE WHEN e.matched IS NULL THEN o.listeners ELSE e.listeners END
         FROM unnest($1::bigint[], $2::integer[], $3::text[]) AS o(seq, matched, listeners)
