@@ -49,4 +49,31 @@ public sealed class LazyRsaSigningTests
         await SignAsync(ListenerSignatures.Both, attempt: 2);
         Assert.Equal(2, bodies.SignaturesMade);
     }
+
+    [Fact]
+    public async Task CallersThatComeTogether_ShareOneSignature_MadeOnce()
+    {
+        using var deployment = new TestDeployment();
+        await using var cluster = await WebhooksCluster.StartAsync(deployment);
+        var tenantId = ResourceIds.NewTenantId();
+        Assert.NotNull(await cluster.Tenant(tenantId).CreateAsync("Together"));
+        var bodies = ActivatorUtilities.CreateInstance<SignedBodies>(cluster.SiloServices);
+        var delivery = SampleDelivery.Of("event_together");
+        await bodies.GetUnsignedAsync(tenantId, delivery, 1); // the tenant's keys read and the body built: only the signature is left
+
+        // 32 callers on thread-pool threads, released at once, as the listeners of one event ask for its signature.
+        using var start = new ManualResetEventSlim();
+        var callers = Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+        {
+            start.Wait();
+            return await bodies.GetAsync(tenantId, delivery, 1);
+        })).ToList();
+        start.Set();
+        var signed = await Task.WhenAll(callers);
+
+        Assert.Equal(1, bodies.SignaturesMade);
+        Assert.Single(signed.Distinct()); // the one signed body, itself
+        Assert.Equal(signed[0], await bodies.GetAsync(tenantId, delivery, 1));
+        Assert.Equal(1, bodies.SignaturesMade);
+    }
 }
