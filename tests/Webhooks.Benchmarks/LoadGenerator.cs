@@ -61,6 +61,9 @@ internal sealed record PhaseOutcome(
 internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options, Func<ProcessTreeUse?> databaseUse)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // One for the process, listening from the first phase on.
+    private static readonly AllocationCounter Allocations = new();
     private long _sequence;
 
     /// <summary>A fixed-width event id, so every delivery body of a run has the same size.</summary>
@@ -110,7 +113,8 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         var cpu = CpuTime();
         var disk = DiskWriteBytes();
         var database = databaseUse();
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var allocated = Allocations.Total;
+        var allocatedByType = Allocations.ByType();
         var start = Stopwatch.GetTimestamp();
         var end = duration is { } d ? start + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         Exception? firstError = null;
@@ -141,7 +145,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
             Console.Error.WriteLine($"  {name}: {errors} publishes failed; the first: {firstError.Message}");
         }
 
-        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu, disk, database, allocated);
+        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu, disk, database, allocated, allocatedByType);
     }
 
     /// <summary>Publishes at <paramref name="eventsPerSecond"/>, evenly spaced, for <paramref name="duration"/>; then waits for every delivery.</summary>
@@ -154,7 +158,8 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         var cpu = CpuTime();
         var disk = DiskWriteBytes();
         var database = databaseUse();
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var allocated = Allocations.Total;
+        var allocatedByType = Allocations.ByType();
         var start = Stopwatch.GetTimestamp();
         var total = Math.Max(1, (long)Math.Round(eventsPerSecond * duration.TotalSeconds));
         for (long i = 0; i < total; i++)
@@ -184,7 +189,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
 
         await Task.WhenAll(inFlight);
         var publishSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu, disk, database, allocated);
+        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu, disk, database, allocated, allocatedByType);
     }
 
     /// <summary>
@@ -209,7 +214,8 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         var cpu = CpuTime();
         var disk = DiskWriteBytes();
         var database = databaseUse();
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var allocated = Allocations.Total;
+        var allocatedByType = Allocations.ByType();
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
 
@@ -252,10 +258,10 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
 
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(Worker)));
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return await DrainAsync(phase, sent, done, errors, start, seconds, cpu, disk, database, allocated);
+        return await DrainAsync(phase, sent, done, errors, start, seconds, cpu, disk, database, allocated, allocatedByType);
     }
 
-    private async Task<PhaseOutcome> DrainAsync(Receipts.Phase phase, ConcurrentDictionary<string, long> sent, long expected, long errors, long start, double publishSeconds, TimeSpan cpuAtStart, long? diskAtStart, ProcessTreeUse? databaseAtStart, long allocatedAtStart)
+    private async Task<PhaseOutcome> DrainAsync(Receipts.Phase phase, ConcurrentDictionary<string, long> sent, long expected, long errors, long start, double publishSeconds, TimeSpan cpuAtStart, long? diskAtStart, ProcessTreeUse? databaseAtStart, long allocatedAtStart, IReadOnlyDictionary<string, long> allocatedByTypeAtStart)
     {
         var deadline = Stopwatch.StartNew();
         var distinct = 0L;
@@ -284,8 +290,16 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         var cpuAtLast = CpuTime();
         var diskAtLast = DiskWriteBytes();
         var databaseAtLast = databaseUse();
-        var allocatedAtLast = GC.GetTotalAllocatedBytes(precise: true);
+        var allocatedAtLast = Allocations.Total;
         listener.End();
+        if (allocatedAtLast > allocatedAtStart && expected > 0)
+        {
+            // Where a change to the path moved the allocations: the types that took the most, as shares of the phase's.
+            var phaseBytes = (double)(allocatedAtLast - allocatedAtStart);
+            var top = Allocations.TopTypes(allocatedByTypeAtStart, 8).Select(t => $"{ShortTypeName(t.Type)} {t.Bytes / phaseBytes:P0}");
+            Console.Error.WriteLine($"  {phase.Name}: {phaseBytes / expected:0} B allocated per delivery; the most: {string.Join(", ", top)}");
+        }
+
         var first = Distinct(phase, sent);
         var last = first.Count == 0 ? start : first.Values.Max();
         var latencies = first.Select(r => Stopwatch.GetElapsedTime(sent[r.Key.EventId], r.Value).TotalMilliseconds).ToList();
@@ -357,4 +371,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
     // Nearest rank.
     private static double At(IReadOnlyList<double> sorted, double q) =>
         Math.Round(sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)], 2);
+
+    // The sampled names spell out every generic argument; an async state machine's own name comes last.
+    private static string ShortTypeName(string type) => type.Length <= 60 ? type : "…" + type[^59..];
 }

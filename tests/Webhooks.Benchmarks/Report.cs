@@ -65,7 +65,7 @@ internal class ThroughputFigures
     /// <summary><see cref="CpuMicrosecondsPerDelivery"/> over the raw ceiling's CPU time per POST: what a delivery costs in raw POSTs, whatever else runs on the machine.</summary>
     public double CpuCostVsRaw { get; set; }
 
-    /// <summary>Bytes the process allocated on the managed heap per delivery during the peak (<see cref="GC.GetTotalAllocatedBytes"/>).</summary>
+    /// <summary>Bytes the process allocated on the managed heap per delivery during the peak (the runtime's allocation events, <see cref="AllocationCounter"/>).</summary>
     public double AllocatedBytesPerDelivery { get; set; }
 
     /// <summary>PostgreSQL mode: the database server's CPU time per delivery during the peak (its every process), in microseconds.</summary>

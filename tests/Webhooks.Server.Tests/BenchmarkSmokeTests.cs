@@ -67,6 +67,13 @@ public sealed class BenchmarkSmokeTests : IDisposable
         var missing = Figures.Where(path => !IsPresent(json.RootElement, path)).ToArray();
         Assert.True(missing.Length == 0, $"Figures missing from the JSON: {string.Join(", ", missing)}\n{log}");
         Assert.Empty(json.RootElement.GetProperty("problems").EnumerateArray());
+
+        // Not what they are, but that they were counted: a counter that went backwards (as the runtime's total of
+        // allocated bytes did under Server GC) or saw nothing reads 0 or less.
+        foreach (var path in (string[])["rawCeiling.allocatedBytesPerRequest", "fanOut.allocatedBytesPerDelivery", "inProcess.allocatedBytesPerDelivery"])
+        {
+            Assert.True(IsPresent(json.RootElement, path) && Number(json.RootElement, path) > 0, $"{path} was not counted\n{log}");
+        }
     }
 
     public void Dispose()
@@ -87,6 +94,9 @@ public sealed class BenchmarkSmokeTests : IDisposable
         $"{scenario}.latencyPeakMs.p50", $"{scenario}.latencyPeakMs.p95", $"{scenario}.latencyPeakMs.p99",
         $"{scenario}.latencyHalfPeakMs.p50", $"{scenario}.latencyHalfPeakMs.p95", $"{scenario}.latencyHalfPeakMs.p99",
     ];
+
+    private static double Number(JsonElement root, string path) =>
+        path.Split('.').Aggregate(root, (element, name) => element.GetProperty(name)).GetDouble();
 
     /// <summary>A number, or a non-empty string, at <paramref name="path"/>.</summary>
     private static bool IsPresent(JsonElement root, string path)
