@@ -156,6 +156,8 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
             RequestsPerSecondAtStart = Math.Round(raw.DeliveriesPerSecond, 1),
             CpuMicrosecondsPerRequestAtStart = Math.Round(raw.CpuMicrosecondsPerDelivery, 1),
             AllocatedBytesPerRequest = Math.Round(raw.AllocatedBytesPerDelivery),
+            WorkItemsPerRequest = Math.Round(raw.WorkItemsPerDelivery, 2),
+            ContextSwitchesPerRequest = raw.ContextSwitchesPerDelivery is { } switches ? Math.Round(switches, 2) : null,
             WarmUpSeconds = Math.Round(warmSeconds, 1),
             MethodsCompiledDuringPeak = JitInfo.GetCompiledMethodCount() - jitBefore,
             Concurrency = options.Concurrency,
@@ -537,6 +539,8 @@ internal sealed class Benchmark(BenchmarkOptions options, Storage storage, Recei
         figures.DiskBytesPerDelivery = peak.DiskBytesPerDelivery is { } bytes ? Math.Round(bytes) : null;
         figures.CpuCostVsRaw = Report.RatioTo(peak.CpuMicrosecondsPerDelivery, report.RawCeiling?.CpuMicrosecondsPerRequest ?? 0, 2);
         figures.AllocatedBytesPerDelivery = Math.Round(peak.AllocatedBytesPerDelivery);
+        figures.WorkItemsPerDelivery = Math.Round(peak.WorkItemsPerDelivery, 2);
+        figures.ContextSwitchesPerDelivery = peak.ContextSwitchesPerDelivery is { } switches ? Math.Round(switches, 2) : null;
         if (peak.DatabaseCpuMicrosecondsPerDelivery is { } databaseCpu)
         {
             figures.DatabaseCpuMicrosecondsPerDelivery = Math.Round(databaseCpu, 1);

@@ -30,7 +30,8 @@ internal sealed record PhaseOutcome(
     double CpuSeconds,
     long? DiskWriteBytes,
     ProcessTreeUse? DatabaseUse,
-    long AllocatedBytes)
+    long AllocatedBytes,
+    SchedulingUse Scheduling)
 {
     /// <summary>This process's CPU time (server, listener and load generator together) per delivery, in microseconds.</summary>
     public double CpuMicrosecondsPerDelivery => Delivered > 0 ? CpuSeconds * 1e6 / Delivered : 0;
@@ -46,6 +47,12 @@ internal sealed record PhaseOutcome(
 
     /// <summary>Bytes this process allocated on the managed heap per delivery: steadier between runs than CPU time, and what the collector's share of it follows.</summary>
     public double AllocatedBytesPerDelivery => Delivered > 0 ? (double)AllocatedBytes / Delivered : 0;
+
+    /// <summary>Thread-pool work items this process completed per delivery: the hops between threads, the POST's own included.</summary>
+    public double WorkItemsPerDelivery => Delivered > 0 ? (double)Scheduling.WorkItems / Delivered : 0;
+
+    /// <summary>Context switches of this process's threads per delivery; null where the OS does not say.</summary>
+    public double? ContextSwitchesPerDelivery => Scheduling.ContextSwitches is { } switches && Delivered > 0 ? (double)switches / Delivered : null;
 
     public double DeliveriesPerSecond => DeliverySeconds > 0 ? Delivered / DeliverySeconds : 0;
 
@@ -110,11 +117,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         var phase = listener.Begin(name);
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         long matched = 0, errors = 0, issued = 0;
-        var cpu = CpuTime();
-        var disk = DiskWriteBytes();
-        var database = databaseUse();
-        var allocated = Allocations.Total;
-        var allocatedByType = Allocations.ByType();
+        var atStart = Meters();
         var start = Stopwatch.GetTimestamp();
         var end = duration is { } d ? start + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         Exception? firstError = null;
@@ -145,7 +148,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
             Console.Error.WriteLine($"  {name}: {errors} publishes failed; the first: {firstError.Message}");
         }
 
-        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu, disk, database, allocated, allocatedByType);
+        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, atStart);
     }
 
     /// <summary>Publishes at <paramref name="eventsPerSecond"/>, evenly spaced, for <paramref name="duration"/>; then waits for every delivery.</summary>
@@ -155,11 +158,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         long matched = 0, errors = 0;
         var inFlight = new List<Task>();
-        var cpu = CpuTime();
-        var disk = DiskWriteBytes();
-        var database = databaseUse();
-        var allocated = Allocations.Total;
-        var allocatedByType = Allocations.ByType();
+        var atStart = Meters();
         var start = Stopwatch.GetTimestamp();
         var total = Math.Max(1, (long)Math.Round(eventsPerSecond * duration.TotalSeconds));
         for (long i = 0; i < total; i++)
@@ -189,7 +188,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
 
         await Task.WhenAll(inFlight);
         var publishSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, cpu, disk, database, allocated, allocatedByType);
+        return await DrainAsync(phase, sent, matched, errors, start, publishSeconds, atStart);
     }
 
     /// <summary>
@@ -211,11 +210,7 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         var phase = listener.Begin("raw");
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         long errors = 0, done = 0;
-        var cpu = CpuTime();
-        var disk = DiskWriteBytes();
-        var database = databaseUse();
-        var allocated = Allocations.Total;
-        var allocatedByType = Allocations.ByType();
+        var atStart = Meters();
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
 
@@ -258,10 +253,10 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
 
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(Worker)));
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return await DrainAsync(phase, sent, done, errors, start, seconds, cpu, disk, database, allocated, allocatedByType);
+        return await DrainAsync(phase, sent, done, errors, start, seconds, atStart);
     }
 
-    private async Task<PhaseOutcome> DrainAsync(Receipts.Phase phase, ConcurrentDictionary<string, long> sent, long expected, long errors, long start, double publishSeconds, TimeSpan cpuAtStart, long? diskAtStart, ProcessTreeUse? databaseAtStart, long allocatedAtStart, IReadOnlyDictionary<string, long> allocatedByTypeAtStart)
+    private async Task<PhaseOutcome> DrainAsync(Receipts.Phase phase, ConcurrentDictionary<string, long> sent, long expected, long errors, long start, double publishSeconds, PhaseMeters atStart)
     {
         var deadline = Stopwatch.StartNew();
         var distinct = 0L;
@@ -287,16 +282,13 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         }
 
         // Up to the last delivery's arrival, near enough: the drain polls every 20 ms.
-        var cpuAtLast = CpuTime();
-        var diskAtLast = DiskWriteBytes();
-        var databaseAtLast = databaseUse();
-        var allocatedAtLast = Allocations.Total;
+        var atLast = Meters();
         listener.End();
-        if (allocatedAtLast > allocatedAtStart && expected > 0)
+        if (atLast.Allocated > atStart.Allocated && expected > 0)
         {
             // Where a change to the path moved the allocations: the types that took the most, as shares of the phase's.
-            var phaseBytes = (double)(allocatedAtLast - allocatedAtStart);
-            var top = Allocations.TopTypes(allocatedByTypeAtStart, 8).Select(t => $"{ShortTypeName(t.Type)} {t.Bytes / phaseBytes:P0}");
+            var phaseBytes = (double)(atLast.Allocated - atStart.Allocated);
+            var top = Allocations.TopTypes(atStart.AllocatedByType, 8).Select(t => $"{ShortTypeName(t.Type)} {t.Bytes / phaseBytes:P0}");
             Console.Error.WriteLine($"  {phase.Name}: {phaseBytes / expected:0} B allocated per delivery; the most: {string.Join(", ", top)}");
         }
 
@@ -308,10 +300,22 @@ internal sealed class LoadGenerator(Receipts listener, BenchmarkOptions options,
         return new PhaseOutcome(
             phase.Name, sent.Count, expected, first.Count, errors, publishSeconds,
             Stopwatch.GetElapsedTime(start, last).TotalSeconds, first.Count >= expected, latencies,
-            byListener, phase.Samples, phase.Unsigned, phase.MeanBodyBytes, (cpuAtLast - cpuAtStart).TotalSeconds,
-            diskAtLast - diskAtStart, databaseAtLast - databaseAtStart,
-            allocatedAtLast - allocatedAtStart);
+            byListener, phase.Samples, phase.Unsigned, phase.MeanBodyBytes, (atLast.Cpu - atStart.Cpu).TotalSeconds,
+            atLast.Disk - atStart.Disk, atLast.Database - atStart.Database,
+            atLast.Allocated - atStart.Allocated, atLast.Scheduling - atStart.Scheduling);
     }
+
+    /// <summary>Every counter a phase is measured by, read at once: at its start, and when its last delivery has arrived.</summary>
+    private PhaseMeters Meters() =>
+        new(CpuTime(), DiskWriteBytes(), databaseUse(), Allocations.Total, Allocations.ByType(), SchedulingUse.Read());
+
+    private sealed record PhaseMeters(
+        TimeSpan Cpu,
+        long? Disk,
+        ProcessTreeUse? Database,
+        long Allocated,
+        IReadOnlyDictionary<string, long> AllocatedByType,
+        SchedulingUse Scheduling);
 
     private static TimeSpan CpuTime()
     {

@@ -34,6 +34,12 @@ internal sealed class RawCeilingFigures
     /// <summary>Bytes the process allocated on the managed heap per POST (sender and listener).</summary>
     public double AllocatedBytesPerRequest { get; set; }
 
+    /// <summary>Thread-pool work items per POST (sender and listener; <see cref="SchedulingUse"/>).</summary>
+    public double WorkItemsPerRequest { get; set; }
+
+    /// <summary>Context switches of the process's threads per POST; null where the OS does not say.</summary>
+    public double? ContextSwitchesPerRequest { get; set; }
+
     /// <summary>How long the ceiling's POSTs ran unmeasured first, until the JIT went quiet.</summary>
     public double WarmUpSeconds { get; set; }
 
@@ -67,6 +73,12 @@ internal class ThroughputFigures
 
     /// <summary>Bytes the process allocated on the managed heap per delivery during the peak (the runtime's allocation events, <see cref="AllocationCounter"/>).</summary>
     public double AllocatedBytesPerDelivery { get; set; }
+
+    /// <summary>Thread-pool work items per delivery during the peak (<see cref="SchedulingUse"/>): the hops a delivery takes, against the raw ceiling's per POST.</summary>
+    public double WorkItemsPerDelivery { get; set; }
+
+    /// <summary>Context switches of the process's threads per delivery during the peak; null where the OS does not say.</summary>
+    public double? ContextSwitchesPerDelivery { get; set; }
 
     /// <summary>PostgreSQL mode: the database server's CPU time per delivery during the peak (its every process), in microseconds.</summary>
     public double? DatabaseCpuMicrosecondsPerDelivery { get; set; }

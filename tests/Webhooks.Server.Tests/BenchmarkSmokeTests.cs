@@ -70,7 +70,9 @@ public sealed class BenchmarkSmokeTests : IDisposable
 
         // Not what they are, but that they were counted: a counter that went backwards (as the runtime's total of
         // allocated bytes did under Server GC) or saw nothing reads 0 or less.
-        foreach (var path in (string[])["rawCeiling.allocatedBytesPerRequest", "fanOut.allocatedBytesPerDelivery", "inProcess.allocatedBytesPerDelivery"])
+        foreach (var path in (string[])[
+            "rawCeiling.allocatedBytesPerRequest", "fanOut.allocatedBytesPerDelivery", "inProcess.allocatedBytesPerDelivery",
+            "rawCeiling.workItemsPerRequest", "fanOut.workItemsPerDelivery", "rawCeiling.contextSwitchesPerRequest", "fanOut.contextSwitchesPerDelivery"])
         {
             Assert.True(IsPresent(json.RootElement, path) && Number(json.RootElement, path) > 0, $"{path} was not counted\n{log}");
         }
