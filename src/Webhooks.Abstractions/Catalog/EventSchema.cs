@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Json.Schema;
 using Json.Schema.Keywords;
 
@@ -13,7 +14,25 @@ public sealed class EventSchema
     /// <summary>The most places in one payload that a refusal names; past them, the payload has more to fix than is worth listing.</summary>
     public const int MaxReportedViolations = 20;
 
+    /// <summary>
+    /// How long one string of a payload may take to match one of the schema's patterns (<c>pattern</c>, or a
+    /// <c>patternProperties</c> name) before the payload is refused as one that cannot be checked.
+    /// </summary>
+    /// <remarks>
+    /// A pattern that backtracks, such as <c>^(a+)+$</c>, takes time exponential in the length of a string it fails on:
+    /// without a bound, a 30-character value held a core for seconds and a 40-character one for hours, on every
+    /// publish. Real matches take microseconds.
+    /// </remarks>
+    public static readonly TimeSpan PatternMatchTimeout = TimeSpan.FromMilliseconds(100);
+
     private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List };
+
+    // Every dialect a schema can name with $schema (and the default, for a schema that names none), each with the two
+    // keywords that match regular expressions replaced by ones whose expressions stop at PatternMatchTimeout.
+    private static readonly IKeywordHandler[] TimedKeywords = [new TimedPattern(), new TimedPatternProperties()];
+    private static readonly Dialect DefaultDialect = WithTimedPatterns(Dialect.Default);
+    private static readonly Dialect[] Dialects =
+        [.. new[] { Dialect.Draft06, Dialect.Draft07, Dialect.Draft201909, Dialect.Draft202012, Dialect.V1 }.Select(WithTimedPatterns)];
 
     private readonly JsonSchema _schema;
 
@@ -27,7 +46,13 @@ public sealed class EventSchema
         try
         {
             // A registry of its own: schemas of different event types may share an $id, and none leaks into the process-wide one.
-            schema = JsonSchema.FromText(json, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+            var dialects = new DialectRegistry();
+            foreach (var dialect in Dialects)
+            {
+                dialects.Register(dialect);
+            }
+
+            schema = JsonSchema.FromText(json, new BuildOptions { SchemaRegistry = new SchemaRegistry(), DialectRegistry = dialects, Dialect = DefaultDialect });
         }
         catch (JsonException ex)
         {
@@ -63,6 +88,12 @@ public sealed class EventSchema
             // uniqueItems), an escaped lone surrogate in a string (minLength, pattern, format). Not shown to satisfy
             // the schema, so refused; the caller's mistake, never the server's failure.
             return [new SchemaViolation("", "The payload cannot be checked against its event type's schema: it holds a number too large to compare or a string with an escaped lone surrogate.")];
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Not shown to satisfy the schema either; the evaluation stops at the first such string, so a payload holding
+            // many of them costs one timeout, not one per string.
+            return [new SchemaViolation("", $"The payload cannot be checked against its event type's schema: a string in it took longer than {PatternMatchTimeout.TotalMilliseconds:0} ms to match one of the schema's patterns.")];
         }
     }
 
@@ -142,5 +173,22 @@ public sealed class EventSchema
         }
 
         return null;
+    }
+
+    private static Dialect WithTimedPatterns(Dialect dialect) => dialect.With(TimedKeywords, dialect.Id);
+
+    private static Regex Timed(Regex regex) => new(regex.ToString(), regex.Options, PatternMatchTimeout);
+
+    /// <summary><c>pattern</c> as the library reads it (its checks of the value, its regular expression dialect), with the match bounded.</summary>
+    private sealed class TimedPattern : PatternKeyword
+    {
+        public override object? ValidateKeywordValue(JsonElement value) => Timed((Regex)base.ValidateKeywordValue(value)!);
+    }
+
+    /// <summary><c>patternProperties</c> as the library reads it, with each name's match bounded: a payload chooses its property names.</summary>
+    private sealed class TimedPatternProperties : PatternPropertiesKeyword
+    {
+        public override object? ValidateKeywordValue(JsonElement value) =>
+            ((Dictionary<string, Regex>)base.ValidateKeywordValue(value)!).ToDictionary(p => p.Key, p => Timed(p.Value), StringComparer.Ordinal);
     }
 }

@@ -74,6 +74,35 @@ public sealed class EventSchemaTests
         Assert.Contains("cannot be checked", violation.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("\"$schema\":\"http://json-schema.org/draft-06/schema#\",")]
+    [InlineData("\"$schema\":\"http://json-schema.org/draft-07/schema#\",")]
+    [InlineData("\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",")]
+    [InlineData("\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",")]
+    public async Task Evaluate_AStringThatMakesAPatternBacktrack_IsAViolationAfterTheTimeout_WhicheverDialectTheSchemaNames(string dialect)
+    {
+        var schema = EventSchema.Parse("{" + dialect + """ "properties":{"serial":{"pattern":"^(a+)+$"}},"patternProperties":{"^(b+)+$":true}}""");
+        // Each character more doubles the work: without a bound, 40 of them take hours to be found not to match.
+        var runaway = new string('a', 40) + "!";
+        var runawayName = new string('b', 40) + "!";
+
+        // Bounded here too, so a regression fails the test instead of holding the run for hours.
+        var byValue = await Task.Run(() => schema.Evaluate(Parse($$"""{"serial":"{{runaway}}"}"""))).WaitAsync(TimeSpan.FromMinutes(2));
+        var byName = await Task.Run(() => schema.Evaluate(Parse($$"""{"{{runawayName}}":1}"""))).WaitAsync(TimeSpan.FromMinutes(2));
+
+        foreach (var violations in (IReadOnlyList<SchemaViolation>[])[byValue, byName])
+        {
+            var violation = Assert.Single(violations);
+            Assert.Equal("", violation.Pointer);
+            Assert.Contains("took longer than 100 ms to match one of the schema's patterns", violation.Message, StringComparison.Ordinal);
+        }
+
+        // The same patterns still decide the strings they are quick on.
+        Assert.Empty(schema.Evaluate(Parse("""{"serial":"aaaa","bbbb":1}""")));
+        Assert.Equal("/serial", Assert.Single(schema.Evaluate(Parse("""{"serial":"b"}"""))).Pointer);
+    }
+
     [Fact]
     public void Evaluate_AnyJsonValue_NeverThrows_AndNamesAtMostTheCap()
     {
