@@ -27,13 +27,6 @@ public sealed class EventSchema
 
     private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List };
 
-    // Every dialect a schema can name with $schema (and the default, for a schema that names none), each with the two
-    // keywords that match regular expressions replaced by ones whose expressions stop at PatternMatchTimeout.
-    private static readonly IKeywordHandler[] TimedKeywords = [new TimedPattern(), new TimedPatternProperties()];
-    private static readonly Dialect DefaultDialect = WithTimedPatterns(Dialect.Default);
-    private static readonly Dialect[] Dialects =
-        [.. new[] { Dialect.Draft06, Dialect.Draft07, Dialect.Draft201909, Dialect.Draft202012, Dialect.V1 }.Select(WithTimedPatterns)];
-
     private readonly JsonSchema _schema;
 
     private EventSchema(JsonSchema schema) => _schema = schema;
@@ -46,13 +39,7 @@ public sealed class EventSchema
         try
         {
             // A registry of its own: schemas of different event types may share an $id, and none leaks into the process-wide one.
-            var dialects = new DialectRegistry();
-            foreach (var dialect in Dialects)
-            {
-                dialects.Register(dialect);
-            }
-
-            schema = JsonSchema.FromText(json, new BuildOptions { SchemaRegistry = new SchemaRegistry(), DialectRegistry = dialects, Dialect = DefaultDialect });
+            schema = JsonSchema.FromText(json, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
         }
         catch (JsonException ex)
         {
@@ -69,6 +56,7 @@ public sealed class EventSchema
             throw new FormatException($"its $ref '{reference}' does not resolve to a part of the schema (references to other documents are not fetched)");
         }
 
+        BoundPatterns(schema);
         return new EventSchema(schema);
     }
 
@@ -141,7 +129,32 @@ public sealed class EventSchema
 
     // A $ref the build could not point at a subschema fails every evaluation that reaches it, which would make a
     // publish fail on the server's configuration; found here, it stops the start instead.
-    private static string? UnresolvedReference(JsonSchema schema)
+    // Named as the schema wrote it: the resolved form carries the base URI the library made up.
+    private static string? UnresolvedReference(JsonSchema schema) =>
+        Keywords(schema).FirstOrDefault(k => k.Handler is RefKeyword && k.Subschemas is not { Length: > 0 }) is not { } reference ? null
+        : reference.RawValue.ValueKind == JsonValueKind.String ? reference.RawValue.GetString()
+        : reference.RawValue.GetRawText();
+
+    // The library compiles `pattern` and `patternProperties` with no match timeout. Their expressions are replaced, once,
+    // before the schema is ever evaluated, by the same expressions with PatternMatchTimeout: whatever dialect the schema
+    // names with $schema, and wherever in it they are (properties, items, propertyNames, definitions).
+    private static void BoundPatterns(JsonSchema schema)
+    {
+        foreach (var keyword in Keywords(schema))
+        {
+            keyword.Value = keyword.Value switch
+            {
+                Regex regex => Timed(regex),
+                Dictionary<string, Regex> byName => byName.ToDictionary(p => p.Key, p => Timed(p.Value), byName.Comparer),
+                var other => other,
+            };
+        }
+    }
+
+    private static Regex Timed(Regex regex) => new(regex.ToString(), regex.Options, PatternMatchTimeout);
+
+    /// <summary>Every keyword of the built schema, each once, subschemas and definitions included.</summary>
+    private static IEnumerable<KeywordData> Keywords(JsonSchema schema)
     {
         var seen = new HashSet<JsonSchemaNode>(ReferenceEqualityComparer.Instance);
         var pending = new Stack<JsonSchemaNode>();
@@ -159,36 +172,12 @@ public sealed class EventSchema
 
             foreach (var keyword in node.Keywords ?? [])
             {
-                if (keyword.Handler is RefKeyword && keyword.Subschemas is not { Length: > 0 })
-                {
-                    // As the schema wrote it: the resolved form carries the base URI the library made up.
-                    return keyword.RawValue.ValueKind == JsonValueKind.String ? keyword.RawValue.GetString() : keyword.RawValue.GetRawText();
-                }
-
+                yield return keyword;
                 foreach (var subschema in keyword.Subschemas ?? [])
                 {
                     pending.Push(subschema);
                 }
             }
         }
-
-        return null;
-    }
-
-    private static Dialect WithTimedPatterns(Dialect dialect) => dialect.With(TimedKeywords, dialect.Id);
-
-    private static Regex Timed(Regex regex) => new(regex.ToString(), regex.Options, PatternMatchTimeout);
-
-    /// <summary><c>pattern</c> as the library reads it (its checks of the value, its regular expression dialect), with the match bounded.</summary>
-    private sealed class TimedPattern : PatternKeyword
-    {
-        public override object? ValidateKeywordValue(JsonElement value) => Timed((Regex)base.ValidateKeywordValue(value)!);
-    }
-
-    /// <summary><c>patternProperties</c> as the library reads it, with each name's match bounded: a payload chooses its property names.</summary>
-    private sealed class TimedPatternProperties : PatternPropertiesKeyword
-    {
-        public override object? ValidateKeywordValue(JsonElement value) =>
-            ((Dictionary<string, Regex>)base.ValidateKeywordValue(value)!).ToDictionary(p => p.Key, p => Timed(p.Value), StringComparer.Ordinal);
     }
 }

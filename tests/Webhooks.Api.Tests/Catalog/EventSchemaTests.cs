@@ -80,6 +80,8 @@ public sealed class EventSchemaTests
     [InlineData("\"$schema\":\"http://json-schema.org/draft-07/schema#\",")]
     [InlineData("\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",")]
     [InlineData("\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",")]
+    [InlineData("\"$schema\":\"https://json-schema.org/v1\",")]
+    [InlineData("\"$schema\":\"https://json-schema.org/v1/2026\",")]
     public async Task Evaluate_AStringThatMakesAPatternBacktrack_IsAViolationAfterTheTimeout_WhicheverDialectTheSchemaNames(string dialect)
     {
         var schema = EventSchema.Parse("{" + dialect + """ "properties":{"serial":{"pattern":"^(a+)+$"}},"patternProperties":{"^(b+)+$":true}}""");
